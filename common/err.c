@@ -37,6 +37,16 @@ int act_err_wrap(struct act_err *err, const char *fmt, ...)
 	vsnprintf(ctx, sizeof(ctx), fmt, ap);
 	va_end(ap);
 	memcpy(old, err->msg, sizeof(old));
-	snprintf(err->msg, sizeof(err->msg), "%s: %s", ctx, old);
+	/* Context first; the old message is cut if the two do not fit. */
+	size_t n = strlen(ctx), m = strlen(old), cap = sizeof(err->msg) - 1;
+
+	if (n > cap - 2)
+		n = cap - 2;
+	memcpy(err->msg, ctx, n);
+	memcpy(err->msg + n, ": ", 2);
+	if (m > cap - n - 2)
+		m = cap - n - 2;
+	memcpy(err->msg + n + 2, old, m);
+	err->msg[n + 2 + m] = '\0';
 	return -1;
 }

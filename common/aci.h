@@ -1,0 +1,41 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+#pragma once
+
+#include <stddef.h>
+
+#include "common/err.h"
+#include "common/sink.h"
+#include "common/source.h"
+#include "common/tarstream.h"
+
+/* A manifest is a small JSON document; anything larger is not one. */
+#define ACI_MANIFEST_MAX (1024 * 1024)
+
+/*
+ * Read the image's manifest, stopping as soon as it is found (the rest of the
+ * image is not read, so a second manifest further on goes unseen).
+ */
+int aci_read_manifest(struct source *src, char **text, size_t *len, struct act_err *err);
+
+/*
+ * An edit applied in one pass over an image. Every hook is optional.
+ */
+struct aci_edit {
+	/* The manifest's bytes; set *out (malloc'd) to replace them, or leave
+	 * it NULL to keep the entry as it is. */
+	int (*manifest)(void *ctx, const char *text, size_t len, char **out,
+			size_t *out_len, struct act_err *err);
+	/* Every other entry; may replace it through tarstream_replace*(). */
+	int (*entry)(void *ctx, struct tarstream *ts, struct archive_entry *e,
+		     struct act_err *err);
+	/* After the last entry, with the (possibly edited) manifest. */
+	int (*done)(void *ctx, const char *manifest, size_t len, struct act_err *err);
+	void *ctx;
+};
+
+/*
+ * Copy the image from src to out applying edit. Exactly one manifest, a
+ * regular file, must be present. out is not finished here.
+ */
+int aci_rewrite(struct source *src, struct sink *out, const struct aci_edit *edit,
+		struct act_err *err);

@@ -1,0 +1,18 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+#pragma once
+
+#include <stdbool.h>
+
+/*
+ * Entry names as stored vary ("./rootfs/bin/", "rootfs//bin"); matching uses
+ * the cleaned form: no "./", no "//", no trailing "/", ".." resolved.
+ * Returns a malloc'd string; "" for the archive root ("." or "./").
+ * *escapes is set when the name is absolute or climbs above the root: such a
+ * name is never an image's manifest or rootfs entry.
+ */
+char *entrypath_clean(const char *name, bool *escapes);
+
+/* Turn a user's path ("/bin/ping", "bin/ping", "rootfs/bin/ping",
+ * "./rootfs/bin/ping") into the cleaned entry name "rootfs/bin/ping". NULL if
+ * the path names the rootfs itself or climbs out of it. */
+char *entrypath_from_user(const char *path);

@@ -1,0 +1,190 @@
+// SPDX-License-Identifier: Apache-2.0
+#include <errno.h>
+#include <fcntl.h>
+#include <libgen.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "common/macro.h"
+#include "common/outfile.h"
+
+const char *volatile outfile_pending_tmp;
+
+static char *dir_of(const char *path)
+{
+	_cleanup_free_ char *copy = xstrdup(path);
+
+	return xstrdup(dirname(copy));
+}
+
+static int fsync_dir(const char *path, struct act_err *err)
+{
+	_cleanup_free_ char *dir = dir_of(path);
+	_cleanup_close_ int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+	if (fd < 0 || fsync(fd) < 0)
+		return act_err_set(err, errno, "%s: cannot sync directory: %s", dir,
+				   strerror(errno));
+	return 0;
+}
+
+static int open_tmp(struct outfile *o, struct act_err *err)
+{
+	_cleanup_free_ char *copy = xstrdup(o->path);
+	_cleanup_free_ char *dir = dir_of(o->path);
+	const char *base = basename(copy);
+	size_t len = strlen(dir) + strlen(base) + 32;
+
+	o->tmp = xmalloc(len);
+	snprintf(o->tmp, len, "%s/.%s.acitool-XXXXXX", dir, base);
+	/* mkostemp: O_CREAT|O_EXCL (never follows a symlink at the name), 0600. */
+	o->fd = mkostemp(o->tmp, O_CLOEXEC);
+	if (o->fd < 0) {
+		act_err_set(err, errno, "%s: cannot create a temporary file in '%s': %s",
+			    o->path, dir, strerror(errno));
+		free(o->tmp);
+		o->tmp = NULL;
+		return -1;
+	}
+	outfile_pending_tmp = o->tmp;
+	return 0;
+}
+
+/* What may be written at path, decided before anything is read. */
+static int check_target(const char *path, enum outfile_mode mode, const struct stat *input,
+			struct stat *st, struct act_err *err)
+{
+	if (stat(path, st) < 0) {
+		if (errno != ENOENT || mode == OUTFILE_REPLACE)
+			return act_err_set(err, errno, "%s: %s", path, strerror(errno));
+		return 0;
+	}
+	if (mode == OUTFILE_REPLACE)
+		return S_ISREG(st->st_mode)
+			       ? 0
+			       : act_err_set(err, EINVAL, "%s: --replace needs a regular file", path);
+	if (input && st->st_dev == input->st_dev && st->st_ino == input->st_ino)
+		return act_err_set(err, EINVAL, "%s: output is the input image (use --replace)",
+				   path);
+	if (mode == OUTFILE_NEW)
+		return act_err_set(err, EEXIST, "%s: output exists (use --overwrite)", path);
+	if (!S_ISREG(st->st_mode))
+		return act_err_set(err, EINVAL, "%s: output exists and is not a regular file",
+				   path);
+	return 0;
+}
+
+int outfile_open(struct outfile *o, const char *path, enum outfile_mode mode,
+		 const struct stat *input, struct act_err *err)
+{
+	struct stat st;
+	mode_t mask;
+
+	memset(o, 0, sizeof(*o));
+	o->fd = -1;
+	o->mode = mode;
+	if (mode == OUTFILE_STDOUT) {
+		o->fd = STDOUT_FILENO;
+		return 0;
+	}
+	o->path = xstrdup(path);
+	if (check_target(path, mode, input, &st, err) < 0)
+		goto fail;
+	if (mode == OUTFILE_REPLACE)
+		o->keep = st;
+	if (open_tmp(o, err) < 0)
+		goto fail;
+	if (mode == OUTFILE_REPLACE) {
+		/* Keep the image's owner and mode; only root may give a file away. */
+		if (fchown(o->fd, st.st_uid, st.st_gid) < 0 &&
+		    (st.st_uid != geteuid() || errno != EPERM)) {
+			act_err_set(err, errno, "%s: cannot keep the owner %u:%u: %s", path,
+				    (unsigned)st.st_uid, (unsigned)st.st_gid, strerror(errno));
+			goto fail;
+		}
+		if (fchmod(o->fd, st.st_mode & 07777) < 0) {
+			act_err_set(err, errno, "%s: cannot keep the mode: %s", path, strerror(errno));
+			goto fail;
+		}
+	} else {
+		mask = umask(0);
+		umask(mask);
+		if (fchmod(o->fd, 0666 & ~mask) < 0) {
+			act_err_set(err, errno, "%s: %s", o->tmp, strerror(errno));
+			goto fail;
+		}
+	}
+	return 0;
+fail:
+	outfile_abort(o);
+	return -1;
+}
+
+int outfile_commit(struct outfile *o, struct act_err *err)
+{
+	if (o->mode == OUTFILE_STDOUT) {
+		/* A pipe cannot be synced; a redirected file can and should. */
+		if (fsync(o->fd) < 0 && errno != EINVAL && errno != EROFS && errno != ENOTSUP)
+			return act_err_set(err, errno, "(stdout): %s", strerror(errno));
+		return 0;
+	}
+	if (fsync(o->fd) < 0) {
+		act_err_set(err, errno, "%s: cannot sync: %s", o->path, strerror(errno));
+		goto fail;
+	}
+	if (close(o->fd) < 0) {
+		o->fd = -1;
+		act_err_set(err, errno, "%s: %s", o->path, strerror(errno));
+		goto fail;
+	}
+	o->fd = -1;
+	if (o->mode == OUTFILE_NEW) {
+		/* No clobbering even if the name appeared while we wrote. */
+		int r = renameat2(AT_FDCWD, o->tmp, AT_FDCWD, o->path, RENAME_NOREPLACE);
+
+		/* Filesystems without RENAME_NOREPLACE: link() refuses to clobber too. */
+		if (r < 0 && (errno == EINVAL || errno == ENOSYS || errno == ENOTSUP)) {
+			r = link(o->tmp, o->path);
+			if (r == 0)
+				unlink(o->tmp);
+		}
+		if (r < 0) {
+			act_err_set(err, errno, "%s: %s", o->path,
+				    errno == EEXIST ? "output exists (use --overwrite)"
+						    : strerror(errno));
+			goto fail;
+		}
+	} else if (rename(o->tmp, o->path) < 0) {
+		act_err_set(err, errno, "%s: cannot rename '%s' into place: %s", o->path, o->tmp,
+			    strerror(errno));
+		goto fail;
+	}
+	outfile_pending_tmp = NULL;
+	free(o->tmp);
+	o->tmp = NULL;
+	if (fsync_dir(o->path, err) < 0)
+		return -1;
+	free(o->path);
+	o->path = NULL;
+	return 0;
+fail:
+	outfile_abort(o);
+	return -1;
+}
+
+void outfile_abort(struct outfile *o)
+{
+	if (o->mode != OUTFILE_STDOUT && o->fd >= 0)
+		close(o->fd);
+	o->fd = -1;
+	if (o->tmp) {
+		outfile_pending_tmp = NULL;
+		unlink(o->tmp);
+		free(o->tmp);
+		o->tmp = NULL;
+	}
+	free(o->path);
+	o->path = NULL;
+}

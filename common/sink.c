@@ -1,0 +1,198 @@
+// SPDX-License-Identifier: Apache-2.0
+#include <archive.h>
+#include <archive_entry.h>
+#include <errno.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "common/macro.h"
+#include "common/sink.h"
+
+#define BUF_SIZE (256 * 1024)
+
+struct sink {
+	int fd;
+	char *name;
+	enum act_compression comp;
+	struct archive *aw;	/* compressor, NULL for plain output */
+	unsigned char *buf;	/* plain output is written in large blocks */
+	size_t buf_len;
+	uint64_t bytes_in;
+	int write_errno;
+	bool finished;
+};
+
+static int write_all(struct sink *s, const void *buf, size_t len)
+{
+	const char *p = buf;
+
+	while (len > 0) {
+		ssize_t n = write(s->fd, p, len);
+
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			s->write_errno = errno;
+			return -1;
+		}
+		p += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+static la_ssize_t aw_write_cb(struct archive *a, void *ctx, const void *buf, size_t len)
+{
+	struct sink *s = ctx;
+
+	if (write_all(s, buf, len) < 0) {
+		archive_set_error(a, s->write_errno, "%s", strerror(s->write_errno));
+		return -1;
+	}
+	return (la_ssize_t)len;
+}
+
+static int open_compressor(struct sink *s, const struct sink_options *opt,
+			   struct act_err *err)
+{
+	struct archive_entry *e;
+	char opts[128];
+	const char *mod;
+	int r;
+
+	s->aw = archive_write_new();
+	switch (opt->comp) {
+	case ACT_COMP_GZIP:
+		r = archive_write_add_filter_gzip(s->aw);
+		mod = "gzip";
+		break;
+	case ACT_COMP_BZIP2:
+		r = archive_write_add_filter_bzip2(s->aw);
+		mod = "bzip2";
+		break;
+	default:
+		r = archive_write_add_filter_xz(s->aw);
+		mod = "xz";
+		break;
+	}
+	if (r != ARCHIVE_OK)
+		goto fail;
+	/* The "raw" format passes our tar bytes through the filter unchanged. */
+	if (archive_write_set_format_raw(s->aw) != ARCHIVE_OK)
+		goto fail;
+	/* No timestamp in the gzip header: same input, same bytes. */
+	if (opt->comp == ACT_COMP_GZIP &&
+	    archive_write_set_filter_option(s->aw, "gzip", "timestamp", NULL) != ARCHIVE_OK)
+		goto fail;
+	if (opt->level > 0) {
+		snprintf(opts, sizeof(opts), "%d", opt->level);
+		if (archive_write_set_filter_option(s->aw, mod, "compression-level", opts) !=
+		    ARCHIVE_OK)
+			goto fail;
+	}
+	/* No blocking: padding would land after the compressed stream. */
+	archive_write_set_bytes_per_block(s->aw, 0);
+	archive_write_set_bytes_in_last_block(s->aw, 1);
+	if (archive_write_open(s->aw, s, NULL, aw_write_cb, NULL) != ARCHIVE_OK)
+		goto fail;
+	e = archive_entry_new();
+	archive_entry_set_filetype(e, AE_IFREG);
+	archive_entry_set_pathname(e, "tar");
+	r = archive_write_header(s->aw, e);
+	archive_entry_free(e);
+	if (r != ARCHIVE_OK)
+		goto fail;
+	return 0;
+fail:
+	return act_err_set(err, EIO, "%s: cannot start %s compression: %s", s->name,
+			   compression_name(opt->comp), archive_error_string(s->aw));
+}
+
+struct sink *sink_open_fd(int fd, const char *name, const struct sink_options *opt,
+			  struct act_err *err)
+{
+	struct sink *s = xcalloc(1, sizeof(*s));
+
+	s->fd = fd;
+	s->name = xstrdup(name);
+	s->comp = opt->comp;
+	if (opt->comp == ACT_COMP_NONE) {
+		s->buf = xmalloc(BUF_SIZE);
+	} else if (open_compressor(s, opt, err) < 0) {
+		sink_free(s);
+		return NULL;
+	}
+	return s;
+}
+
+static int write_error(struct sink *s, struct act_err *err)
+{
+	if (s->write_errno)
+		return act_err_set(err, s->write_errno, "%s: write error: %s", s->name,
+				   strerror(s->write_errno));
+	return act_err_set(err, EIO, "%s: %s compression failed: %s", s->name,
+			   compression_name(s->comp), archive_error_string(s->aw));
+}
+
+int sink_write(struct sink *s, const void *buf, size_t len, struct act_err *err)
+{
+	s->bytes_in += len;
+	if (s->aw) {
+		while (len > 0) {
+			la_ssize_t n = archive_write_data(s->aw, buf, len);
+
+			if (n <= 0)
+				return write_error(s, err);
+			buf = (const char *)buf + n;
+			len -= (size_t)n;
+		}
+		return 0;
+	}
+	if (s->buf_len + len > BUF_SIZE) {
+		if (write_all(s, s->buf, s->buf_len) < 0)
+			return write_error(s, err);
+		s->buf_len = 0;
+		if (len >= BUF_SIZE)
+			return write_all(s, buf, len) < 0 ? write_error(s, err) : 0;
+	}
+	memcpy(s->buf + s->buf_len, buf, len);
+	s->buf_len += len;
+	return 0;
+}
+
+int sink_finish(struct sink *s, struct act_err *err)
+{
+	s->finished = true;
+	if (s->aw) {
+		if (archive_write_close(s->aw) != ARCHIVE_OK)
+			return write_error(s, err);
+		return 0;
+	}
+	if (s->buf_len && write_all(s, s->buf, s->buf_len) < 0)
+		return write_error(s, err);
+	s->buf_len = 0;
+	return 0;
+}
+
+void sink_free(struct sink *s)
+{
+	if (!s)
+		return;
+	if (s->aw) {
+		/* An unfinished compressor must not write its trailer now: the
+		 * output is being abandoned. */
+		if (!s->finished)
+			s->fd = -1;
+		archive_write_free(s->aw);
+	}
+	free(s->buf);
+	free(s->name);
+	free(s);
+}
+
+uint64_t sink_bytes_in(const struct sink *s)
+{
+	return s->bytes_in;
+}

@@ -1,0 +1,28 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+#pragma once
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "common/compression.h"
+#include "common/err.h"
+
+/*
+ * Where an uncompressed tar stream goes: a file descriptor, through one
+ * compressor. Output is deterministic: no timestamps, no host names.
+ */
+struct sink;
+
+struct sink_options {
+	enum act_compression comp;
+	int level; /* 0: the codec's default */
+};
+
+struct sink *sink_open_fd(int fd, const char *name, const struct sink_options *opt,
+			  struct act_err *err);
+int sink_write(struct sink *s, const void *buf, size_t len, struct act_err *err);
+/* Flush everything, including the compressor's trailer. */
+int sink_finish(struct sink *s, struct act_err *err);
+void sink_free(struct sink *s);
+/* Uncompressed bytes written so far. */
+uint64_t sink_bytes_in(const struct sink *s);

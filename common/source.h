@@ -1,0 +1,35 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+#pragma once
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+
+#include "common/compression.h"
+#include "common/err.h"
+
+/*
+ * An image's bytes as an uncompressed tar stream. The codec is chosen from the
+ * magic bytes; anything that is not a tar, gzip, bzip2 or xz stream is refused
+ * here, before the tar layer sees it. Decompression is a layer of its own so
+ * that faster codecs can replace it without touching the tar layer.
+ */
+struct source;
+
+/* path "-" reads standard input. */
+struct source *source_open(const char *path, struct act_err *err);
+void source_free(struct source *src);
+
+/* Read up to len decompressed bytes: > 0 bytes read, 0 at the end, -1 on error. */
+ssize_t source_read(struct source *src, void *buf, size_t len, struct act_err *err);
+/* Skip n bytes where the input allows it cheaply (plain tar in a regular file);
+ * returns the bytes skipped (possibly 0: the caller then reads them). */
+int64_t source_skip(struct source *src, int64_t n);
+
+enum act_compression source_compression(const struct source *src);
+const char *source_path(const struct source *src);
+/* The input file's status; st_mode is 0 for a pipe or terminal on stdin. */
+const struct stat *source_stat(const struct source *src);
+/* Compressed bytes consumed so far (for progress and measurement). */
+uint64_t source_bytes_read(const struct source *src);

@@ -1,0 +1,602 @@
+// SPDX-License-Identifier: Apache-2.0
+#include <errno.h>
+#include <string.h>
+
+#include "common/entrypath.h"
+#include "common/macro.h"
+#include "common/tarstream.h"
+
+#define CHUNK_SIZE (256 * 1024)
+/* Retained input beyond this is settled while an entry's data streams by. */
+#define SETTLE_AT (4 * CHUNK_SIZE)
+
+/* Input bytes not yet emitted or dropped, kept in order. */
+struct chunk {
+	struct chunk *next;
+	int64_t off;
+	size_t len;
+	unsigned char data[];
+};
+
+enum mode { MODE_COPY, MODE_DROP };
+
+struct tarstream {
+	struct source *src;
+	struct sink *out;
+	struct archive *ar;
+	struct archive *aw; /* pax writer for replaced entries, made on demand */
+	bool aw_discard;    /* its end-of-archive is not ours to write */
+	struct act_err aw_err;
+
+	struct chunk *head, *tail, *spare;
+	int64_t read_pos; /* input offset after the last byte handed to libarchive */
+	int64_t settled;  /* input before this offset has been emitted or dropped */
+	unsigned char *plain_buf;
+	struct act_err read_err;
+
+	enum mode mode;
+	bool have_entry, data_done;
+	struct archive_entry *cur;
+	int64_t cur_pos;
+	char *clean;
+	bool escapes;
+	int64_t index;
+};
+
+static struct chunk *chunk_get(struct tarstream *ts)
+{
+	struct chunk *c = ts->spare;
+
+	if (c)
+		ts->spare = NULL;
+	else
+		c = xmalloc(sizeof(*c) + CHUNK_SIZE);
+	c->next = NULL;
+	c->len = 0;
+	return c;
+}
+
+static void chunk_put(struct tarstream *ts, struct chunk *c)
+{
+	if (!ts->spare)
+		ts->spare = c;
+	else
+		free(c);
+}
+
+static la_ssize_t read_cb(struct archive *a, void *ctx, const void **buf)
+{
+	struct tarstream *ts = ctx;
+	struct chunk *c;
+	ssize_t n;
+
+	if (!ts->out) {
+		n = source_read(ts->src, ts->plain_buf, CHUNK_SIZE, &ts->read_err);
+		if (n < 0) {
+			archive_set_error(a, ts->read_err.code, "%s", ts->read_err.msg);
+			return -1;
+		}
+		*buf = ts->plain_buf;
+		return n;
+	}
+	c = chunk_get(ts);
+	while (c->len < CHUNK_SIZE) {
+		n = source_read(ts->src, c->data + c->len, CHUNK_SIZE - c->len, &ts->read_err);
+		if (n < 0) {
+			chunk_put(ts, c);
+			archive_set_error(a, ts->read_err.code, "%s", ts->read_err.msg);
+			return -1;
+		}
+		if (n == 0)
+			break;
+		c->len += (size_t)n;
+	}
+	if (c->len == 0) {
+		chunk_put(ts, c);
+		return 0;
+	}
+	c->off = ts->read_pos;
+	ts->read_pos += (int64_t)c->len;
+	if (ts->tail)
+		ts->tail->next = c;
+	else
+		ts->head = c;
+	ts->tail = c;
+	*buf = c->data;
+	return (la_ssize_t)c->len;
+}
+
+static la_int64_t skip_cb(struct archive *a, void *ctx, la_int64_t request)
+{
+	struct tarstream *ts = ctx;
+
+	return source_skip(ts->src, request);
+}
+
+/* Free chunks wholly settled; the newest stays, libarchive may point into it. */
+static void trim(struct tarstream *ts)
+{
+	while (ts->head && ts->head != ts->tail &&
+	       ts->head->off + (int64_t)ts->head->len <= ts->settled) {
+		struct chunk *c = ts->head;
+
+		ts->head = c->next;
+		chunk_put(ts, c);
+	}
+}
+
+/* Emit (copy mode) or drop the input bytes up to offset upto. */
+static int settle(struct tarstream *ts, int64_t upto, struct act_err *err)
+{
+	trim(ts);
+	while (ts->settled < upto) {
+		struct chunk *c = ts->head;
+		int64_t end;
+
+		if (!c || c->off > ts->settled || c->off + (int64_t)c->len <= ts->settled)
+			return act_err_set(err, EIO, "%s: internal error: input offset %lld not retained",
+					   source_path(ts->src), (long long)ts->settled);
+		end = c->off + (int64_t)c->len;
+		if (end > upto)
+			end = upto;
+		if (ts->mode == MODE_COPY &&
+		    sink_write(ts->out, c->data + (ts->settled - c->off),
+			       (size_t)(end - ts->settled), err) < 0)
+			return -1;
+		ts->settled = end;
+		trim(ts);
+	}
+	return 0;
+}
+
+static int64_t consumed(struct tarstream *ts)
+{
+	return archive_filter_bytes(ts->ar, 0);
+}
+
+static int ar_error(struct tarstream *ts, struct act_err *err, const char *what)
+{
+	const char *msg = archive_error_string(ts->ar);
+
+	if (act_err_isset(&ts->read_err))
+		return act_err_set(err, ts->read_err.code, "%s", ts->read_err.msg);
+	if (ts->have_entry)
+		return act_err_set(err, EIO, "%s: entry %lld '%s': %s: %s", source_path(ts->src),
+				   (long long)ts->index, archive_entry_pathname(ts->cur), what,
+				   msg ? msg : "unknown error");
+	return act_err_set(err, EIO, "%s: %s: %s", source_path(ts->src), what,
+			   msg ? msg : "unknown error");
+}
+
+struct tarstream *tarstream_open(struct source *src, struct sink *out, struct act_err *err)
+{
+	struct tarstream *ts = xcalloc(1, sizeof(*ts));
+
+	ts->src = src;
+	ts->out = out;
+	if (!out)
+		ts->plain_buf = xmalloc(CHUNK_SIZE);
+	ts->ar = archive_read_new();
+	/* Only tar: the codec was already peeled off by the source. */
+	if (archive_read_support_format_tar(ts->ar) != ARCHIVE_OK ||
+	    archive_read_set_read_callback(ts->ar, read_cb) != ARCHIVE_OK ||
+	    archive_read_set_callback_data(ts->ar, ts) != ARCHIVE_OK ||
+	    (!out && archive_read_set_skip_callback(ts->ar, skip_cb) != ARCHIVE_OK) ||
+	    archive_read_open1(ts->ar) != ARCHIVE_OK) {
+		ar_error(ts, err, "not a readable tar archive");
+		tarstream_free(ts);
+		return NULL;
+	}
+	return ts;
+}
+
+void tarstream_free(struct tarstream *ts)
+{
+	if (!ts)
+		return;
+	if (ts->aw) {
+		ts->aw_discard = true;
+		archive_write_free(ts->aw);
+	}
+	archive_read_free(ts->ar);
+	while (ts->head) {
+		struct chunk *c = ts->head;
+
+		ts->head = c->next;
+		free(c);
+	}
+	free(ts->spare);
+	free(ts->plain_buf);
+	free(ts->clean);
+	free(ts);
+}
+
+/* Read through the current entry's data so its bytes settle as they pass. */
+static int drain(struct tarstream *ts, struct act_err *err)
+{
+	const void *buf;
+	size_t size;
+	la_int64_t off;
+	int r;
+
+	if (!ts->out || ts->data_done)
+		return 0;
+	ts->data_done = true;
+	while ((r = archive_read_data_block(ts->ar, &buf, &size, &off)) == ARCHIVE_OK) {
+		if (ts->read_pos - ts->settled > SETTLE_AT && settle(ts, consumed(ts), err) < 0)
+			return -1;
+	}
+	if (r != ARCHIVE_EOF)
+		return ar_error(ts, err, "cannot read data");
+	return 0;
+}
+
+/* Everything after the end-of-archive marker must be zeros: anything else is
+ * a second archive or garbage, which a rewrite would silently lose. */
+static int finish_trailer(struct tarstream *ts, struct act_err *err)
+{
+	int64_t start = ts->settled, total;
+	struct chunk *c;
+	ssize_t n;
+
+	for (c = ts->head; c; c = c->next) {
+		for (size_t i = 0; i < c->len; i++) {
+			if (c->off + (int64_t)i >= start && c->data[i] != 0)
+				return act_err_set(err, EINVAL,
+						   "%s: data after the end-of-archive marker at offset %lld",
+						   source_path(ts->src), (long long)(c->off + (int64_t)i));
+		}
+	}
+	/* The rest of the stream, not yet read by libarchive. */
+	for (;;) {
+		c = chunk_get(ts);
+		n = source_read(ts->src, c->data, CHUNK_SIZE, err);
+		if (n <= 0) {
+			chunk_put(ts, c);
+			if (n < 0)
+				return -1;
+			break;
+		}
+		c->len = (size_t)n;
+		c->off = ts->read_pos;
+		for (size_t i = 0; i < c->len; i++) {
+			if (c->data[i] != 0) {
+				chunk_put(ts, c);
+				return act_err_set(err, EINVAL,
+						   "%s: data after the end-of-archive marker at offset %lld",
+						   source_path(ts->src), (long long)(ts->read_pos + (int64_t)i));
+			}
+		}
+		ts->read_pos += n;
+		if (ts->tail)
+			ts->tail->next = c;
+		else
+			ts->head = c;
+		ts->tail = c;
+		ts->mode = MODE_COPY;
+		if (settle(ts, ts->read_pos - (int64_t)c->len, err) < 0)
+			return -1;
+	}
+	total = ts->read_pos - start;
+	if (total < 1024)
+		return act_err_set(err, EINVAL,
+				   "%s: truncated archive: the end-of-archive marker is missing",
+				   source_path(ts->src));
+	ts->mode = MODE_COPY;
+	return settle(ts, ts->read_pos, err);
+}
+
+int tarstream_next(struct tarstream *ts, struct archive_entry **entry, struct act_err *err)
+{
+	int r;
+
+	if (ts->have_entry && drain(ts, err) < 0)
+		return -1;
+	r = archive_read_next_header(ts->ar, &ts->cur);
+	if (ts->out && settle(ts, archive_read_header_position(ts->ar), err) < 0)
+		return -1;
+	ts->mode = MODE_COPY;
+	ts->have_entry = false;
+	if (r == ARCHIVE_EOF) {
+		if (act_err_isset(&ts->read_err))
+			return act_err_set(err, ts->read_err.code, "%s", ts->read_err.msg);
+		if (ts->index == 0)
+			return act_err_set(err, EINVAL, "%s: empty archive: no entries",
+					   source_path(ts->src));
+		return ts->out ? finish_trailer(ts, err) : 0;
+	}
+	ts->index++;
+	if (r != ARCHIVE_OK) {
+		/* On a warning libarchive still returns the entry: name it. */
+		ts->have_entry = (r == ARCHIVE_WARN);
+		return ar_error(ts, err, r == ARCHIVE_WARN ? "lossy header" : "cannot read header");
+	}
+	ts->have_entry = true;
+	ts->data_done = false;
+	ts->cur_pos = archive_read_header_position(ts->ar);
+	free(ts->clean);
+	ts->clean = entrypath_clean(archive_entry_pathname(ts->cur) ?: "", &ts->escapes);
+	*entry = ts->cur;
+	return 1;
+}
+
+const char *tarstream_name(const struct tarstream *ts)
+{
+	return ts->clean;
+}
+
+bool tarstream_name_escapes(const struct tarstream *ts)
+{
+	return ts->escapes;
+}
+
+int64_t tarstream_index(const struct tarstream *ts)
+{
+	return ts->index;
+}
+
+int tarstream_read_data(struct tarstream *ts, size_t max, char **ret, size_t *ret_len,
+			struct act_err *err)
+{
+	int64_t size = archive_entry_size(ts->cur);
+	char *buf;
+	size_t len = 0;
+	const void *p;
+	size_t n;
+	la_int64_t off;
+	int r;
+
+	if (size < 0 || (uint64_t)size > max)
+		return act_err_set(err, EFBIG, "%s: '%s' is %lld bytes, over the limit of %zu",
+				   source_path(ts->src), archive_entry_pathname(ts->cur),
+				   (long long)size, max);
+	buf = xmalloc((size_t)size + 1);
+	ts->data_done = true;
+	while ((r = archive_read_data_block(ts->ar, &p, &n, &off)) == ARCHIVE_OK) {
+		if (off < 0 || (uint64_t)off + n > (uint64_t)size) {
+			free(buf);
+			return act_err_set(err, EINVAL, "%s: '%s': data runs past its size",
+					   source_path(ts->src), archive_entry_pathname(ts->cur));
+		}
+		/* Holes in a sparse entry read as zeros. */
+		if ((size_t)off > len)
+			memset(buf + len, 0, (size_t)off - len);
+		memcpy(buf + off, p, n);
+		len = (size_t)off + n;
+	}
+	if (r != ARCHIVE_EOF) {
+		free(buf);
+		return ar_error(ts, err, "cannot read data");
+	}
+	if (len < (size_t)size)
+		memset(buf + len, 0, (size_t)size - len);
+	buf[size] = '\0';
+	*ret = buf;
+	*ret_len = (size_t)size;
+	return 0;
+}
+
+/* ---- replaced entries ---- */
+
+static la_ssize_t aw_write_cb(struct archive *a, void *ctx, const void *buf, size_t len)
+{
+	struct tarstream *ts = ctx;
+
+	if (ts->aw_discard)
+		return (la_ssize_t)len;
+	if (sink_write(ts->out, buf, len, &ts->aw_err) < 0) {
+		archive_set_error(a, ts->aw_err.code, "%s", ts->aw_err.msg);
+		return -1;
+	}
+	return (la_ssize_t)len;
+}
+
+static int writer(struct tarstream *ts, struct act_err *err)
+{
+	if (ts->aw)
+		return 0;
+	ts->aw = archive_write_new();
+	/* Full pax, not pax_restricted: restricted drops sub-second mtimes
+	 * unless some other field forces an extended header. */
+	if (archive_write_set_format_pax(ts->aw) != ARCHIVE_OK ||
+	    archive_write_set_format_option(ts->aw, "pax", "xattrheader", "SCHILY") != ARCHIVE_OK ||
+	    archive_write_set_bytes_per_block(ts->aw, 0) != ARCHIVE_OK ||
+	    archive_write_open(ts->aw, ts, NULL, aw_write_cb, NULL) != ARCHIVE_OK)
+		return act_err_set(err, EIO, "cannot start the tar writer: %s",
+				   archive_error_string(ts->aw));
+	return 0;
+}
+
+static int aw_error(struct tarstream *ts, struct act_err *err, const char *what)
+{
+	if (act_err_isset(&ts->aw_err))
+		return act_err_set(err, ts->aw_err.code, "%s", ts->aw_err.msg);
+	return act_err_set(err, EIO, "%s: entry %lld '%s': %s: %s", source_path(ts->src),
+			   (long long)ts->index, archive_entry_pathname(ts->cur), what,
+			   archive_error_string(ts->aw));
+}
+
+struct xattr {
+	const char *name;
+	const void *value;
+	size_t size;
+};
+
+static int xattr_cmp(const void *a, const void *b)
+{
+	return strcmp(((const struct xattr *)a)->name, ((const struct xattr *)b)->name);
+}
+
+int tarstream_dedup_xattrs(struct archive_entry *e, struct act_err *err)
+{
+	int n = archive_entry_xattr_reset(e), k = 0;
+	struct xattr *xs;
+	const char *name;
+	const void *value;
+	size_t size;
+
+	if (n <= 0)
+		return 0;
+	xs = xcalloc((size_t)n, sizeof(*xs));
+	while (archive_entry_xattr_next(e, &name, &value, &size) == ARCHIVE_OK && k < n) {
+		xs[k].name = xstrdup(name);
+		xs[k].value = size ? memcpy(xmalloc(size), value, size) : NULL;
+		xs[k].size = size;
+		k++;
+	}
+	qsort(xs, (size_t)k, sizeof(*xs), xattr_cmp);
+	archive_entry_xattr_clear(e);
+	for (int i = 0; i < k; i++) {
+		if (i > 0 && streq(xs[i].name, xs[i - 1].name)) {
+			if (xs[i].size != xs[i - 1].size ||
+			    (xs[i].size && memcmp(xs[i].value, xs[i - 1].value, xs[i].size))) {
+				act_err_set(err, EINVAL,
+					    "'%s': two different values for xattr '%s'",
+					    archive_entry_pathname(e), xs[i].name);
+				break;
+			}
+			continue;
+		}
+		archive_entry_xattr_add_entry(e, xs[i].name, xs[i].value, xs[i].size);
+	}
+	for (int i = 0; i < k; i++) {
+		free((void *)xs[i].name);
+		free((void *)xs[i].value);
+	}
+	free(xs);
+	return act_err_isset(err) ? -1 : 0;
+}
+
+/* Copy the tar header block at input offset off out of the retained chunks. */
+static bool retained_block(struct tarstream *ts, int64_t off, unsigned char *blk)
+{
+	size_t got = 0;
+
+	for (struct chunk *c = ts->head; c && got < 512; c = c->next) {
+		int64_t end = c->off + (int64_t)c->len;
+
+		if (end <= off + (int64_t)got)
+			continue;
+		if (c->off > off + (int64_t)got)
+			return false;
+		size_t from = (size_t)(off + (int64_t)got - c->off);
+		size_t k = c->len - from < 512 - got ? c->len - from : 512 - got;
+
+		memcpy(blk + got, c->data + from, k);
+		got += k;
+	}
+	return got == 512;
+}
+
+static int64_t octal_size(const unsigned char *f)
+{
+	int64_t v = 0;
+
+	if (f[0] & 0x80) /* base-256 */
+		return -1;
+	for (int i = 0; i < 12 && f[i] >= '0' && f[i] <= '7'; i++)
+		v = v * 8 + (f[i] - '0');
+	return v;
+}
+
+/*
+ * A pax global header ('g') before the replaced entry belongs to the stream,
+ * not to the entry: libarchive consumes it silently, so copy it out of the
+ * raw bytes before the new header.
+ */
+static int keep_global_headers(struct tarstream *ts, struct act_err *err)
+{
+	unsigned char blk[512];
+	int64_t p = ts->cur_pos;
+
+	while (retained_block(ts, p, blk) && blk[156] == 'g') {
+		int64_t size = octal_size(blk + 124);
+
+		if (size < 0)
+			break;
+		p += 512 + ((size + 511) & ~(int64_t)511);
+	}
+	if (p == ts->cur_pos)
+		return 0;
+	ts->mode = MODE_COPY;
+	if (settle(ts, p, err) < 0)
+		return -1;
+	return 0;
+}
+
+static int begin_replace(struct tarstream *ts, struct archive_entry *hdr,
+			 struct act_err *err)
+{
+	if (!ts->out)
+		return act_err_set(err, EINVAL, "internal error: replace on a read-only stream");
+	if (ts->mode == MODE_DROP)
+		return act_err_set(err, EINVAL, "internal error: entry replaced twice");
+	if (writer(ts, err) < 0 || keep_global_headers(ts, err) < 0)
+		return -1;
+	ts->mode = MODE_DROP;
+	if (tarstream_dedup_xattrs(hdr, err) < 0)
+		return -1;
+	if (archive_write_header(ts->aw, hdr) != ARCHIVE_OK)
+		return aw_error(ts, err, "cannot write header");
+	return 0;
+}
+
+int tarstream_replace(struct tarstream *ts, struct archive_entry *hdr, const void *data,
+		      size_t len, struct act_err *err)
+{
+	archive_entry_sparse_clear(hdr);
+	archive_entry_set_size(hdr, (la_int64_t)len);
+	if (begin_replace(ts, hdr, err) < 0)
+		return -1;
+	if (len && archive_write_data(ts->aw, data, len) != (la_ssize_t)len)
+		return aw_error(ts, err, "cannot write data");
+	if (archive_write_finish_entry(ts->aw) != ARCHIVE_OK)
+		return aw_error(ts, err, "cannot finish entry");
+	/* The old data is dropped as it streams by. */
+	return drain(ts, err);
+}
+
+int tarstream_replace_header(struct tarstream *ts, struct archive_entry *hdr,
+			     struct act_err *err)
+{
+	static const unsigned char zeros[64 * 1024];
+	int64_t size = archive_entry_size(hdr), pos = 0;
+	const void *p;
+	size_t n;
+	la_int64_t off;
+	int r;
+
+	if (ts->data_done)
+		return act_err_set(err, EINVAL, "internal error: data already read");
+	if (begin_replace(ts, hdr, err) < 0)
+		return -1;
+	ts->data_done = true;
+	/* The pax writer takes the full logical stream and skips holes itself. */
+	while ((r = archive_read_data_block(ts->ar, &p, &n, &off)) == ARCHIVE_OK) {
+		while (pos < off) {
+			size_t k = off - pos > (int64_t)sizeof(zeros) ? sizeof(zeros)
+								   : (size_t)(off - pos);
+
+			if (archive_write_data(ts->aw, zeros, k) != (la_ssize_t)k)
+				return aw_error(ts, err, "cannot write data");
+			pos += (int64_t)k;
+		}
+		if (n && archive_write_data(ts->aw, p, n) != (la_ssize_t)n)
+			return aw_error(ts, err, "cannot write data");
+		pos += (int64_t)n;
+		if (ts->read_pos - ts->settled > SETTLE_AT && settle(ts, consumed(ts), err) < 0)
+			return -1;
+	}
+	if (r != ARCHIVE_EOF)
+		return ar_error(ts, err, "cannot read data");
+	while (pos < size) {
+		size_t k = size - pos > (int64_t)sizeof(zeros) ? sizeof(zeros) : (size_t)(size - pos);
+
+		if (archive_write_data(ts->aw, zeros, k) != (la_ssize_t)k)
+			return aw_error(ts, err, "cannot write data");
+		pos += (int64_t)k;
+	}
+	if (archive_write_finish_entry(ts->aw) != ARCHIVE_OK)
+		return aw_error(ts, err, "cannot finish entry");
+	return 0;
+}
