@@ -1,0 +1,56 @@
+# SPDX-License-Identifier: Apache-2.0
+# A thin wrapper over CMake for the README's commands. Each target installs
+# the Debian packages it is missing first (as root, or through sudo).
+
+BUILD_DEPS := build-essential cmake pkg-config libarchive-dev libyajl-dev libcap-dev libattr1-dev
+# Independent readers the tests check acitool's output with; Go and appc's
+# spec sources let the compatibility tests build and run appc's actool.
+TEST_DEPS := bats libarchive-tools attr libcap2-bin tar gzip bzip2 xz-utils python3 \
+	util-linux valgrind golang-go golang-github-appc-spec-dev
+JOBS := $(shell nproc 2>/dev/null || echo 2)
+
+.PHONY: all deps test-deps build check check-sanitize demo install clean
+
+all: build
+
+define apt_install
+	@missing=$$(for p in $(1); do \
+		dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q 'ok installed' || echo $$p; \
+	done); \
+	if [ -n "$$missing" ]; then \
+		echo "Installing:" $$missing; \
+		sudo=; [ "$$(id -u)" = 0 ] || sudo=sudo; \
+		$$sudo apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq --no-install-recommends $$missing; \
+	fi
+endef
+
+deps:
+	$(call apt_install,$(BUILD_DEPS))
+
+test-deps: deps
+	$(call apt_install,$(TEST_DEPS))
+
+build: deps
+	cmake --preset dev >/dev/null
+	cmake --build build/dev -j$(JOBS)
+
+check: test-deps build
+	ctest --test-dir build/dev --output-on-failure -j$(JOBS)
+
+# The whole suite again under AddressSanitizer and UndefinedBehaviorSanitizer.
+check-sanitize: test-deps
+	cmake --preset sanitize >/dev/null
+	cmake --build build/sanitize -j$(JOBS)
+	ctest --test-dir build/sanitize --output-on-failure -j$(JOBS)
+
+demo: build
+	@ACITOOL=build/dev/tools/acitool sh docs/demo.sh
+
+install: deps
+	cmake --preset release >/dev/null
+	cmake --build build/release -j$(JOBS)
+	cmake --install build/release $(if $(DESTDIR),,) $(if $(PREFIX),--prefix $(PREFIX),)
+
+clean:
+	rm -rf build

@@ -1,0 +1,54 @@
+#!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
+# `make demo`: the rkt ping example, done with acitool instead of
+# extract / setcap / re-tar. Builds its own example image in a temp dir.
+set -eu
+
+ACITOOL=${ACITOOL:-acitool}
+case "$ACITOOL" in /*) ;; */*) ACITOOL=$(pwd)/$ACITOOL ;; esac
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+cd "$work"
+
+if [ -t 1 ]; then bold='\033[1m' off='\033[0m'; else bold= off=; fi
+step() {
+	printf "\n${bold}$ %s${off}\n" "$*"
+	"$@"
+}
+
+# The image: a rootfs with a ping binary and an app manifest that runs it as
+# a non-root user.
+mkdir -p layout/rootfs/bin
+ping_bin=$(command -v ping || true)
+cp "${ping_bin:-/bin/true}" layout/rootfs/bin/ping
+cat >layout/manifest <<'JSON'
+{
+    "acKind": "ImageManifest",
+    "acVersion": "0.8.11",
+    "name": "example.com/ping",
+    "labels": [
+        { "name": "version", "value": "1.0.0" },
+        { "name": "os", "value": "linux" },
+        { "name": "arch", "value": "amd64" }
+    ],
+    "app": {
+        "exec": ["/bin/ping", "-c", "1", "127.0.0.1"],
+        "user": "1000",
+        "group": "1000",
+        "isolators": [
+            { "name": "resource/memory", "value": { "limit": "64M" } }
+        ]
+    }
+}
+JSON
+tar -C layout --format=pax --sort=name --owner=0 --group=0 --numeric-owner \
+	--mtime=@1700000000 -czf ping.aci manifest rootfs
+echo "Built ping.aci ($(wc -c <ping.aci) bytes): a manifest and rootfs/bin/ping."
+
+step "$ACITOOL" cat-manifest ping.aci
+step "$ACITOOL" patch-manifest --capability CAP_NET_RAW ping.aci ping-caps.aci
+step "$ACITOOL" cat-manifest --pretty-print ping-caps.aci
+step "$ACITOOL" patch-manifest --revoke-capability mknod,sys_chroot --replace ping-caps.aci
+step "$ACITOOL" cat-manifest ping-caps.aci
+printf '\nEvery other entry is copied byte for byte:\n'
+step tar -tvzf ping-caps.aci

@@ -1,0 +1,102 @@
+# SPDX-License-Identifier: Apache-2.0
+# Shared helpers for the system tests (modelled on podman's test/system).
+#
+# Environment (set by ctest; defaults let `bats tests/system/X.bats` run from a
+# dev build too):
+#   ACITOOL       the binary under test
+#   ACT_TESTS_DIR the tests/ source directory
+#   ACT_FIXTURES  where tests/fixtures/mk*.py wrote their images
+
+ACT_TESTS_DIR=${ACT_TESTS_DIR:-$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)}
+ACITOOL=${ACITOOL:-$ACT_TESTS_DIR/../build/dev/tools/acitool}
+ACT_FIXTURES=${ACT_FIXTURES:-${ACT_BUILD_DIR:-$ACT_TESTS_DIR/../build/dev/tests}/fixtures}
+TARCMP="python3 $ACT_TESTS_DIR/tools/tarcmp.py"
+TARINFO="python3 $ACT_TESTS_DIR/tools/tarinfo.py"
+
+# Generate fixtures when a test file runs outside ctest.
+act_fixtures() {
+	if [ ! -e "$ACT_FIXTURES/.done" ]; then
+		mkdir -p "$ACT_FIXTURES"
+		python3 "$ACT_TESTS_DIR/fixtures/mkimages.py" "$ACT_FIXTURES" &&
+			python3 "$ACT_TESTS_DIR/fixtures/mkbad.py" "$ACT_FIXTURES/bad" &&
+			touch "$ACT_FIXTURES/.done"
+	fi
+}
+
+# run_acitool [EXPECTED_RC] ARGS...: run the binary, show the command and its
+# output (bats prints them only on failure), check the exit status.
+# EXPECTED_RC is a number or '?' (any); the default is 0.
+run_acitool() {
+	local expect=0
+	case "$1" in
+	[0-9] | [0-9][0-9] | [0-9][0-9][0-9] | '?')
+		expect=$1
+		shift
+		;;
+	esac
+	echo "\$ acitool $*"
+	run timeout 120 "$ACITOOL" "$@"
+	echo "$output"
+	echo "[ rc=$status (expected $expect) ]"
+	if [ "$expect" != '?' ] && [ "$status" -ne "$expect" ]; then
+		die "exit status $status, expected $expect"
+	fi
+}
+
+die() {
+	echo "#| FAIL: $*" >&2
+	false
+}
+
+# assert ACTUAL OP EXPECTED [WHAT]: OP is ==, !=, =~, !~, or a numeric test.
+assert() {
+	local actual=$1 op=$2 expected=$3 what=${4:-value}
+	local ok=
+	case "$op" in
+	'==') [ "$actual" == "$expected" ] && ok=1 ;;
+	'!=') [ "$actual" != "$expected" ] && ok=1 ;;
+	'=~') [[ "$actual" =~ $expected ]] && ok=1 ;;
+	'!~') [[ ! "$actual" =~ $expected ]] && ok=1 ;;
+	-eq | -ne | -lt | -le | -gt | -ge) [ "$actual" "$op" "$expected" ] && ok=1 ;;
+	*) die "assert: unknown operator '$op'" ;;
+	esac
+	if [ -z "$ok" ]; then
+		printf '#| FAIL: %s\n#| expected %s %s\n#|   actual   %s\n' \
+			"$what" "$op" "$expected" "$actual" >&2
+		false
+	fi
+}
+
+# expect_output [--substring] EXPECTED: check $output from the last run.
+expect_output() {
+	if [ "$1" = --substring ]; then
+		assert "$output" =~ "$(printf '%s' "$2" | sed 's/[][\.*^$(){}?+|/]/\\&/g')" "output"
+	else
+		assert "$output" == "$1" "output"
+	fi
+}
+
+# The one-line error format: "acitool: VERB: ...".
+expect_error_line() {
+	local verb=$1 pattern=$2
+	assert "$(printf '%s\n' "$output" | wc -l)" -eq 1 "number of stderr lines"
+	assert "$output" =~ "^acitool: $verb: .*$pattern" "error line"
+}
+
+# No file but the expected ones in a directory (no partial output, no temp files).
+expect_files() {
+	local dir=$1
+	shift
+	local actual expected
+	actual=$(cd "$dir" && find . -mindepth 1 -maxdepth 1 -printf '%P\n' | sort)
+	expected=$(printf '%s\n' "$@" | sed '/^$/d' | sort)
+	assert "$actual" == "$expected" "files in $dir"
+}
+
+sha256() {
+	sha256sum "$1" | cut -d' ' -f1
+}
+
+is_root() {
+	[ "$(id -u)" = 0 ]
+}
