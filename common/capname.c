@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 #include <errno.h>
+#include <linux/capability.h>
 #include <string.h>
 #include <strings.h>
 
@@ -23,6 +24,8 @@ static const char *const names[ACT_CAP_COUNT] = {
 	"CAP_BLOCK_SUSPEND",	"CAP_AUDIT_READ",	"CAP_PERFMON",
 	"CAP_BPF",		"CAP_CHECKPOINT_RESTORE",
 };
+
+_Static_assert(CAP_CHECKPOINT_RESTORE == ACT_CAP_COUNT - 1, "table out of step");
 
 #define PREFIX "CAP_"
 #define PREFIX_LEN (sizeof(PREFIX) - 1)
@@ -87,12 +90,11 @@ int capname_parse_list(const char *csv, int *caps, size_t max, size_t *n,
 
 uint64_t capname_default_set(void)
 {
+	/* In the spec's order; the numbers are ABI, fixed at compile time. */
 	static const int defaults[] = {
-		29 /* AUDIT_WRITE */,	0 /* CHOWN */,	1 /* DAC_OVERRIDE */,
-		4 /* FSETID */,		3 /* FOWNER */,	5 /* KILL */,
-		27 /* MKNOD */,		13 /* NET_RAW */, 10 /* NET_BIND_SERVICE */,
-		7 /* SETUID */,		6 /* SETGID */,	8 /* SETPCAP */,
-		31 /* SETFCAP */,	18 /* SYS_CHROOT */,
+		CAP_AUDIT_WRITE, CAP_CHOWN, CAP_DAC_OVERRIDE, CAP_FSETID, CAP_FOWNER,
+		CAP_KILL, CAP_MKNOD, CAP_NET_RAW, CAP_NET_BIND_SERVICE, CAP_SETUID,
+		CAP_SETGID, CAP_SETPCAP, CAP_SETFCAP, CAP_SYS_CHROOT,
 	};
 	uint64_t set = 0;
 

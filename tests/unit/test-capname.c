@@ -87,8 +87,8 @@ static void test_list(void)
 	CHECK_INT(n, 1);
 	CHECK_INT(caps[0], 13);
 
-	CHECK_INT(capname_parse_list("kill,CAP_CHOWN,cap_kill,net_raw,CHOWN", caps, 64, &n,
-				     &err), 0);
+	CHECK_INT(capname_parse_list("kill,CAP_CHOWN,cap_kill,net_raw,CHOWN", caps, 64,
+				     &n, &err), 0);
 	CHECK_INT(n, 3);
 	CHECK_INT(caps[0], 5);
 	CHECK_INT(caps[1], 0);
@@ -134,10 +134,9 @@ static void test_bad_lists(void)
 static void test_default_set(void)
 {
 	static const char *const want[] = {
-		"CAP_AUDIT_WRITE", "CAP_CHOWN",	 "CAP_DAC_OVERRIDE", "CAP_FSETID",
-		"CAP_FOWNER",	   "CAP_KILL",	 "CAP_MKNOD",	     "CAP_NET_RAW",
-		"CAP_NET_BIND_SERVICE", "CAP_SETUID", "CAP_SETGID",  "CAP_SETPCAP",
-		"CAP_SETFCAP",	   "CAP_SYS_CHROOT",
+		"CAP_AUDIT_WRITE", "CAP_CHOWN", "CAP_DAC_OVERRIDE", "CAP_FSETID",
+		"CAP_FOWNER", "CAP_KILL", "CAP_MKNOD", "CAP_NET_RAW", "CAP_NET_BIND_SERVICE",
+		"CAP_SETUID", "CAP_SETGID", "CAP_SETPCAP", "CAP_SETFCAP", "CAP_SYS_CHROOT",
 	};
 	uint64_t set = capname_default_set(), expect = 0;
 
