@@ -2,6 +2,7 @@
 #pragma once
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "common/err.h"
 
@@ -45,3 +46,14 @@ int manifest_check(const char *text, size_t len, struct act_err *err);
  */
 int manifest_patch_apply(const char *text, size_t len, const struct manifest_patch *p,
 			 char **out, size_t *outlen, struct act_err *err);
+
+/*
+ * The app's capability bounding set as spec/ace.md defines it, one bit per
+ * capability: the retain set; or the default set (capname_default_set) less
+ * the remove set; or the default set when there is neither. Of several
+ * isolators of one kind the last counts, as for appc's GetByName. Fails when
+ * there is no app, when both kinds are present (the spec makes them exclusive),
+ * or when a set is malformed or names a capability unknown to capname_parse.
+ */
+int manifest_bounding_set(const char *text, size_t len, uint64_t *bset,
+			  struct act_err *err);

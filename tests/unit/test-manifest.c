@@ -1,10 +1,13 @@
 // SPDX-License-Identifier: Apache-2.0
 #include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
 #include <stdlib.h>
 
 #include "common/capname.h"
 #include "common/err.h"
 #include "common/json.h"
+#include "common/macro.h"
 #include "common/manifest.h"
 #include "tap.h"
 
@@ -370,6 +373,72 @@ static void test_check(void)
 		  "duplicate key 'name' at byte 92");
 }
 
+#define BIT(c) (UINT64_C(1) << (c))
+
+static void check_bset(const char *isolators, uint64_t want)
+{
+	_cleanup_free_ char *in = NULL;
+	struct act_err err = { 0 };
+	uint64_t set = 0;
+
+	if (asprintf(&in, HEAD ",\"app\":{\"user\":\"0\"%s}}", isolators) < 0)
+		abort();
+	CHECK_INT(manifest_bounding_set(in, strlen(in), &set, &err), 0);
+	CHECK(set == want);
+	if (set != want)
+		printf("#   %s\n#   got %#" PRIx64 ", want %#" PRIx64 " (%s)\n", isolators,
+		       set, want, err.msg);
+}
+
+static void check_bset_error(const char *in, const char *msg)
+{
+	struct act_err err = { 0 };
+	uint64_t set = 42;
+
+	CHECK_INT(manifest_bounding_set(in, strlen(in), &set, &err), -1);
+	CHECK_STR(err.msg, msg);
+	CHECK(set == 42);
+}
+
+static void test_bounding_set(void)
+{
+	uint64_t def = capname_default_set();
+
+	check_bset("", def);
+	check_bset(",\"isolators\":null", def);
+	check_bset(",\"isolators\":[" MEMORY ",\"x\",7]", def);
+	check_bset(",\"isolators\":[" RETAIN("\"CAP_NET_RAW\",\"kill\",\"cap_sys_admin\"") "]",
+		   BIT(13) | BIT(5) | BIT(21));
+	/* Removing what the default set lacks changes nothing. */
+	check_bset(",\"isolators\":[" REMOVE("\"CAP_MKNOD\",\"CAP_SYS_ADMIN\"") "]",
+		   def & ~BIT(27));
+	check_bset(",\"isolators\":[" RETAIN("\"CAP_KILL\"") "," MEMORY "," RETAIN(
+			   "\"CAP_CHOWN\"") "]",
+		   BIT(0));
+	check_bset(",\"isolators\":[" REMOVE("\"CAP_PONIES\"") "," REMOVE("\"CAP_KILL\"") "]",
+		   def & ~BIT(5));
+
+	check_bset_error(HEAD "}", "manifest has no app");
+	check_bset_error(HEAD ",\"app\":null}", "manifest has no app");
+	check_bset_error(HEAD ",\"app\":{\"isolators\":7}}",
+			 "app.isolators must be an array or null");
+	check_bset_error(HEAD ",\"app\":{\"isolators\":[" RETAIN("\"CAP_KILL\"") "," REMOVE(
+				 "\"CAP_KILL\"") "]}}",
+			 "app has both a capabilities retain set and a remove set");
+	check_bset_error(HEAD ",\"app\":{\"isolators\":[" RETAIN("\"CAP_PONIES\"") "]}}",
+			 "os/linux/capabilities-retain-set: unknown capability 'CAP_PONIES'");
+	check_bset_error(HEAD ",\"app\":{\"isolators\":[" REMOVE("") "]}}",
+			 "os/linux/capabilities-remove-set: value must hold a non-empty set");
+	check_bset_error(HEAD ",\"app\":{\"isolators\":[" REMOVE("1") "]}}",
+			 "os/linux/capabilities-remove-set: set entries must be capability names");
+	check_bset_error(HEAD ",\"app\":{\"isolators\":[" REMOVE("\"CAP_KILL\\u0000x\"") "]}}",
+			 "os/linux/capabilities-remove-set: set entries must be capability names");
+	check_bset_error(HEAD ",\"app\":{\"isolators\":[{\"name\":\"os/linux/capabilities-"
+				"remove-set\"}]}}",
+			 "os/linux/capabilities-remove-set: value must hold a non-empty set");
+	check_bset_error("{}", "acKind must be 'ImageManifest'");
+}
+
 int main(void)
 {
 	RUN(test_appc_example);
@@ -378,5 +447,6 @@ int main(void)
 	RUN(test_errors);
 	RUN(test_kept_bytes);
 	RUN(test_check);
+	RUN(test_bounding_set);
 	return tap_done();
 }
