@@ -81,7 +81,7 @@ int aci_rewrite(struct source *src, struct sink *out, const struct aci_edit *edi
 		    tarstream_read_data(ts, ACI_MANIFEST_MAX, &manifest, &mlen, err) < 0)
 			goto fail;
 		if (edit->manifest &&
-		    edit->manifest(edit->ctx, manifest, mlen, &repl, &rlen, err) < 0)
+		    edit->manifest(edit->manifest_ctx, manifest, mlen, &repl, &rlen, err) < 0)
 			goto fail;
 		if (repl) {
 			struct archive_entry *hdr = archive_entry_clone(e);

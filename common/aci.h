@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 #pragma once
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "common/err.h"
@@ -22,7 +23,7 @@ int aci_read_manifest(struct source *src, char **text, size_t *len, struct act_e
  */
 struct aci_edit {
 	/* The manifest's bytes; set *out (malloc'd) to replace them, or leave
-	 * it NULL to keep the entry as it is. */
+	 * it NULL to keep the entry as it is. Called with manifest_ctx. */
 	int (*manifest)(void *ctx, const char *text, size_t len, char **out,
 			size_t *out_len, struct act_err *err);
 	/* Every other entry; may replace it through tarstream_replace*(). */
@@ -30,7 +31,13 @@ struct aci_edit {
 		     struct act_err *err);
 	/* After the last entry, with the (possibly edited) manifest. */
 	int (*done)(void *ctx, const char *manifest, size_t len, struct act_err *err);
+	/* After a pass: true if the image must be rewritten once more (an
+	 * edit found it had to change an entry already written), and the
+	 * hook to reset for that pass. */
+	bool (*again)(void *ctx);
+	void (*rewind)(void *ctx);
 	void *ctx;
+	void *manifest_ctx;
 };
 
 /*

@@ -1,0 +1,201 @@
+// SPDX-License-Identifier: Apache-2.0
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/capedit.h"
+#include "common/capname.h"
+#include "common/filecap.h"
+#include "common/json.h"
+#include "common/macro.h"
+#include "common/tarstream.h"
+#include "tools/cmd.h"
+
+enum { OPT_JSON = OPT_CMD_BASE };
+
+/* "rootfs/bin/ping" is "/bin/ping" inside the container. */
+static const char *image_path(const char *clean, char *buf, size_t size)
+{
+	if (strncmp(clean, "rootfs/", 7) == 0)
+		snprintf(buf, size, "%s", clean + 6);
+	else
+		snprintf(buf, size, "%s", clean);
+	return buf;
+}
+
+static void json_caps(struct json_gen *g, const char *key, const uint32_t w[2])
+{
+	json_gen_cstr(g, key);
+	json_gen_array_open(g);
+	for (int c = 0; c < 64; c++) {
+		if (!(w[c / 32] & (UINT32_C(1) << (c % 32))))
+			continue;
+		if (capname_name(c)) {
+			json_gen_cstr(g, capname_name(c));
+		} else {
+			char num[8];
+
+			snprintf(num, sizeof(num), "%d", c);
+			json_gen_cstr(g, num);
+		}
+	}
+	json_gen_array_close(g);
+}
+
+static void json_entry(struct json_gen *g, const char *path, const char *entry,
+		       const void *v, size_t size, const struct filecap *fc)
+{
+	char hex[2 * 64 + 1] = "";
+
+	for (size_t i = 0; i < size && i < 64; i++)
+		snprintf(hex + 2 * i, 3, "%02x", ((const unsigned char *)v)[i]);
+	json_gen_object_open(g);
+	json_gen_cstr(g, "path");
+	json_gen_cstr(g, path);
+	json_gen_cstr(g, "entry");
+	json_gen_cstr(g, entry);
+	json_gen_cstr(g, "value");
+	json_gen_cstr(g, hex);
+	if (fc) {
+		_cleanup_free_ char *text = filecap_to_text(fc);
+
+		json_gen_cstr(g, "capabilities");
+		json_gen_cstr(g, text);
+		json_gen_cstr(g, "revision");
+		json_gen_int(g, fc->version);
+		json_gen_cstr(g, "rootid");
+		if (fc->version == 3)
+			json_gen_int(g, fc->rootid);
+		else
+			json_gen_null(g);
+		json_gen_cstr(g, "effective");
+		json_gen_bool(g, fc->effective);
+		json_caps(g, "permitted", fc->permitted);
+		json_caps(g, "inheritable", fc->inheritable);
+	} else {
+		json_gen_cstr(g, "malformed");
+		json_gen_bool(g, 1);
+	}
+	json_gen_object_close(g);
+}
+
+static int list(const char *image, bool as_json, unsigned *malformed, struct act_err *err)
+{
+	struct source *src = source_open(image, err);
+	struct tarstream *ts = NULL;
+	struct json_gen *g = as_json ? json_gen_new() : NULL;
+	struct archive_entry *e;
+	char path[4096];
+	int r = -1;
+
+	if (!src)
+		goto out;
+	ts = tarstream_open(src, NULL, err);
+	if (!ts)
+		goto out;
+	if (g)
+		json_gen_array_open(g);
+	while ((r = tarstream_next(ts, &e, err)) > 0) {
+		struct filecap fc;
+		struct act_err derr = { 0 };
+		size_t size;
+		const void *v = capedit_get_xattr(e, "security.capability", &size);
+		bool ok;
+
+		if (!v)
+			continue;
+		ok = filecap_decode(v, size, &fc, &derr) == 0;
+		*malformed += !ok;
+		image_path(tarstream_name(ts), path, sizeof(path));
+		if (g) {
+			json_entry(g, path, archive_entry_pathname(e), v, size, ok ? &fc : NULL);
+		} else if (ok) {
+			_cleanup_free_ char *text = filecap_to_text(&fc);
+
+			if (fc.version == 3)
+				printf("%s %s [rootid=%" PRIu32 "]\n", path, text, fc.rootid);
+			else
+				printf("%s %s\n", path, text);
+		} else {
+			printf("%s [malformed: %zu bytes]\n", path, size);
+		}
+	}
+	if (r == 0 && g) {
+		_cleanup_free_ char *text;
+		size_t len;
+
+		json_gen_array_close(g);
+		text = json_gen_finish(g, &len, err);
+		if (!text)
+			r = -1;
+		else
+			printf("%.*s\n", (int)len, text);
+	}
+out:
+	json_gen_free(g);
+	tarstream_free(ts);
+	source_free(src);
+	return r;
+}
+
+static int run(const struct act_cmd *cmd, int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "json", optional_argument, NULL, OPT_JSON },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 },
+	};
+	struct act_err err = { 0 };
+	bool as_json = false;
+	unsigned malformed = 0;
+	int c, r;
+
+	optind = 0;
+	while ((c = getopt_long_only(argc, argv, "h", longopts, NULL)) != -1) {
+		switch (c) {
+		case OPT_JSON:
+			if (cmd_parse_bool(cmd, "json", optarg, &as_json) < 0)
+				return EXIT_USAGE;
+			break;
+		case 'h':
+			cmd_print_help(cmd, stdout);
+			return EXIT_OK;
+		default:
+			return cmd_bad_option(cmd);
+		}
+	}
+	if (argc - optind != 1)
+		return cmd_usage(cmd, argc - optind < 1 ? "missing IMAGE" : "too many arguments");
+	r = list(argv[optind], as_json, &malformed, &err);
+	if (fflush(stdout) != 0) {
+		act_err_set(&err, errno, "(stdout): %s", strerror(errno));
+		return cmd_fail(cmd, &err);
+	}
+	if (r < 0)
+		return cmd_fail(cmd, &err);
+	if (malformed) {
+		act_err_set(&err, EINVAL, "%s: %u malformed security.capability value%s",
+			    argv[optind], malformed, malformed > 1 ? "s" : "");
+		return cmd_fail(cmd, &err);
+	}
+	return EXIT_OK;
+}
+
+const struct act_cmd act_cmd_list_filecaps = {
+	.name = "list-filecaps",
+	.run = run,
+	.summary = "List the file capabilities in an image",
+	.synopsis = "[--json] IMAGE",
+	.help = "Print every entry that has a security.capability xattr, like 'getcap -r'\n"
+		"over the rootfs: its path inside the container and its capabilities in\n"
+		"libcap's text form, with '[rootid=N]' for revision 3 values. A value of\n"
+		"the wrong length is listed as malformed and makes the exit status 1.\n"
+		"\n"
+		"Options:\n"
+		"      --json               one JSON array: path, entry, value (hex),\n"
+		"                           capabilities, revision, rootid, effective,\n"
+		"                           permitted, inheritable\n"
+		"  -h, --help               show this help\n",
+};

@@ -1,0 +1,62 @@
+// SPDX-License-Identifier: Apache-2.0
+#include <stdarg.h>
+#include <string.h>
+
+#include "common/macro.h"
+#include "tools/cmd.h"
+
+void cmd_print_help(const struct act_cmd *cmd, FILE *f)
+{
+	fprintf(f, "Usage: acitool %s %s\n\n%s.\n", cmd->name, cmd->synopsis, cmd->summary);
+	if (cmd->help && cmd->help[0])
+		fprintf(f, "\n%s", cmd->help);
+}
+
+int cmd_fail(const struct act_cmd *cmd, const struct act_err *err)
+{
+	fprintf(stderr, "acitool: %s: %s\n", cmd->name, err->msg);
+	return EXIT_FAIL;
+}
+
+int cmd_usage(const struct act_cmd *cmd, const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "acitool: %s: ", cmd->name);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "\nUsage: acitool %s %s\nTry 'acitool %s --help' for more.\n",
+		cmd->name, cmd->synopsis, cmd->name);
+	return EXIT_USAGE;
+}
+
+int cmd_bad_option(const struct act_cmd *cmd)
+{
+	fprintf(stderr, "Usage: acitool %s %s\nTry 'acitool %s --help' for more.\n", cmd->name,
+		cmd->synopsis, cmd->name);
+	return EXIT_USAGE;
+}
+
+int cmd_parse_bool(const struct act_cmd *cmd, const char *opt, const char *arg, bool *val)
+{
+	static const char *const yes[] = { "1", "t", "T", "true", "TRUE", "True" };
+	static const char *const no[] = { "0", "f", "F", "false", "FALSE", "False" };
+
+	if (!arg) {
+		*val = true;
+		return 0;
+	}
+	for (size_t i = 0; i < ARRAY_SIZE(yes); i++) {
+		if (streq(arg, yes[i])) {
+			*val = true;
+			return 0;
+		}
+		if (streq(arg, no[i])) {
+			*val = false;
+			return 0;
+		}
+	}
+	cmd_usage(cmd, "--%s: '%s' is not a boolean (true or false)", opt, arg);
+	return -1;
+}

@@ -1,0 +1,88 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+#pragma once
+
+#include <getopt.h>
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "common/aci.h"
+#include "common/err.h"
+#include "common/outfile.h"
+#include "common/sink.h"
+
+/* One verb: its file defines the struct; acitool.c lists it. */
+struct act_cmd {
+	const char *name;
+	int (*run)(const struct act_cmd *cmd, int argc, char **argv);
+	const char *summary;
+	/* The whole help text after the "Usage: " line's verb: the same text
+	 * serves --help, 'acitool help VERB' and usage errors. */
+	const char *synopsis;
+	const char *help;
+};
+
+extern const struct act_cmd act_cmd_add_filecaps;
+extern const struct act_cmd act_cmd_cat_manifest;
+extern const struct act_cmd act_cmd_list_filecaps;
+extern const struct act_cmd act_cmd_patch_manifest;
+
+/* Exit codes: documented in acitool(1). */
+enum { EXIT_OK = 0, EXIT_FAIL = 1, EXIT_USAGE = 2 };
+
+void cmd_print_help(const struct act_cmd *cmd, FILE *f);
+/* "acitool: <verb>: <message>" on stderr; return EXIT_FAIL. */
+int cmd_fail(const struct act_cmd *cmd, const struct act_err *err);
+/* The same for usage errors, with a hint; return EXIT_USAGE. */
+int cmd_usage(const struct act_cmd *cmd, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+/* A getopt '?' or ':' case: getopt has already printed why. */
+int cmd_bad_option(const struct act_cmd *cmd);
+/* Go's flag package (actool) takes "--flag=true|false" for booleans. */
+int cmd_parse_bool(const struct act_cmd *cmd, const char *opt, const char *arg, bool *val);
+
+/* Options shared by every verb that writes an image. */
+enum {
+	OPT_OVERWRITE = 0x100,
+	OPT_REPLACE,
+	OPT_NO_COMPRESSION,
+	OPT_COMPRESSION,
+	OPT_HELP,
+	OPT_CMD_BASE = 0x200, /* verbs number their own options from here */
+};
+
+#define WRITE_LONG_OPTIONS                                                     \
+	{ "overwrite", optional_argument, NULL, OPT_OVERWRITE },               \
+	{ "replace", optional_argument, NULL, OPT_REPLACE },                   \
+	{ "no-compression", optional_argument, NULL, OPT_NO_COMPRESSION },     \
+	{ "compression", required_argument, NULL, OPT_COMPRESSION }
+
+#define WRITE_OPTIONS_HELP                                                     \
+	"Output options:\n"                                                    \
+	"      --overwrite          replace an existing OUTPUT\n"              \
+	"      --replace            rewrite IMAGE in place (atomically); no OUTPUT\n" \
+	"      --compression=C      none, gzip, bzip2 or xz (default: as IMAGE)\n" \
+	"      --no-compression     same as --compression=none\n"
+
+struct write_opts {
+	bool overwrite, replace, no_compression;
+	const char *compression;
+};
+
+/* 1: opt was a write option, handled; 0: not one; -1: bad value (printed). */
+int write_opts_parse(const struct act_cmd *cmd, struct write_opts *w, int opt,
+		     const char *arg);
+
+/*
+ * Check the positional arguments (IMAGE OUTPUT, or IMAGE with --replace),
+ * then rewrite the image with edit and commit the output. Returns the exit code;
+ * on failure nothing is left behind and the input is untouched.
+ */
+int write_image(const struct act_cmd *cmd, const struct write_opts *w, int argc,
+		char **argv, const struct aci_edit *edit);
+
+/* File capability edits (filecapopts.c). */
+struct capedit;
+void capedit_hooks(struct aci_edit *edit, struct capedit *ce);
+void capedit_warnings(const struct act_cmd *cmd, const struct capedit *ce);
+/* 0, or EXIT_USAGE after printing why. */
+int parse_rootid(const struct act_cmd *cmd, const char *arg, int64_t *rootid);

@@ -1,0 +1,46 @@
+// SPDX-License-Identifier: Apache-2.0
+/* File capability options shared by add-filecaps and patch-manifest. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "common/capedit.h"
+#include "tools/cmd.h"
+
+static bool again(void *ctx)
+{
+	return ((struct capedit *)ctx)->again;
+}
+
+static void rewind_edit(void *ctx)
+{
+	capedit_rewind(ctx);
+}
+
+void capedit_hooks(struct aci_edit *edit, struct capedit *ce)
+{
+	edit->entry = capedit_entry;
+	edit->done = capedit_finish;
+	edit->again = again;
+	edit->rewind = rewind_edit;
+	edit->ctx = ce;
+}
+
+void capedit_warnings(const struct act_cmd *cmd, const struct capedit *ce)
+{
+	for (size_t i = 0; i < ce->nwarnings; i++)
+		fprintf(stderr, "acitool: %s: warning: %s\n", cmd->name, ce->warnings[i]);
+}
+
+int parse_rootid(const struct act_cmd *cmd, const char *arg, int64_t *rootid)
+{
+	char *end;
+	unsigned long long v;
+
+	errno = 0;
+	v = strtoull(arg, &end, 10);
+	if (errno || end == arg || *end || arg[0] == '-' || v > UINT32_MAX)
+		return cmd_usage(cmd, "--rootid: '%s' is not a uid (0 to 4294967295)", arg);
+	*rootid = (int64_t)v;
+	return 0;
+}

@@ -1,0 +1,122 @@
+// SPDX-License-Identifier: Apache-2.0
+#include <errno.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "common/macro.h"
+#include "common/source.h"
+#include "tools/cmd.h"
+
+int write_opts_parse(const struct act_cmd *cmd, struct write_opts *w, int opt,
+		     const char *arg)
+{
+	switch (opt) {
+	case OPT_OVERWRITE:
+		return cmd_parse_bool(cmd, "overwrite", arg, &w->overwrite) < 0 ? -1 : 1;
+	case OPT_REPLACE:
+		return cmd_parse_bool(cmd, "replace", arg, &w->replace) < 0 ? -1 : 1;
+	case OPT_NO_COMPRESSION:
+		return cmd_parse_bool(cmd, "no-compression", arg, &w->no_compression) < 0 ? -1 : 1;
+	case OPT_COMPRESSION:
+		w->compression = arg;
+		return 1;
+	default:
+		return 0;
+	}
+}
+
+/* Everything about the output that can be refused is refused before reading. */
+static int check_args(const struct act_cmd *cmd, const struct write_opts *w, int argc,
+		      char **argv, struct sink_options *so)
+{
+	struct act_err err = { 0 };
+
+	if (w->replace && w->overwrite)
+		return cmd_usage(cmd, "--replace and --overwrite exclude each other");
+	if (w->replace && argc != 1)
+		return cmd_usage(cmd, argc < 1 ? "missing IMAGE" : "--replace takes one IMAGE, no OUTPUT");
+	if (!w->replace && argc != 2)
+		return cmd_usage(cmd, argc < 2 ? "missing IMAGE or OUTPUT (or use --replace)"
+					       : "too many arguments");
+	if (w->replace && streq(argv[0], "-"))
+		return cmd_usage(cmd, "--replace needs a file, not standard input");
+	if (w->no_compression && w->compression && !streq(w->compression, "none"))
+		return cmd_usage(cmd, "--no-compression and --compression=%s exclude each other",
+				 w->compression);
+	if (w->compression && compression_parse(w->compression, &so->comp, &err) < 0)
+		return cmd_usage(cmd, "%s", err.msg);
+	if (w->no_compression)
+		so->comp = ACT_COMP_NONE;
+	if (!w->replace && streq(argv[1], "-") && isatty(STDOUT_FILENO))
+		return cmd_usage(cmd, "refusing to write an image to a terminal");
+	return 0;
+}
+
+/* Rewrite the image into the open output, once more if the edit asks. */
+static int rewrite(const char *inpath, struct outfile *of, struct sink_options *so,
+		   bool follow_input, const struct aci_edit *edit, struct act_err *err)
+{
+	for (int pass = 0;; pass++) {
+		struct source *src = source_open(inpath, err);
+		struct sink *out = NULL;
+		int r = -1;
+
+		if (!src)
+			return -1;
+		if (follow_input)
+			so->comp = source_compression(src);
+		out = sink_open_fd(of->fd, of->path ? of->path : "(stdout)", so, err);
+		if (out && aci_rewrite(src, out, edit, err) == 0 && sink_finish(out, err) == 0)
+			r = 0;
+		sink_free(out);
+		source_free(src);
+		if (r < 0 || !edit->again || !edit->again(edit->ctx))
+			return r;
+		if (pass > 0)
+			return act_err_set(err, EIO, "internal error: a third pass was asked for");
+		/* Streams cannot be read or written twice. */
+		if (streq(inpath, "-") || of->mode == OUTFILE_STDOUT)
+			return act_err_set(err, ESPIPE,
+					   "%s: a named hardlink's target comes earlier in the image; "
+					   "with a pipe, name the target instead", inpath);
+		if (ftruncate(of->fd, 0) < 0 || lseek(of->fd, 0, SEEK_SET) < 0)
+			return act_err_set(err, errno, "%s: %s", of->tmp, strerror(errno));
+		edit->rewind(edit->ctx);
+	}
+}
+
+int write_image(const struct act_cmd *cmd, const struct write_opts *w, int argc,
+		char **argv, const struct aci_edit *edit)
+{
+	struct act_err err = { 0 };
+	struct sink_options so = { .comp = ACT_COMP_NONE };
+	struct stat in_st;
+	struct outfile of;
+	const char *outpath;
+	enum outfile_mode mode;
+	bool stdin_in;
+	int r;
+
+	r = check_args(cmd, w, argc, argv, &so);
+	if (r)
+		return r;
+	outpath = w->replace ? argv[0] : argv[1];
+	mode = w->replace		? OUTFILE_REPLACE
+	       : streq(outpath, "-")	? OUTFILE_STDOUT
+	       : w->overwrite		? OUTFILE_OVERWRITE
+					: OUTFILE_NEW;
+	stdin_in = streq(argv[0], "-");
+	if (!stdin_in && stat(argv[0], &in_st) < 0) {
+		act_err_set(&err, errno, "%s: %s", argv[0], strerror(errno));
+		return cmd_fail(cmd, &err);
+	}
+	if (outfile_open(&of, outpath, mode, stdin_in ? NULL : &in_st, &err) < 0)
+		return cmd_fail(cmd, &err);
+	if (rewrite(argv[0], &of, &so, !w->compression && !w->no_compression, edit, &err) < 0 ||
+	    outfile_commit(&of, &err) < 0) {
+		outfile_abort(&of);
+		return cmd_fail(cmd, &err);
+	}
+	return EXIT_OK;
+}
