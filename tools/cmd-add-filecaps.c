@@ -27,7 +27,8 @@ static int run(const struct act_cmd *cmd, int argc, char **argv)
 	int c, r, nimg, i;
 
 	optind = 0;
-	while ((c = getopt_long_only(argc, argv, "h", longopts, NULL)) != -1) {
+	opterr = 0;
+	while ((c = getopt_long_only(argc, argv, ":h", longopts, NULL)) != -1) {
 		switch (c) {
 		case OPT_REMOVE:
 			if (cmd_parse_bool(cmd, "remove", optarg, &remove) < 0)
@@ -49,7 +50,7 @@ static int run(const struct act_cmd *cmd, int argc, char **argv)
 			if (r < 0)
 				return EXIT_USAGE;
 			if (r == 0)
-				return cmd_bad_option(cmd);
+				return cmd_bad_option(cmd, c, argv);
 		}
 	}
 	argc -= optind;

@@ -24,7 +24,8 @@ static int run(const struct act_cmd *cmd, int argc, char **argv)
 	int c, r;
 
 	optind = 0;
-	while ((c = getopt_long_only(argc, argv, "h", longopts, NULL)) != -1) {
+	opterr = 0;
+	while ((c = getopt_long_only(argc, argv, ":h", longopts, NULL)) != -1) {
 		switch (c) {
 		case OPT_PRETTY:
 			if (cmd_parse_bool(cmd, "pretty-print", optarg, &pp) < 0)
@@ -34,7 +35,7 @@ static int run(const struct act_cmd *cmd, int argc, char **argv)
 			cmd_print_help(cmd, stdout);
 			return EXIT_OK;
 		default:
-			return cmd_bad_option(cmd);
+			return cmd_bad_option(cmd, c, argv);
 		}
 	}
 	if (argc - optind != 1)

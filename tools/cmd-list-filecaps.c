@@ -153,7 +153,8 @@ static int run(const struct act_cmd *cmd, int argc, char **argv)
 	int c, r;
 
 	optind = 0;
-	while ((c = getopt_long_only(argc, argv, "h", longopts, NULL)) != -1) {
+	opterr = 0;
+	while ((c = getopt_long_only(argc, argv, ":h", longopts, NULL)) != -1) {
 		switch (c) {
 		case OPT_JSON:
 			if (cmd_parse_bool(cmd, "json", optarg, &as_json) < 0)
@@ -163,7 +164,7 @@ static int run(const struct act_cmd *cmd, int argc, char **argv)
 			cmd_print_help(cmd, stdout);
 			return EXIT_OK;
 		default:
-			return cmd_bad_option(cmd);
+			return cmd_bad_option(cmd, c, argv);
 		}
 	}
 	if (argc - optind != 1)

@@ -87,7 +87,8 @@ static int run(const struct act_cmd *cmd, int argc, char **argv)
 	int c, r = 0;
 
 	optind = 0;
-	while (r == 0 && (c = getopt_long_only(argc, argv, "h", longopts, NULL)) != -1) {
+	opterr = 0;
+	while (r == 0 && (c = getopt_long_only(argc, argv, ":h", longopts, NULL)) != -1) {
 		switch (c) {
 		case OPT_CAPABILITY:
 			r = parse_caps(cmd, &patch, MANIFEST_CAPS_RETAIN, "capability", optarg);
@@ -112,7 +113,7 @@ static int run(const struct act_cmd *cmd, int argc, char **argv)
 			goto out;
 		default:
 			r = write_opts_parse(cmd, &w, c, optarg);
-			r = r < 0 ? EXIT_USAGE : r == 0 ? cmd_bad_option(cmd) : 0;
+			r = r < 0 ? EXIT_USAGE : r == 0 ? cmd_bad_option(cmd, c, argv) : 0;
 		}
 	}
 	if (r)

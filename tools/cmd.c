@@ -26,16 +26,20 @@ int cmd_usage(const struct act_cmd *cmd, const char *fmt, ...)
 	va_start(ap, fmt);
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
-	fprintf(stderr, "\nUsage: acitool %s %s\nTry 'acitool %s --help' for more.\n",
-		cmd->name, cmd->synopsis, cmd->name);
+	fprintf(stderr, " (see 'acitool %s --help')\n", cmd->name);
 	return EXIT_USAGE;
 }
 
-int cmd_bad_option(const struct act_cmd *cmd)
+int cmd_bad_option(const struct act_cmd *cmd, int c, char **argv)
 {
-	fprintf(stderr, "Usage: acitool %s %s\nTry 'acitool %s --help' for more.\n", cmd->name,
-		cmd->synopsis, cmd->name);
-	return EXIT_USAGE;
+	/* getopt is silenced (opterr = 0) so the message has our format. */
+	const char *arg = optind > 0 ? argv[optind - 1] : "";
+
+	if (c == ':')
+		return cmd_usage(cmd, "option '%s' needs a value", arg);
+	if (optopt && optopt < 0x100 && strncmp(arg, "--", 2) != 0)
+		return cmd_usage(cmd, "unknown option '-%c'", optopt);
+	return cmd_usage(cmd, "unknown option '%s'", arg);
 }
 
 int cmd_parse_bool(const struct act_cmd *cmd, const char *opt, const char *arg, bool *val)

@@ -35,8 +35,8 @@ int cmd_fail(const struct act_cmd *cmd, const struct act_err *err);
 /* The same for usage errors, with a hint; return EXIT_USAGE. */
 int cmd_usage(const struct act_cmd *cmd, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
-/* A getopt '?' or ':' case: getopt has already printed why. */
-int cmd_bad_option(const struct act_cmd *cmd);
+/* A getopt '?' or ':' case (optstring starts with ':', opterr is 0). */
+int cmd_bad_option(const struct act_cmd *cmd, int c, char **argv);
 /* Go's flag package (actool) takes "--flag=true|false" for booleans. */
 int cmd_parse_bool(const struct act_cmd *cmd, const char *opt, const char *arg, bool *val);
 
