@@ -79,7 +79,8 @@ static int rewrite(const char *inpath, struct outfile *of, struct sink_options *
 		if (streq(inpath, "-") || of->mode == OUTFILE_STDOUT)
 			return act_err_set(err, ESPIPE,
 					   "%s: a named hardlink's target comes earlier in the image; "
-					   "with a pipe, name the target instead", inpath);
+					   "with a pipe, name the target instead",
+					   streq(inpath, "-") ? "(stdin)" : inpath);
 		if (ftruncate(of->fd, 0) < 0 || lseek(of->fd, 0, SEEK_SET) < 0)
 			return act_err_set(err, errno, "%s: %s", of->tmp, strerror(errno));
 		edit->rewind(edit->ctx);
