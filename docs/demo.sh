@@ -46,9 +46,23 @@ tar -C layout --format=pax --sort=name --owner=0 --group=0 --numeric-owner \
 echo "Built ping.aci ($(wc -c <ping.aci) bytes): a manifest and rootfs/bin/ping."
 
 step "$ACITOOL" cat-manifest ping.aci
-step "$ACITOOL" patch-manifest --capability CAP_NET_RAW ping.aci ping-caps.aci
+
+printf '\nThe app runs as uid 1000: ping needs CAP_NET_RAW in its bounding set (the\n'
+printf 'retain set) and as a file capability on the binary. One pass does both:\n'
+step "$ACITOOL" patch-manifest --capability CAP_NET_RAW \
+	--filecap /bin/ping=cap_net_raw+ep ping.aci ping-caps.aci
 step "$ACITOOL" cat-manifest --pretty-print ping-caps.aci
-step "$ACITOOL" patch-manifest --revoke-capability mknod,sys_chroot --replace ping-caps.aci
-step "$ACITOOL" cat-manifest ping-caps.aci
-printf '\nEvery other entry is copied byte for byte:\n'
-step tar -tvzf ping-caps.aci
+step "$ACITOOL" list-filecaps ping-caps.aci
+
+printf '\nA file capability outside the bounding set can never take effect:\n'
+step "$ACITOOL" add-filecaps --replace ping-caps.aci /bin/ping cap_net_admin,cap_net_raw+ep
+step "$ACITOOL" add-filecaps --replace ping-caps.aci /bin/ping cap_net_raw+ep
+
+printf '\nThe entries as GNU tar sees them (the xattr is a pax record):\n'
+step tar --xattrs --xattrs-include='*' -tvzf ping-caps.aci
+if [ "$(id -u)" = 0 ] && command -v getcap >/dev/null; then
+	printf '\nExtracted as root, the binary has its capability:\n'
+	mkdir out
+	tar --xattrs --xattrs-include='*' -xzf ping-caps.aci -C out
+	step getcap out/rootfs/bin/ping
+fi
