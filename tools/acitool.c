@@ -16,6 +16,35 @@ static const struct act_cmd *const commands[] = {
 	&act_cmd_patch_manifest,
 };
 
+static int run_help(const struct act_cmd *cmd, int argc, char **argv);
+static int run_version(const struct act_cmd *cmd, int argc, char **argv);
+
+/* Verbs of acitool itself: listed after the image verbs, with their own --help. */
+static const struct act_cmd help_cmd = {
+	.name = "help",
+	.run = run_help,
+	.summary = "Show help for acitool or one verb",
+	.synopsis = "[VERB]",
+	.help = "Without VERB, list the verbs; with one, print its help, as\n"
+		"'acitool VERB --help' does.\n"
+		"\n"
+		"Options:\n"
+		"  -h, --help               show this help\n",
+};
+
+static const struct act_cmd version_cmd = {
+	.name = "version",
+	.run = run_version,
+	.summary = "Print the version",
+	.synopsis = "",
+	.help = "Same as 'acitool --version'.\n"
+		"\n"
+		"Options:\n"
+		"  -h, --help               show this help\n",
+};
+
+static const struct act_cmd *const builtins[] = { &help_cmd, &version_cmd };
+
 static void print_main_help(FILE *f)
 {
 	fputs("Usage: acitool [--help] [--version] VERB [options] ARGS...\n\n"
@@ -24,8 +53,8 @@ static void print_main_help(FILE *f)
 	      f);
 	for (size_t i = 0; i < ARRAY_SIZE(commands); i++)
 		fprintf(f, "  %-16s %s\n", commands[i]->name, commands[i]->summary);
-	fprintf(f, "  %-16s %s\n", "help", "Show help for acitool or one verb");
-	fprintf(f, "  %-16s %s\n", "version", "Print the version");
+	for (size_t i = 0; i < ARRAY_SIZE(builtins); i++)
+		fprintf(f, "  %-16s %s\n", builtins[i]->name, builtins[i]->summary);
 	fputs("\nRun 'acitool help VERB' or 'acitool VERB --help' for a verb's options.\n"
 	      "Exit status: 0 success, 1 failure, 2 usage error.\n",
 	      f);
@@ -36,7 +65,64 @@ static const struct act_cmd *find_command(const char *name)
 	for (size_t i = 0; i < ARRAY_SIZE(commands); i++)
 		if (streq(commands[i]->name, name))
 			return commands[i];
+	for (size_t i = 0; i < ARRAY_SIZE(builtins); i++)
+		if (streq(builtins[i]->name, name))
+			return builtins[i];
 	return NULL;
+}
+
+/* Options of help and version: only --help. 1: go on; else the exit code. */
+static int builtin_options(const struct act_cmd *cmd, int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 },
+	};
+	int c;
+
+	optind = 0;
+	opterr = 0;
+	while ((c = getopt_long_only(argc, argv, ":h", longopts, NULL)) != -1) {
+		if (c != 'h')
+			return cmd_bad_option(cmd, c, argv);
+		cmd_print_help(cmd, stdout);
+		return EXIT_OK;
+	}
+	return 1;
+}
+
+static int run_help(const struct act_cmd *cmd, int argc, char **argv)
+{
+	const struct act_cmd *verb;
+	int r = builtin_options(cmd, argc, argv);
+
+	if (r != 1)
+		return r;
+	argc -= optind;
+	argv += optind;
+	if (argc == 0) {
+		print_main_help(stdout);
+		return EXIT_OK;
+	}
+	if (argc > 1)
+		return cmd_usage(cmd, "too many arguments");
+	verb = find_command(argv[0]);
+	if (!verb)
+		return cmd_usage(cmd, "unknown verb '%s'", argv[0]);
+	cmd_print_help(verb, stdout);
+	return EXIT_OK;
+}
+
+static int run_version(const struct act_cmd *cmd, int argc, char **argv)
+{
+	int r = builtin_options(cmd, argc, argv);
+
+	if (r != 1)
+		return r;
+	if (argc - optind > 0)
+		return cmd_usage(cmd, "too many arguments");
+	printf("acitool %s\n", ACT_VERSION);
+	return EXIT_OK;
 }
 
 /* A signal mid-write removes the temporary file, then dies of the signal. */
@@ -62,31 +148,6 @@ static void install_signal_handlers(void)
 		sigaction(sigs[i], &sa, NULL);
 }
 
-static int cmd_help(int argc, char **argv)
-{
-	const struct act_cmd *cmd;
-
-	if (argc < 2) {
-		print_main_help(stdout);
-		return EXIT_OK;
-	}
-	if (argc > 2) {
-		fprintf(stderr, "acitool: help: too many arguments\n");
-		return EXIT_USAGE;
-	}
-	cmd = find_command(argv[1]);
-	if (cmd) {
-		cmd_print_help(cmd, stdout);
-		return EXIT_OK;
-	}
-	if (streq(argv[1], "help") || streq(argv[1], "version")) {
-		print_main_help(stdout);
-		return EXIT_OK;
-	}
-	fprintf(stderr, "acitool: help: unknown verb '%s'\n", argv[1]);
-	return EXIT_USAGE;
-}
-
 int main(int argc, char **argv)
 {
 	const struct act_cmd *cmd;
@@ -103,21 +164,17 @@ int main(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	verb = argv[1];
-	if (streq(verb, "--help") || streq(verb, "-h") || streq(verb, "-help"))
-		return cmd_help(1, argv);
-	if (streq(verb, "--version") || streq(verb, "-version") || streq(verb, "version")) {
-		if (argc > 2) {
-			fprintf(stderr, "acitool: version: too many arguments\n");
-			return EXIT_USAGE;
-		}
-		printf("acitool %s\n", ACT_VERSION);
+	if (streq(verb, "--help") || streq(verb, "-h") || streq(verb, "-help")) {
+		print_main_help(stdout);
 		return EXIT_OK;
 	}
-	if (streq(verb, "help"))
-		return cmd_help(argc - 1, argv + 1);
+	if (streq(verb, "--version") || streq(verb, "-version"))
+		verb = "version";
 	cmd = find_command(verb);
 	if (!cmd) {
-		fprintf(stderr, "acitool: unknown verb '%s'\nTry 'acitool --help'.\n", verb);
+		/* One line, like every other error. */
+		fprintf(stderr, "acitool: unknown %s '%s' (see 'acitool --help')\n",
+			verb[0] == '-' ? "option" : "verb", verb);
 		return EXIT_USAGE;
 	}
 	return cmd->run(cmd, argc - 1, argv + 1);

@@ -7,7 +7,8 @@
 
 void cmd_print_help(const struct act_cmd *cmd, FILE *f)
 {
-	fprintf(f, "Usage: acitool %s %s\n\n%s.\n", cmd->name, cmd->synopsis, cmd->summary);
+	fprintf(f, "Usage: acitool %s%s%s\n\n%s.\n", cmd->name, cmd->synopsis[0] ? " " : "",
+		cmd->synopsis, cmd->summary);
 	if (cmd->help && cmd->help[0])
 		fprintf(f, "\n%s", cmd->help);
 }
