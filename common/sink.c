@@ -7,8 +7,10 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "common/gzenc.h"
 #include "common/macro.h"
 #include "common/sink.h"
+#include "common/source.h"
 
 #define BUF_SIZE (256 * 1024)
 
@@ -16,7 +18,8 @@ struct sink {
 	int fd;
 	char *name;
 	enum act_compression comp;
-	struct archive *aw;	/* compressor, NULL for plain output */
+	struct gzenc *gz;	/* gzip on every core */
+	struct archive *aw;	/* other compressors (libarchive) */
 	unsigned char *buf;	/* plain output is written in large blocks */
 	size_t buf_len;
 	uint64_t bytes_in;
@@ -110,6 +113,16 @@ fail:
 			   compression_name(opt->comp), archive_error_string(s->aw));
 }
 
+static int gz_write_cb(void *ctx, const void *buf, size_t len, struct act_err *err)
+{
+	struct sink *s = ctx;
+
+	if (write_all(s, buf, len) < 0)
+		return act_err_set(err, s->write_errno, "%s: write error: %s", s->name,
+				   strerror(s->write_errno));
+	return 0;
+}
+
 struct sink *sink_open_fd(int fd, const char *name, const struct sink_options *opt,
 			  struct act_err *err)
 {
@@ -120,6 +133,15 @@ struct sink *sink_open_fd(int fd, const char *name, const struct sink_options *o
 	s->comp = opt->comp;
 	if (opt->comp == ACT_COMP_NONE) {
 		s->buf = xmalloc(BUF_SIZE);
+	} else if (opt->comp == ACT_COMP_GZIP && !codec_fallback()) {
+		long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+
+		s->gz = gzenc_new(opt->level > 0 ? opt->level : 6,
+				  cpus < 1 ? 1 : cpus > 16 ? 16 : (int)cpus, gz_write_cb, s, err);
+		if (!s->gz) {
+			sink_free(s);
+			return NULL;
+		}
 	} else if (open_compressor(s, opt, err) < 0) {
 		sink_free(s);
 		return NULL;
@@ -139,6 +161,8 @@ static int write_error(struct sink *s, struct act_err *err)
 int sink_write(struct sink *s, const void *buf, size_t len, struct act_err *err)
 {
 	s->bytes_in += len;
+	if (s->gz)
+		return gzenc_write(s->gz, buf, len, err);
 	if (s->aw) {
 		while (len > 0) {
 			la_ssize_t n = archive_write_data(s->aw, buf, len);
@@ -165,6 +189,8 @@ int sink_write(struct sink *s, const void *buf, size_t len, struct act_err *err)
 int sink_finish(struct sink *s, struct act_err *err)
 {
 	s->finished = true;
+	if (s->gz)
+		return gzenc_finish(s->gz, err);
 	if (s->aw) {
 		if (archive_write_close(s->aw) != ARCHIVE_OK)
 			return write_error(s, err);
@@ -187,6 +213,7 @@ void sink_free(struct sink *s)
 			s->fd = -1;
 		archive_write_free(s->aw);
 	}
+	gzenc_free(s->gz);
 	free(s->buf);
 	free(s->name);
 	free(s);

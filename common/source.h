@@ -31,5 +31,7 @@ enum act_compression source_compression(const struct source *src);
 const char *source_path(const struct source *src);
 /* The input file's status; st_mode is 0 for a pipe or terminal on stdin. */
 const struct stat *source_stat(const struct source *src);
+/* True when ACITOOL_CODEC=libarchive asks for libarchive's codecs only. */
+bool codec_fallback(void);
 /* Compressed bytes consumed so far (for progress and measurement). */
 uint64_t source_bytes_read(const struct source *src);

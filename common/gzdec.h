@@ -1,0 +1,30 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+#pragma once
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "common/err.h"
+
+/*
+ * A gzip decoder on ISA-L's inflate (several times zlib's speed). Members
+ * back to back are one stream, as gzip(1) reads them; every member's CRC and
+ * length are checked; NUL padding after the last member is allowed (some
+ * writers block their output), anything else after it is an error.
+ */
+struct gzdec;
+
+struct gzdec *gzdec_new(void);
+void gzdec_free(struct gzdec *d);
+
+/*
+ * Decompress from *in (advancing it) into out. Returns the bytes produced,
+ * which is 0 when more input is needed; -1 on corrupt data.
+ */
+ssize_t gzdec_run(struct gzdec *d, const unsigned char **in, size_t *in_len,
+		  unsigned char *out, size_t out_len, struct act_err *err);
+/* At the end of the input: 0 if the stream ended cleanly, else -1. */
+int gzdec_end(struct gzdec *d, struct act_err *err);
+/* Members fully decoded so far. */
+uint64_t gzdec_members(const struct gzdec *d);
