@@ -1,0 +1,323 @@
+#!/usr/bin/env bats
+# SPDX-License-Identifier: Apache-2.0
+#
+# Side by side with appc's actool, built from Debian's golang-github-appc-spec-dev:
+# where actool is right acitool agrees with it, and for each of actool's known
+# faults (appc-spec.md §4.7) acitool does the right thing on the same input.
+
+bats_require_minimum_version 1.5.0
+
+load helpers
+
+APPC_SRC=/usr/share/gocode/src/github.com/appc/spec
+
+# bats 1.8 cannot skip from setup_file: it leaves the reason to setup().
+setup_file() {
+	if ! command -v go >/dev/null; then
+		export ACTOOL_MISSING="no 'go' to build appc's actool (make check installs golang-go)"
+	elif [ ! -d "$APPC_SRC/actool" ]; then
+		export ACTOOL_MISSING="no $APPC_SRC (make check installs golang-github-appc-spec-dev)"
+	else
+		GOPATH=/usr/share/gocode GO111MODULE=off GOFLAGS= GOCACHE="$BATS_FILE_TMPDIR/gocache" \
+			go build -o "$BATS_FILE_TMPDIR/actool" github.com/appc/spec/actool
+	fi
+}
+
+setup() {
+	[ -z "${ACTOOL_MISSING:-}" ] || skip "$ACTOOL_MISSING"
+	ACTOOL=$BATS_FILE_TMPDIR/actool
+	act_fixtures
+	cd "$BATS_TEST_TMPDIR"
+}
+
+# run_actool [EXPECTED_RC] ARGS...: run_acitool for appc's actool.
+run_actool() {
+	local expect=0
+	case "$1" in
+	[0-9] | '?')
+		expect=$1
+		shift
+		;;
+	esac
+	echo "\$ actool $*"
+	run timeout 120 "$ACTOOL" "$@"
+	echo "$output"
+	echo "[ rc=$status (expected $expect) ]"
+	if [ "$expect" != '?' ] && [ "$status" -ne "$expect" ]; then
+		die "actool: exit status $status, expected $expect"
+	fi
+}
+
+# to_file RC FILE TOOL ARGS...: stdout into FILE (exact bytes), stderr in $output.
+to_file() {
+	local expect=$1 file=$2
+	shift 2
+	echo "\$ $* > $file"
+	run timeout 120 bash -c '"$@" 2>&1 >"$0"' "$file" "$@"
+	echo "$output"
+	assert "$status" -eq "$expect" "exit status of $1"
+}
+
+compression() {
+	python3 -c '
+import sys
+m = open(sys.argv[1], "rb").read(512)
+print("gzip" if m[:2] == b"\x1f\x8b" else "bzip2" if m[:3] == b"BZh"
+      else "xz" if m[:6] == b"\xfd7zXZ\x00" else "none" if m[257:262] == b"ustar"
+      else "unknown")' "$1"
+}
+
+# manifest_json IMAGE: the manifest, decoded by python and dumped compactly
+# (key order kept).
+manifest_json() {
+	python3 -c '
+import json, sys, tarfile
+with tarfile.open(sys.argv[1], "r:*") as t:
+    print(json.dumps(json.loads(t.extractfile("manifest").read())))
+' "$1"
+}
+
+# isolators IMAGE: app.isolators, as python's json sees it.
+isolators() {
+	python3 -c '
+import json, sys, tarfile
+with tarfile.open(sys.argv[1], "r:*") as t:
+    print(json.dumps(json.loads(t.extractfile("manifest").read())["app"]["isolators"]))
+' "$1"
+}
+
+# mkimage OUT MANIFEST_FILE: a plain ACI with that manifest, by python's tarfile.
+mkimage() {
+	python3 - "$@" <<'EOF'
+import io, sys, tarfile
+data = open(sys.argv[2], "rb").read()
+with tarfile.open(sys.argv[1], "w", format=tarfile.PAX_FORMAT) as t:
+    for name, kind, body in (("manifest", tarfile.REGTYPE, data), ("rootfs", tarfile.DIRTYPE, b""),
+                             ("rootfs/hello", tarfile.REGTYPE, b"hello\n")):
+        ti = tarfile.TarInfo(name)
+        ti.type, ti.size, ti.mtime, ti.mode = kind, len(body), 1700000000, 0o644
+        t.addfile(ti, io.BytesIO(body) if kind == tarfile.REGTYPE else None)
+EOF
+}
+
+@test "actool validate accepts acitool's outputs" {
+	local img ext flag
+	for img in kitchen minimal gnu-tree; do
+		for ext in tgz tar; do
+			for flag in --capability=CAP_NET_ADMIN,CAP_SYS_TIME --revoke-capability=net_raw,mknod; do
+				rm -f out.aci
+				run_acitool patch-manifest $flag "$ACT_FIXTURES/$img.$ext" out.aci
+				run_actool validate out.aci
+				assert "$output" == "" "actool validate output"
+			done
+		done
+	done
+	# --replace and the other compressions too.
+	for ext in tbz2 txz; do
+		cp "$ACT_FIXTURES/kitchen.$ext" replaced.aci
+		run_acitool patch-manifest --capability=CAP_CHOWN --replace replaced.aci
+		run_actool validate replaced.aci
+	done
+
+	# The check can fail: actool does refuse a broken manifest.
+	run_actool 1 validate "$ACT_FIXTURES/bad/manifest-notjson.tar"
+}
+
+@test "cat-manifest prints what actool prints for a compact manifest" {
+	printf '%s' '{"acKind":"ImageManifest","acVersion":"0.8.11","name":"example.com/compact","labels":[{"name":"os","value":"linux"}],"app":{"exec":["/bin/true"],"user":"0","group":"0"}}' >m.json
+	mkimage compact.aci m.json
+	gzip -n -c compact.aci >compact-gz.aci
+	# actool's own output has a compact manifest too.
+	cp "$ACT_FIXTURES/kitchen.tgz" kitchen.aci
+	run_actool patch-manifest --capability=CAP_NET_ADMIN kitchen.aci by-actool.aci
+
+	local img
+	for img in compact.aci compact-gz.aci by-actool.aci; do
+		to_file 0 want "$ACTOOL" cat-manifest $img
+		to_file 0 got "$ACITOOL" cat-manifest $img
+		cmp want got
+		# One newline added to the stored bytes.
+		assert "$(stat -c %s got)" -eq $(($(python3 -c '
+import sys, tarfile
+print(len(tarfile.open(sys.argv[1], "r:*").extractfile("manifest").read()))' $img) + 1)) \
+			"size of the printed manifest"
+	done
+}
+
+@test "cat-manifest --pretty-print matches actool for a manifest in appc's key order" {
+	local img
+	for img in minimal.tgz kitchen.tar kitchen.txz; do
+		to_file 0 want "$ACTOOL" cat-manifest --pretty-print "$ACT_FIXTURES/$img"
+		to_file 0 got "$ACITOOL" cat-manifest --pretty-print "$ACT_FIXTURES/$img"
+		cmp want got
+	done
+}
+
+@test "--capability and --revoke-capability: the same isolators as actool's" {
+	local img flag
+	for img in kitchen minimal; do
+		cp "$ACT_FIXTURES/$img.tgz" in.aci
+		for flag in --capability=CAP_NET_ADMIN,CAP_SYS_TIME --revoke-capability=CAP_MKNOD; do
+			rm -f a.aci b.aci
+			run_actool patch-manifest $flag in.aci a.aci
+			run_acitool patch-manifest $flag in.aci b.aci
+			assert "$(isolators b.aci)" == "$(isolators a.aci)" "isolators ($img, $flag)"
+			# Nothing in these manifests is unknown to actool: the same data.
+			assert "$(manifest_json b.aci)" == "$(manifest_json a.aci)" "manifest ($img, $flag)"
+		done
+	done
+	# The expected isolators, spelled out (appc-spec.md §6.4).
+	assert "$(isolators a.aci)" == '[{"name": "os/linux/capabilities-remove-set", "value": {"set": ["CAP_MKNOD"]}}]' \
+		"isolators of minimal"
+}
+
+@test "fault: a missing manifest is success for actool, an error for acitool" {
+	cp "$ACT_FIXTURES/bad/no-manifest.tar" in.aci
+
+	run_actool 0 cat-manifest in.aci
+	assert "$output" == "" "actool output"
+	run_acitool 1 cat-manifest in.aci
+	expect_error_line cat-manifest "no manifest"
+
+	run_actool 0 patch-manifest --capability=CAP_NET_RAW in.aci by-actool.aci
+	assert "$(compression by-actool.aci)" == gzip "actool wrote an image"
+	run_acitool 1 patch-manifest --capability=CAP_NET_RAW in.aci by-acitool.aci
+	expect_error_line patch-manifest "no manifest"
+	expect_files . in.aci by-actool.aci
+}
+
+@test "fault: actool writes gzip whatever the input; acitool keeps the compression" {
+	local ext want
+	for ext in txz tbz2 tar; do
+		cp "$ACT_FIXTURES/kitchen.$ext" in-$ext.aci
+		want=$(compression in-$ext.aci)
+		run_actool patch-manifest --capability=CAP_NET_RAW in-$ext.aci a-$ext.aci
+		assert "$(compression a-$ext.aci)" == gzip "actool's output for a $want input"
+		run_acitool patch-manifest --capability=CAP_NET_RAW in-$ext.aci b-$ext.aci
+		assert "$(compression b-$ext.aci)" == "$want" "acitool's output for a $want input"
+		assert "$(isolators b-$ext.aci)" == "$(isolators a-$ext.aci)" "isolators"
+	done
+}
+
+@test "fault: actool adds a second newline to a manifest that ends in one" {
+	local img=$ACT_FIXTURES/minimal.tar
+	python3 -c '
+import sys, tarfile
+sys.stdout.buffer.write(tarfile.open(sys.argv[1]).extractfile("manifest").read())' "$img" >stored
+	assert "$(tail -c1 stored | od -An -c | tr -d ' ')" == '\n' "stored manifest ends in a newline"
+
+	to_file 0 by-actool "$ACTOOL" cat-manifest "$img"
+	{ cat stored; echo; } >stored-nl
+	cmp stored-nl by-actool
+	to_file 0 by-acitool "$ACITOOL" cat-manifest "$img"
+	cmp stored by-acitool
+}
+
+@test "fault: actool drops unknown manifest fields; acitool keeps them" {
+	printf '%s' '{"acKind":"ImageManifest","acVersion":"0.8.11","name":"example.com/unknown","x-vendor":{"keep":"me","n":1.50e+01},"app":{"exec":["/bin/true"],"user":"0","group":"0","x-app-extra":[1,2]}}' >m.json
+	mkimage in.aci m.json
+
+	run_actool patch-manifest --capability=CAP_NET_RAW in.aci a.aci
+	run_acitool patch-manifest --capability=CAP_NET_RAW in.aci b.aci
+	assert "$(isolators b.aci)" == "$(isolators a.aci)" "isolators"
+	run python3 - a.aci b.aci <<'EOF'
+import json, sys, tarfile
+def man(p):
+    return json.loads(tarfile.open(p, "r:*").extractfile("manifest").read())
+a, b = man(sys.argv[1]), man(sys.argv[2])
+print("actool:", "x-vendor" in a, "x-app-extra" in a["app"])
+print("acitool:", b.get("x-vendor"), b["app"].get("x-app-extra"))
+EOF
+	assert "${lines[0]}" == "actool: False False" "actool keeps unknown fields?"
+	assert "${lines[1]}" == "acitool: {'keep': 'me', 'n': 15.0} [1, 2]" "acitool's unknown fields"
+	# Spelled as they were.
+	to_file 0 got "$ACITOOL" cat-manifest b.aci
+	grep -Fq '"x-vendor":{"keep":"me","n":1.50e+01}' got
+
+	# --pretty-print: the same story.
+	to_file 0 want "$ACTOOL" cat-manifest --pretty-print in.aci
+	run ! grep -q x-vendor want
+	to_file 0 got "$ACITOOL" cat-manifest --pretty-print in.aci
+	grep -q '^    "x-vendor": {$' got
+	grep -q '^        "n": 1.50e+01$' got
+}
+
+@test "fault: actool --replace makes the image 0600; acitool keeps its mode" {
+	cp "$ACT_FIXTURES/kitchen.tgz" a.aci
+	cp "$ACT_FIXTURES/kitchen.tgz" b.aci
+	chmod 0640 a.aci b.aci
+	run_actool patch-manifest --capability=CAP_NET_RAW --replace a.aci
+	assert "$(stat -c %a a.aci)" == 600 "mode after actool --replace"
+	run_acitool patch-manifest --capability=CAP_NET_RAW --replace b.aci
+	assert "$(stat -c %a b.aci)" == 640 "mode after acitool --replace"
+	assert "$(isolators b.aci)" == "$(isolators a.aci)" "isolators"
+}
+
+@test "fault: actool --overwrite IN IN destroys the input; acitool refuses" {
+	cp "$ACT_FIXTURES/kitchen.tgz" a.aci
+	cp "$ACT_FIXTURES/kitchen.tgz" b.aci
+	local sum
+	sum=$(sha256 b.aci)
+	run_actool 1 patch-manifest --capability=CAP_NET_RAW --overwrite a.aci a.aci
+	assert "$(stat -c %s a.aci)" -lt 100 "size of actool's input afterwards"
+	run_acitool 1 patch-manifest --capability=CAP_NET_RAW --overwrite b.aci b.aci
+	expect_error_line patch-manifest "output is the input"
+	assert "$(sha256 b.aci)" == "$sum" "acitool's input afterwards"
+}
+
+@test "fault: conflicting capability flags empty actool's --overwrite target; acitool leaves it" {
+	cp "$ACT_FIXTURES/kitchen.tgz" in.aci
+	cp "$ACT_FIXTURES/minimal.tgz" a.aci
+	cp "$ACT_FIXTURES/minimal.tgz" b.aci
+	run_actool 1 patch-manifest --overwrite --capability=CAP_NET_RAW \
+		--revoke-capability=CAP_MKNOD in.aci a.aci
+	expect_output --substring "conflicting capabilities"
+	run ! cmp -s a.aci "$ACT_FIXTURES/minimal.tgz"
+	run_acitool 2 patch-manifest --overwrite --capability=CAP_NET_RAW \
+		--revoke-capability=CAP_MKNOD in.aci b.aci
+	expect_error_line patch-manifest "--capability and --revoke-capability"
+	cmp b.aci "$ACT_FIXTURES/minimal.tgz"
+}
+
+@test "fault: actool writes capability names unchecked; acitool checks and canonicalises" {
+	cp "$ACT_FIXTURES/minimal.tgz" in.aci
+	run_actool patch-manifest --capability=net_raw,CAP_BOGUS,,net_raw in.aci a.aci
+	assert "$(isolators a.aci)" == '[{"name": "os/linux/capabilities-retain-set", "value": {"set": ["net_raw", "CAP_BOGUS", "", "net_raw"]}}]' \
+		"actool's isolators"
+
+	run_acitool 2 patch-manifest --capability=net_raw,CAP_BOGUS,,net_raw in.aci b.aci
+	expect_error_line patch-manifest "--capability: "
+	run_acitool patch-manifest --capability=net_raw,Net_Raw,sys_time in.aci b.aci
+	assert "$(isolators b.aci)" == '[{"name": "os/linux/capabilities-retain-set", "value": {"set": ["CAP_NET_RAW", "CAP_SYS_TIME"]}}]' \
+		"acitool's isolators"
+}
+
+@test "fault: actool stops parsing flags at the first operand; acitool does not" {
+	local img=$ACT_FIXTURES/kitchen.tgz
+	run_actool 1 cat-manifest "$img" --pretty-print
+	expect_output --substring "Must provide one file"
+	to_file 0 want "$ACITOOL" cat-manifest --pretty-print "$img"
+	to_file 0 got "$ACITOOL" cat-manifest "$img" --pretty-print
+	cmp want got
+}
+
+@test "fault: actool expands sparse files; acitool copies them as they were" {
+	local img=$ACT_FIXTURES/gnu-tree.tgz
+	run $TARINFO "$img" rootfs/data/sparse
+	assert "$status" -eq 0 "tarinfo: $output"
+	[[ "$output" == *'"sparse": true'* ]] || skip "the host made no sparse file for gnu-tree"
+
+	cp "$img" in.aci
+	run_actool patch-manifest --capability=CAP_NET_RAW in.aci a.aci
+	run $TARINFO a.aci rootfs/data/sparse
+	expect_output --substring '"sparse": false'
+	run_acitool patch-manifest --capability=CAP_NET_RAW in.aci b.aci
+	run $TARINFO b.aci rootfs/data/sparse
+	expect_output --substring '"sparse": true'
+	run $TARCMP in.aci b.aci --skip-data manifest
+	assert "$status" -eq 0 "tarcmp in.aci b.aci: $output"
+	# Same contents either way.
+	run $TARCMP a.aci b.aci --skip manifest
+	assert "$output" =~ "GNU.sparse" "tarcmp a.aci b.aci"
+	assert "$output" !~ "sha256" "tarcmp a.aci b.aci"
+}
