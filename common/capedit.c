@@ -153,10 +153,44 @@ static const char *kind(struct archive_entry *e)
 	}
 }
 
+/*
+ * A hardlink entry that carries its own security.capability (bsdtar writes
+ * every xattr on hardlink entries too) must agree with the entry that holds
+ * the data: some extractors (moby's go-archive) apply a hardlink entry's
+ * xattrs to the shared inode after the target's, so a stale copy would undo
+ * the edit. The target comes earlier in the stream, so its edit is known.
+ * Hardlink entries without the xattr (GNU tar's) are left alone.
+ * 1: header replaced, 0: nothing to do, -1: error.
+ */
+static int sync_link(struct capedit *ce, struct tarstream *ts, struct archive_entry *e,
+		     struct act_err *err)
+{
+	bool escapes;
+	_cleanup_free_ char *target = entrypath_clean(archive_entry_hardlink(e), &escapes);
+	const struct capedit_target *t = escapes ? NULL : find(ce, target);
+	struct archive_entry *hdr;
+	const void *cur;
+	size_t size;
+	int r;
+
+	if (!t || !t->found)
+		return 0;
+	cur = capedit_get_xattr(e, XATTR_CAPS, &size);
+	if (!cur)
+		return 0;
+	if (t->op == CAPEDIT_SET && size == t->len && memcmp(cur, t->value, size) == 0)
+		return 0;
+	hdr = archive_entry_clone(e);
+	capedit_set_xattr(hdr, XATTR_CAPS, t->op == CAPEDIT_SET ? t->value : NULL, t->len);
+	r = tarstream_replace_header(ts, hdr, err);
+	archive_entry_free(hdr);
+	return r < 0 ? -1 : 1;
+}
+
 /* A hardlink entry carries no data: extractors apply xattrs from the entry
  * that does, so the edit moves to the link's target. */
-static int redirect(struct capedit *ce, struct capedit_target *t, struct archive_entry *e,
-		    struct act_err *err)
+static int redirect(struct capedit *ce, struct capedit_target *t, struct tarstream *ts,
+		    struct archive_entry *e, struct act_err *err)
 {
 	bool escapes;
 	_cleanup_free_ char *target = entrypath_clean(archive_entry_hardlink(e), &escapes);
@@ -173,7 +207,7 @@ static int redirect(struct capedit *ce, struct capedit_target *t, struct archive
 	if (other) {
 		/* The target is named too, with the same edit. */
 		t->found++;
-		return 0;
+		return sync_link(ce, ts, e, err) < 0 ? -1 : 0;
 	}
 	{
 		/* The target came earlier in the stream: edit it on a second pass. */
@@ -192,7 +226,7 @@ static int edit(struct capedit *ce, struct capedit_target *t, struct tarstream *
 	int r;
 
 	if (archive_entry_hardlink(e))
-		return redirect(ce, t, e, err);
+		return redirect(ce, t, ts, e, err);
 	if (archive_entry_filetype(e) != AE_IFREG)
 		return act_err_set(err, EINVAL, "'%s' is %s: file capabilities need a regular file",
 				   t->path, kind(e));
@@ -216,8 +250,9 @@ static int drop_rootid(struct capedit *ce, struct tarstream *ts, struct archive_
 	struct archive_entry *hdr;
 	int r;
 
-	if (!cur || size != 24 || archive_entry_filetype(e) != AE_IFREG ||
-	    archive_entry_hardlink(e))
+	/* Hardlink entries too (their file type is not set): see sync_link. */
+	if (!cur || size != 24 ||
+	    (archive_entry_filetype(e) != AE_IFREG && !archive_entry_hardlink(e)))
 		return 0;
 	if (filecap_decode(cur, size, &fc, err) < 0)
 		return act_err_wrap(err, "'%s'", archive_entry_pathname(e));
@@ -243,6 +278,12 @@ int capedit_entry(void *ctx, struct tarstream *ts, struct archive_entry *e,
 	t = find(ce, tarstream_name(ts));
 	if (t)
 		return edit(ce, t, ts, e, err);
+	if (archive_entry_hardlink(e)) {
+		int r = sync_link(ce, ts, e, err);
+
+		if (r != 0)
+			return r < 0 ? -1 : 0;
+	}
 	if (ce->drop_rootid && archive_entry_xattr_count(e) > 0)
 		return drop_rootid(ce, ts, e, err);
 	return 0;

@@ -1,0 +1,678 @@
+#!/usr/bin/env bats
+# SPDX-License-Identifier: Apache-2.0
+#
+# add-filecaps (and patch-manifest --filecap): the security.capability xattr
+# written straight into the tar stream. Every expected value is checked with
+# an independent reader (python's tarfile, tests/tools/tarcmp.py and
+# tarinfo.py), never with acitool alone; expected bytes are written out by
+# hand from the kernel's layout (pitfalls §10.1): magic_etc, then
+# permitted/inheritable for capabilities 0-31, then for 32-63, little-endian.
+
+bats_require_minimum_version 1.5.0
+
+load helpers
+
+# cap_net_raw+ep, the golden vector of pitfalls §10.2.
+NET_RAW_EP=0100000200200000000000000000000000000000
+
+setup_file() {
+	act_fixtures
+	# Private copies: a concurrent ctest run regenerates $ACT_FIXTURES.
+	export FX=$BATS_FILE_TMPDIR/fx
+	mkdir -p "$FX"
+	cp "$ACT_FIXTURES"/{minimal,kitchen,kitchen-global,gnu-tree,bsdtar-tree}.* "$FX"/
+	write_aci_py "$BATS_FILE_TMPDIR/aci.py"
+	export ACI_PY=$BATS_FILE_TMPDIR/aci.py
+}
+
+setup() {
+	cd "$BATS_TEST_TMPDIR"
+	mkdir out
+}
+
+# write_aci_py FILE: a small image builder on python's tarfile.
+#   python3 aci.py OUT SPEC_JSON
+# SPEC: {"isolators": [...] (absent: none), "user": "1000", "prefix": "" or "./",
+#        "files": [{"name": "bin/a", "caps": HEX, "link": "bin/b", "xattrs": {NAME: HEX}}]}
+# Files live under rootfs/ (rootfs/ and rootfs/bin/ are always there); a
+# "link" makes a hardlink entry to rootfs/LINK. Pax values are raw bytes
+# with no hdrcharset record, as GNU tar and libarchive write xattrs.
+write_aci_py() {
+	cat >"$1" <<'EOF'
+import io, json, sys, tarfile
+
+def record(key, value):
+    body = b" " + key + b"=" + value + b"\n"
+    n = len(body) + 1
+    while len(str(n)) + len(body) != n:
+        n = len(str(n)) + len(body)
+    return str(n).encode() + body
+
+class Info(tarfile.TarInfo):
+    @classmethod
+    def _create_pax_generic_header(cls, pax_headers, type, encoding):
+        recs = b"".join(record(k.encode(), v.encode("utf-8", "surrogateescape"))
+                        for k, v in pax_headers.items())
+        info = {"name": "././@PaxHeader", "type": type, "size": len(recs),
+                "magic": tarfile.POSIX_MAGIC}
+        return (cls._create_header(info, tarfile.USTAR_FORMAT, "ascii", "replace")
+                + cls._create_payload(recs))
+
+def entry(name, kind, data=b"", mode=0o644, link="", xattrs=None):
+    ti = Info(name)
+    ti.type = kind
+    ti.mode, ti.mtime, ti.uname, ti.gname, ti.linkname = mode, 1700000000, "root", "root", link
+    ti.size = len(data) if kind == tarfile.REGTYPE else 0
+    ti.pax_headers = {"SCHILY.xattr." + k: bytes.fromhex(v).decode("utf-8", "surrogateescape")
+                      for k, v in (xattrs or {}).items()}
+    return ti, data
+
+out, spec = sys.argv[1], json.loads(sys.argv[2])
+p = spec.get("prefix", "")
+user = spec.get("user", "1000")
+app = {"exec": ["/bin/ping"], "user": user, "group": user}
+if "isolators" in spec:
+    app["isolators"] = spec["isolators"]
+man = json.dumps({"acKind": "ImageManifest", "acVersion": "0.8.11",
+                  "name": "example.com/filecaps", "app": app}, indent=4).encode() + b"\n"
+ents = [entry(p + "manifest", tarfile.REGTYPE, man),
+        entry(p + "rootfs", tarfile.DIRTYPE, mode=0o755),
+        entry(p + "rootfs/bin", tarfile.DIRTYPE, mode=0o755)]
+for f in spec.get("files", []):
+    x = dict(f.get("xattrs", {}))
+    if "caps" in f:
+        x["security.capability"] = f["caps"]
+    if "link" in f:
+        ents.append(entry(p + "rootfs/" + f["name"], tarfile.LNKTYPE, mode=0o755,
+                          link=p + "rootfs/" + f["link"], xattrs=x))
+    else:
+        ents.append(entry(p + "rootfs/" + f["name"], tarfile.REGTYPE,
+                          b"#!/bin/sh\n# " + f["name"].encode() + b"\n", 0o755, xattrs=x))
+with open(out, "wb") as fo:
+    with tarfile.open(fileobj=fo, mode="w", format=tarfile.PAX_FORMAT, tarinfo=Info,
+                      encoding="utf-8", errors="surrogateescape") as t:
+        for ti, data in ents:
+            t.addfile(ti, io.BytesIO(data) if ti.isreg() else None)
+EOF
+}
+
+mkaci() {
+	python3 "$ACI_PY" "$@"
+}
+
+# cap_hex IMAGE ENTRY [XATTR]: the SCHILY.xattr value (default
+# security.capability) of the one entry named ENTRY, as python's tarfile
+# reads it, in hex; "absent" when the entry has none.
+cap_hex() {
+	python3 -c '
+import sys, tarfile
+name = "SCHILY.xattr." + (sys.argv[3] if len(sys.argv) > 3 else "security.capability")
+with tarfile.open(sys.argv[1]) as t:
+    ms = [m for m in t.getmembers() if m.name == sys.argv[2]]
+if len(ms) != 1:
+    sys.exit("%s: %d entries named %s" % (sys.argv[1], len(ms), sys.argv[2]))
+v = ms[0].pax_headers.get(name)
+print("absent" if v is None else v.encode("utf-8", "surrogateescape").hex())
+' "$@"
+}
+
+# xattrs_of IMAGE ENTRY: every SCHILY.xattr of ENTRY but security.capability,
+# "name=hex" sorted, one a line (python's tarfile).
+xattrs_of() {
+	python3 -c '
+import sys, tarfile
+with tarfile.open(sys.argv[1]) as t:
+    m = t.getmember(sys.argv[2])
+for k in sorted(m.pax_headers):
+    if k.startswith("SCHILY.xattr.") and k != "SCHILY.xattr.security.capability":
+        print("%s=%s" % (k[13:], m.pax_headers[k].encode("utf-8", "surrogateescape").hex()))
+' "$@"
+}
+
+# tarcmp_lines A B [ARGS...]: tarcmp's difference lines (exit 0 or 1 only).
+tarcmp_lines() {
+	run $TARCMP "$@"
+	echo "$output"
+	assert "$status" -le 1 "tarcmp.py exit status (2: an archive did not read cleanly)"
+}
+
+# The tarcmp line for an entry that gained a security.capability value.
+added() {
+	echo "[$1] $2: pax SCHILY.xattr.security.capability: A=<absent> B=hex:$3"
+}
+
+# trim STRING: without leading and trailing blanks.
+trim() {
+	local s=$1
+	s=${s#"${s%%[![:space:]]*}"}
+	printf '%s' "${s%"${s##*[![:space:]]}"}"
+}
+
+# compression_of FILE: none, gzip, bzip2 or xz, from the magic bytes.
+compression_of() {
+	python3 -c '
+import sys
+b = open(sys.argv[1], "rb").read(512)
+print("gzip" if b[:2] == b"\x1f\x8b" else "bzip2" if b[:3] == b"BZh" else
+      "xz" if b[:6] == b"\xfd7zXZ\x00" else "none" if b[257:262] == b"ustar" else "?")
+' "$1"
+}
+
+# ---------------------------------------------------------------------------
+
+@test "add-filecaps: add then list" {
+	run -0 --separate-stderr "$ACITOOL" add-filecaps "$FX/minimal.tar" out/ping.aci \
+		/bin/ping cap_net_raw+ep
+	assert "$output$stderr" == "" "add-filecaps prints nothing (no warning: CAP_NET_RAW is in the default set)"
+
+	run_acitool list-filecaps out/ping.aci
+	# getcap's text changed in libcap 2.41 ('+ep' became '=ep').
+	assert "$output" =~ '^/bin/ping cap_net_raw[+=]ep$' "list-filecaps"
+	run_acitool list-filecaps --json out/ping.aci
+	run python3 -c '
+import json, sys
+[e] = json.loads(sys.argv[1])
+print(e["path"], e["entry"], e["revision"], e["effective"], e["permitted"], e["inheritable"])' "$output"
+	expect_output "/bin/ping rootfs/bin/ping 2 True ['CAP_NET_RAW'] []"
+
+	assert "$(cap_hex out/ping.aci rootfs/bin/ping)" == "$NET_RAW_EP" "xattr (python tarfile)"
+}
+
+@test "add-filecaps: cap_net_raw+ep is the golden vector, one record, nothing else changes" {
+	run_acitool add-filecaps "$FX/minimal.tar" out/ping.aci /bin/ping cap_net_raw+ep
+	assert "$(cap_hex out/ping.aci rootfs/bin/ping)" == "$NET_RAW_EP" "xattr (python tarfile)"
+	assert "$($TARINFO --xattr security.capability out/ping.aci rootfs/bin/ping)" == \
+		"$NET_RAW_EP" "xattr (tarinfo.py raw walk)"
+
+	# Exactly one pax record for it, SCHILY only (GNU tar ignores LIBARCHIVE.*).
+	run -0 $TARINFO out/ping.aci rootfs/bin/ping
+	run python3 -c '
+import json, sys
+o = json.loads(sys.argv[1])
+print(sorted(o["pax"]), o.get("pax_duplicate_keys", []), o["libarchive_xattrs"])' "$output"
+	expect_output "['SCHILY.xattr.security.capability'] [] {}"
+
+	tarcmp_lines "$FX/minimal.tar" out/ping.aci
+	expect_output "$(added 3 rootfs/bin/ping $NET_RAW_EP)"
+}
+
+@test "add-filecaps: libcap text forms give the expected bytes" {
+	# CAPS | security.capability, written out by hand from the kernel layout.
+	local caps hex n=0
+	while IFS='|' read -r caps hex; do
+		caps=$(trim "$caps") hex=${hex// /}
+		n=$((n + 1))
+		run_acitool add-filecaps "$FX/minimal.tar" "out/$n.aci" /bin/ping "$caps"
+		assert "$(cap_hex "out/$n.aci" rootfs/bin/ping)" == "$hex" "bytes for '$caps'"
+	done <<'EOF'
+cap_net_raw+ep                                   | 01000002 00200000 00000000 00000000 00000000
+cap_net_raw=ep                                   | 01000002 00200000 00000000 00000000 00000000
+CAP_NET_RAW=pe                                   | 01000002 00200000 00000000 00000000 00000000
+13+ep                                            | 01000002 00200000 00000000 00000000 00000000
+cap_net_admin,cap_net_raw+ep                     | 01000002 00300000 00000000 00000000 00000000
+cap_kill+ep cap_net_raw+ep                       | 01000002 20200000 00000000 00000000 00000000
+cap_net_raw,cap_kill+ip cap_net_raw+e cap_kill+e | 01000002 20200000 20200000 00000000 00000000
+cap_net_raw+p cap_kill+i                         | 00000002 00200000 20000000 00000000 00000000
+cap_net_raw+eip                                  | 01000002 00200000 00200000 00000000 00000000
+cap_net_raw=ep cap_net_raw-e                     | 00000002 00200000 00000000 00000000 00000000
+cap_dac_override,cap_sys_rawio,cap_sys_ptrace+ep | 01000002 02000a00 00000000 00000000 00000000
+cap_chown+ep                                     | 01000002 01000000 00000000 00000000 00000000
+cap_setfcap+ep                                   | 01000002 00000080 00000000 00000000 00000000
+cap_mac_override+ep                              | 01000002 00000000 00000000 01000000 00000000
+cap_checkpoint_restore+i                         | 00000002 00000000 00000000 00000000 00010000
+=                                                | 00000002 00000000 00000000 00000000 00000000
+EOF
+	assert "$n" -eq 16 "cases run"
+}
+
+@test "add-filecaps: effective not all-or-nothing, or bad CAPS: usage error, no output" {
+	local caps
+	for caps in 'cap_net_raw+e' 'cap_net_raw+ep cap_kill+p' 'cap_net_raw+p cap_kill+ep' \
+		'cap_net_raw+ep cap_kill+i'; do
+		run_acitool 2 add-filecaps "$FX/minimal.tar" out/x.aci /bin/ping "$caps"
+		expect_error_line add-filecaps "effective capabilities must be empty or match"
+		expect_files out
+	done
+	for caps in '' 'cap_bogus+ep' 'cap_net_raw' 'cap_net_raw+x' 'cap_net_raw+ep junk' '64+ep'; do
+		run_acitool 2 add-filecaps "$FX/minimal.tar" out/x.aci /bin/ping "$caps"
+		expect_error_line add-filecaps "'/bin/ping'"
+		expect_files out
+	done
+}
+
+@test "add-filecaps: /bin/ping, bin/ping, rootfs/bin/ping, ./rootfs/bin/ping are one entry" {
+	local p first=
+	for p in /bin/ping bin/ping rootfs/bin/ping ./rootfs/bin/ping //bin//ping /bin/./ping; do
+		rm -f out/ping.aci
+		run_acitool add-filecaps "$FX/minimal.tar" out/ping.aci "$p" cap_net_raw+ep
+		assert "$(cap_hex out/ping.aci rootfs/bin/ping)" == "$NET_RAW_EP" "xattr for '$p'"
+		first=${first:-$(sha256 out/ping.aci)}
+		assert "$(sha256 out/ping.aci)" == "$first" "output for '$p' = output for /bin/ping"
+	done
+}
+
+@test "add-filecaps: an archive that stores ./rootfs/bin/ping" {
+	mkaci dot.aci '{"prefix": "./", "files": [{"name": "bin/ping"}, {"name": "bin/other"}]}'
+	local p
+	for p in /bin/ping bin/ping rootfs/bin/ping ./rootfs/bin/ping; do
+		rm -f out/ping.aci
+		run_acitool add-filecaps dot.aci out/ping.aci "$p" cap_net_raw+ep
+		# The entry keeps its './' spelling and nothing else changes.
+		assert "$(cap_hex out/ping.aci ./rootfs/bin/ping)" == "$NET_RAW_EP" "xattr for '$p'"
+		tarcmp_lines dot.aci out/ping.aci
+		expect_output "$(added 3 ./rootfs/bin/ping $NET_RAW_EP)"
+	done
+}
+
+@test "add-filecaps: not in the image, a directory, a symlink, a device, a fifo: exit 1, no output" {
+	local p why
+	while IFS='|' read -r p why; do
+		run_acitool 1 add-filecaps "$FX/kitchen.tar" out/x.aci "$p" cap_net_raw+ep
+		expect_error_line add-filecaps "'$p'.*$why"
+		expect_files out
+	done <<'EOF'
+/bin/nope|no such file in the image
+/manifest|no such file in the image
+/bin|is a directory
+/link|is a symlink
+/dev/null|is a device
+/dev/loop0|is a device
+/dev/fifo|is a fifo
+EOF
+	# Several paths: one bad one fails the run; the good one is not written alone.
+	run_acitool 1 add-filecaps "$FX/kitchen.tar" out/x.aci /bin/suid cap_kill+p /link cap_kill+p
+	expect_files out
+	# Outside rootfs/ is a usage error.
+	run_acitool 2 add-filecaps "$FX/kitchen.tar" out/x.aci ../etc/passwd cap_kill+p
+	expect_files out
+	# The same file named twice.
+	run_acitool 2 add-filecaps "$FX/kitchen.tar" out/x.aci /bin/ping cap_kill+p rootfs/bin/ping cap_kill+p
+	expect_error_line add-filecaps "named twice"
+	expect_files out
+}
+
+@test "add-filecaps: hardlinks: naming the entry that holds the data" {
+	# kitchen: rootfs/bin/ping (data, xattrs) then rootfs/bin/ping6, a hardlink to it.
+	run_acitool add-filecaps "$FX/kitchen.tar" out/k.aci /bin/ping cap_net_raw+ep
+	assert "$(cap_hex out/k.aci rootfs/bin/ping)" == "$NET_RAW_EP" "data entry"
+	assert "$(cap_hex out/k.aci rootfs/bin/ping6)" == "absent" "hardlink entry"
+	tarcmp_lines "$FX/kitchen.tar" out/k.aci
+	expect_output "[3] rootfs/bin/ping: pax SCHILY.xattr.security.capability: A=hex:0100000202000a00000000000000000000000000 B=hex:$NET_RAW_EP (first difference at byte 4)"
+}
+
+@test "add-filecaps: hardlinks: naming the hardlink puts the caps on its target (second pass)" {
+	run_acitool add-filecaps "$FX/kitchen.tar" out/k.aci /bin/ping6 cap_net_raw+ep
+	python3 -c '
+import sys, tarfile
+with tarfile.open(sys.argv[1]) as t:
+    link = t.getmember("rootfs/bin/ping6")
+    assert link.islnk() and link.linkname == "rootfs/bin/ping", (link.type, link.linkname)
+' out/k.aci
+	assert "$(cap_hex out/k.aci rootfs/bin/ping)" == "$NET_RAW_EP" "the data entry has the caps"
+	assert "$(cap_hex out/k.aci rootfs/bin/ping6)" == "absent" "the hardlink entry has none"
+	tarcmp_lines "$FX/kitchen.tar" out/k.aci
+	expect_output "[3] rootfs/bin/ping: pax SCHILY.xattr.security.capability: A=hex:0100000202000a00000000000000000000000000 B=hex:$NET_RAW_EP (first difference at byte 4)"
+
+	# Same result with --replace (the second pass goes to the same temp file).
+	cp "$FX/kitchen.tar" out/r.aci
+	run_acitool add-filecaps --replace out/r.aci /bin/ping6 cap_net_raw+ep
+	cmp out/r.aci out/k.aci
+	expect_files out k.aci r.aci
+
+	# Both names with the same caps is one pass; different caps is an error.
+	run_acitool add-filecaps - out/both.aci /bin/ping cap_net_raw+ep /bin/ping6 cap_net_raw+ep \
+		<"$FX/kitchen.tar"
+	cmp out/both.aci out/k.aci
+	run_acitool 1 add-filecaps "$FX/kitchen.tar" out/x.aci /bin/ping cap_kill+p /bin/ping6 cap_net_raw+ep
+	expect_error_line add-filecaps "'/bin/ping6' is a hardlink to '/bin/ping', which is given other capabilities"
+	expect_files out both.aci k.aci r.aci
+}
+
+@test "add-filecaps: hardlink named, image from a pipe: a clear error, no output" {
+	run_acitool 1 add-filecaps - out/k.aci /bin/ping6 cap_net_raw+ep <"$FX/kitchen.tar"
+	expect_error_line add-filecaps "\\(stdin\\): a named hardlink's target comes earlier in the image; with a pipe, name the target instead"
+	expect_files out
+	# Naming the target, as the message says, works from the pipe.
+	run_acitool add-filecaps - out/k.aci /bin/ping cap_net_raw+ep <"$FX/kitchen.tar"
+	assert "$(cap_hex out/k.aci rootfs/bin/ping)" == "$NET_RAW_EP" "the data entry has the caps"
+}
+
+@test "add-filecaps: hardlink entries that carry xattrs (bsdtar) agree with their target" {
+	# bsdtar writes every xattr on the hardlink entry too. moby's extractor
+	# (go-archive createTarFile) applies them for hardlinks as well, so a stale
+	# value there would undo the edit on extraction.
+	assert "$(cap_hex "$FX/bsdtar-tree.tar" rootfs/bin/ping6)" == "$NET_RAW_EP" "fixture: caps on the hardlink entry"
+
+	local kill=0000000220000000000000000000000000000000 args
+	for args in "/bin/ping cap_kill+p" "/bin/ping6 cap_kill+p" "/bin/ping cap_kill+p /bin/ping6 cap_kill+p"; do
+		rm -f out/set.aci
+		run_acitool add-filecaps "$FX/bsdtar-tree.tar" out/set.aci $args
+		assert "$(cap_hex out/set.aci rootfs/bin/ping)" == "$kill" "data entry ($args)"
+		assert "$(cap_hex out/set.aci rootfs/bin/ping6)" == "$kill" "hardlink entry ($args)"
+	done
+
+	run_acitool add-filecaps --remove "$FX/bsdtar-tree.tar" out/rm.aci /bin/ping
+	assert "$(cap_hex out/rm.aci rootfs/bin/ping)" == absent "data entry"
+	assert "$(cap_hex out/rm.aci rootfs/bin/ping6)" == absent "hardlink entry"
+
+	# Other xattrs of the hardlink entry and every other entry: unchanged.
+	assert "$(xattrs_of out/set.aci rootfs/bin/ping6)" == "$(xattrs_of "$FX/bsdtar-tree.tar" rootfs/bin/ping6)" "other xattrs of ping6"
+	tarcmp_lines "$FX/bsdtar-tree.tar" out/set.aci --skip rootfs/bin/ping --skip rootfs/bin/ping6
+	expect_output ""
+
+	# GNU tar writes no xattrs on hardlink entries: nothing is added there.
+	run_acitool add-filecaps "$FX/gnu-tree.tar" out/gnu.aci /bin/ping cap_kill+p
+	tarcmp_lines "$FX/gnu-tree.tar" out/gnu.aci --skip rootfs/bin/ping
+	expect_output ""
+}
+
+@test "add-filecaps: every other xattr of the entry is kept byte for byte" {
+	# security.selinux + user.comment; NUL and newline bytes; 8 KiB; all 256 byte values and an empty value.
+	local f files=(rootfs/bin/ping rootfs/files/xattr-nul rootfs/files/xattr-long rootfs/files/xattr-bytes)
+	run_acitool add-filecaps "$FX/kitchen.tar" out/k.aci /bin/ping cap_net_raw+ep \
+		/files/xattr-nul cap_net_raw+ep /files/xattr-long cap_net_raw+ep /files/xattr-bytes cap_net_raw+ep
+	for f in "${files[@]}"; do
+		assert "$(cap_hex out/k.aci "$f")" == "$NET_RAW_EP" "caps of $f"
+		assert "$(xattrs_of out/k.aci "$f")" == "$(xattrs_of "$FX/kitchen.tar" "$f")" "other xattrs of $f"
+	done
+	# The test can fail: the fixture values are what we think they are.
+	assert "$(xattrs_of "$FX/kitchen.tar" rootfs/files/xattr-nul)" == "user.nul=00610a62000a00" "fixture user.nul"
+
+	# Nothing else differs, in this entry or any other.
+	tarcmp_lines "$FX/kitchen.tar" out/k.aci
+	expect_output "[3] rootfs/bin/ping: pax SCHILY.xattr.security.capability: A=hex:0100000202000a00000000000000000000000000 B=hex:$NET_RAW_EP (first difference at byte 4)
+$(added 17 rootfs/files/xattr-nul $NET_RAW_EP)
+$(added 18 rootfs/files/xattr-long $NET_RAW_EP)
+$(added 19 rootfs/files/xattr-bytes $NET_RAW_EP)"
+}
+
+@test "add-filecaps: the edited entry keeps its other pax records (ACL, unknown keywords)" {
+	skip "known bug: tarstream.c re-serialises an edited entry with libarchive's pax writer, which drops unknown pax records and rewrites SCHILY.acl.access (docs/design.md, 'Raw copy')"
+	run_acitool add-filecaps "$FX/kitchen.tar" out/k.aci /files/acl cap_net_raw+ep
+	tarcmp_lines "$FX/kitchen.tar" out/k.aci
+	expect_output "$(added 20 rootfs/files/acl $NET_RAW_EP)"
+}
+
+@test "add-filecaps: every other entry is unchanged (GNU tar image: sparse, hardlink, long names)" {
+	run_acitool add-filecaps "$FX/gnu-tree.tar" out/g.aci /data/sparse cap_net_raw+ep \
+		/data/random cap_net_raw+ep
+	tarcmp_lines "$FX/gnu-tree.tar" out/g.aci
+	expect_output "$(added 10 rootfs/data/random $NET_RAW_EP)
+$(added 11 rootfs/data/sparse $NET_RAW_EP)"
+	# The sparse file's logical size survives its new header.
+	run -0 $TARINFO out/g.aci rootfs/data/sparse
+	assert "$output" =~ '"size": 3145728' "sparse size"
+}
+
+@test "add-filecaps: the empty set '=' is not --remove" {
+	# kitchen's ping has caps; minimal's has none.
+	run_acitool add-filecaps "$FX/kitchen.tar" out/empty.aci /bin/ping =
+	assert "$(cap_hex out/empty.aci rootfs/bin/ping)" == 0000000200000000000000000000000000000000 "'=' writes a 20-byte zero set"
+	run_acitool add-filecaps --remove "$FX/kitchen.tar" out/removed.aci /bin/ping
+	assert "$(cap_hex out/removed.aci rootfs/bin/ping)" == absent "--remove leaves no xattr"
+
+	run_acitool add-filecaps "$FX/minimal.tar" out/empty-min.aci /bin/ping =
+	assert "$(cap_hex out/empty-min.aci rootfs/bin/ping)" == 0000000200000000000000000000000000000000 "'=' on a file without caps"
+}
+
+@test "add-filecaps --remove: the xattr goes, the rest stays" {
+	run_acitool add-filecaps --remove "$FX/kitchen.tar" out/k.aci /bin/ping
+	assert "$(cap_hex out/k.aci rootfs/bin/ping)" == absent "caps"
+	assert "$(xattrs_of out/k.aci rootfs/bin/ping)" == "$(xattrs_of "$FX/kitchen.tar" rootfs/bin/ping)" "other xattrs"
+	tarcmp_lines "$FX/kitchen.tar" out/k.aci
+	expect_output "[3] rootfs/bin/ping: pax SCHILY.xattr.security.capability: A=hex:0100000202000a00000000000000000000000000 B=<absent>"
+
+	# Removing what is not there changes nothing.
+	run_acitool add-filecaps --remove "$FX/minimal.tar" out/m.aci /bin/ping
+	tarcmp_lines "$FX/minimal.tar" out/m.aci
+	expect_output ""
+	# Several paths; still an error for a path that is not in the image.
+	run_acitool add-filecaps --remove "$FX/kitchen.tar" out/k2.aci /bin/ping /bin/suid
+	assert "$(cap_hex out/k2.aci rootfs/bin/ping)" == absent "caps"
+	run_acitool 1 add-filecaps --remove "$FX/kitchen.tar" out/x.aci /bin/nope
+	expect_files out k.aci m.aci k2.aci
+}
+
+@test "add-filecaps --rootid 1000: a 24-byte revision 3 value" {
+	run_acitool add-filecaps --rootid 1000 "$FX/minimal.tar" out/v3.aci /bin/ping cap_net_raw+ep
+	assert "$(cap_hex out/v3.aci rootfs/bin/ping)" == 0100000300200000000000000000000000000000e8030000 "v3 bytes (rootid 1000 = e8 03 00 00)"
+	run_acitool list-filecaps out/v3.aci
+	assert "$output" =~ '^/bin/ping cap_net_raw[+=]ep \[rootid=1000\]$' "list-filecaps"
+
+	run_acitool add-filecaps --rootid 4294967295 "$FX/minimal.tar" out/max.aci /bin/ping cap_kill+i
+	assert "$(cap_hex out/max.aci rootfs/bin/ping)" == 0000000300000000200000000000000000000000ffffffff "v3, rootid 2^32-1"
+	for bad in -1 4294967296 x 10x ''; do
+		run_acitool 2 add-filecaps --rootid "$bad" "$FX/minimal.tar" out/x.aci /bin/ping cap_kill+i
+	done
+	run_acitool 2 add-filecaps --remove --rootid 1 "$FX/minimal.tar" out/x.aci /bin/ping
+	expect_files out v3.aci max.aci
+}
+
+@test "add-filecaps --drop-rootid: revision 3 values become revision 2" {
+	# a: v3 rootid 1000; b: v2; c: v3 rootid 0; d: no caps.
+	mkaci v3.aci '{"files": [
+		{"name": "bin/a", "caps": "0100000300200000000000000000000000000000e8030000"},
+		{"name": "bin/b", "caps": "0100000200200000000000000000000000000000"},
+		{"name": "bin/c", "caps": "000000030000000020000000000000000000000000000000"},
+		{"name": "bin/d"}]}'
+	run_acitool add-filecaps --drop-rootid v3.aci out/v2.aci
+	assert "$(cap_hex out/v2.aci rootfs/bin/a)" == "$NET_RAW_EP" "a"
+	assert "$(cap_hex out/v2.aci rootfs/bin/c)" == 0000000200000000200000000000000000000000 "c"
+	tarcmp_lines v3.aci out/v2.aci
+	expect_output "[3] rootfs/bin/a: pax SCHILY.xattr.security.capability: A=hex:0100000300200000000000000000000000000000e8030000 B=hex:$NET_RAW_EP (first difference at byte 3)
+[5] rootfs/bin/c: pax SCHILY.xattr.security.capability: A=hex:000000030000000020000000000000000000000000000000 B=hex:0000000200000000200000000000000000000000 (first difference at byte 3)"
+
+	# With a new value in the same pass; a hardlink entry's v3 value goes too.
+	mkaci v3l.aci '{"files": [
+		{"name": "bin/a", "caps": "0100000300200000000000000000000000000000e8030000"},
+		{"name": "bin/a2", "link": "bin/a", "caps": "0100000300200000000000000000000000000000e8030000"},
+		{"name": "bin/d"}]}'
+	run_acitool add-filecaps --drop-rootid v3l.aci out/v2l.aci /bin/d cap_kill+p
+	assert "$(cap_hex out/v2l.aci rootfs/bin/a)" == "$NET_RAW_EP" "a"
+	assert "$(cap_hex out/v2l.aci rootfs/bin/a2)" == "$NET_RAW_EP" "a2, hardlink to a"
+	assert "$(cap_hex out/v2l.aci rootfs/bin/d)" == 0000000220000000000000000000000000000000 "d"
+	tarcmp_lines v3l.aci out/v2l.aci
+	expect_output "[3] rootfs/bin/a: pax SCHILY.xattr.security.capability: A=hex:0100000300200000000000000000000000000000e8030000 B=hex:$NET_RAW_EP (first difference at byte 3)
+[4] rootfs/bin/a2: pax SCHILY.xattr.security.capability: A=hex:0100000300200000000000000000000000000000e8030000 B=hex:$NET_RAW_EP (first difference at byte 3)
+$(added 5 rootfs/bin/d 0000000220000000000000000000000000000000)"
+}
+
+@test "patch-manifest --capability --filecap: manifest and xattr in one pass" {
+	# From a pipe to a pipe: a second read or write of the image cannot happen.
+	run --separate-stderr bash -c 'cat "$1" | "$ACITOOL" patch-manifest --capability CAP_NET_RAW \
+		--filecap /bin/ping=cap_net_raw+ep - - >"$2"' _ "$FX/minimal.tgz" out/p.aci
+	assert "$status" -eq 0 "exit status; stderr: $stderr"
+	assert "$stderr" == "" "stderr (no warning: the retain set holds CAP_NET_RAW)"
+	assert "$(compression_of out/p.aci)" == gzip "compression"
+
+	run python3 -c '
+import json, sys, tarfile
+with tarfile.open(sys.argv[1]) as t:
+    m = json.load(t.extractfile("manifest"))
+print(json.dumps(m["app"]["isolators"]))' out/p.aci
+	expect_output '[{"name": "os/linux/capabilities-retain-set", "value": {"set": ["CAP_NET_RAW"]}}]'
+	assert "$(cap_hex out/p.aci rootfs/bin/ping)" == "$NET_RAW_EP" "xattr"
+	tarcmp_lines "$FX/minimal.tgz" out/p.aci --skip-data manifest
+	expect_output "$(added 3 rootfs/bin/ping $NET_RAW_EP)"
+
+	# The same bytes as the two edits made one after the other.
+	run_acitool patch-manifest --capability CAP_NET_RAW "$FX/minimal.tgz" out/step1.aci
+	run_acitool add-filecaps out/step1.aci out/step2.aci /bin/ping cap_net_raw+ep
+	cmp out/p.aci out/step2.aci
+}
+
+@test "patch-manifest --filecap reads the input once and renames the output once" {
+	command -v strace >/dev/null || skip "no strace"
+	strace -f -qq -e trace=openat,rename,renameat,renameat2 -o trace.log true 2>/dev/null ||
+		skip "strace cannot trace here"
+	cp "$FX/kitchen.tar" in.aci
+	strace -f -qq -e trace=openat,rename,renameat,renameat2 -o trace.log \
+		"$ACITOOL" patch-manifest --capability CAP_NET_RAW --filecap /bin/ping=cap_net_raw+ep \
+		in.aci out/p.aci
+	assert "$(grep -c 'open.*"in.aci"' trace.log)" -eq 1 "opens of the input"
+	assert "$(grep -c 'rename.*out/' trace.log)" -eq 1 "renames into place"
+
+	# The measure can tell: a named hardlink whose target came first takes two passes.
+	strace -f -qq -e trace=openat,rename,renameat,renameat2 -o trace2.log \
+		"$ACITOOL" patch-manifest --filecap /bin/ping6=cap_net_raw+ep in.aci out/p2.aci
+	assert "$(grep -c 'open.*"in.aci"' trace2.log)" -eq 2 "opens of the input, hardlink case"
+}
+
+@test "add-filecaps: warning when a capability is outside the app's bounding set" {
+	# ISOLATORS (JSON, '-' = none: the default set) | CAPS | capabilities warned about
+	local iso caps want spec n=0
+	while IFS='|' read -r iso caps want; do
+		n=$((n + 1))
+		iso=$(trim "$iso") caps=$(trim "$caps") want=$(trim "$want")
+		if [ "$iso" = - ]; then
+			spec='{"files": [{"name": "ping"}]}'
+		else
+			spec='{"isolators": '"$iso"', "files": [{"name": "ping"}]}'
+		fi
+		mkaci "in$n.aci" "$spec"
+		run -0 --separate-stderr "$ACITOOL" add-filecaps "in$n.aci" "out/$n.aci" /ping "$caps"
+		assert "$output" == "" "stdout"
+		local got
+		got=$(printf '%s\n' "$stderr" |
+			sed -n "s|^acitool: add-filecaps: warning: '/ping': \(CAP_[A-Z_]*\) is outside the app's capability bounding set: it can never take effect\$|\1|p" |
+			tr '\n' ' ' | sed 's/ $//')
+		assert "$got" == "$want" "warnings for $iso / $caps"
+		assert "$(printf '%s' "$stderr" | grep -c .)" -eq "$(wc -w <<<"$want")" "stderr lines for $iso / $caps: $stderr"
+		# A warning never stops the edit.
+		assert "$(cap_hex "out/$n.aci" rootfs/ping)" != absent "caps written ($iso / $caps)"
+	done <<'EOF'
+-                                                                               | cap_net_raw+ep                     |
+-                                                                               | cap_chown,cap_kill,cap_setfcap+ep  |
+-                                                                               | cap_sys_admin+ep                   | CAP_SYS_ADMIN
+-                                                                               | cap_sys_admin+i                    | CAP_SYS_ADMIN
+-                                                                               | cap_net_raw,cap_sys_admin,cap_bpf+ep | CAP_SYS_ADMIN CAP_BPF
+[{"name": "os/linux/capabilities-retain-set", "value": {"set": ["CAP_NET_RAW"]}}]   | cap_net_raw+ep                     |
+[{"name": "os/linux/capabilities-retain-set", "value": {"set": ["CAP_NET_RAW"]}}]   | cap_kill+p                         | CAP_KILL
+[{"name": "os/linux/capabilities-retain-set", "value": {"set": ["CAP_SYS_ADMIN"]}}] | cap_sys_admin+ep                   |
+[{"name": "os/linux/capabilities-remove-set", "value": {"set": ["CAP_NET_RAW"]}}]   | cap_net_raw+ep                     | CAP_NET_RAW
+[{"name": "os/linux/capabilities-remove-set", "value": {"set": ["CAP_NET_RAW"]}}]   | cap_kill+ep                        |
+[{"name": "os/linux/capabilities-remove-set", "value": {"set": ["CAP_SYS_ADMIN"]}}] | cap_sys_admin+ep                   | CAP_SYS_ADMIN
+-                                                                               | =                                  |
+EOF
+	# --remove has nothing to warn about.
+	run -0 --separate-stderr "$ACITOOL" add-filecaps --remove in1.aci out/rm.aci /ping
+	assert "$stderr" == "" "stderr of --remove"
+}
+
+@test "patch-manifest --filecap: the warning uses the patched manifest" {
+	# minimal has no isolators: the default set, without CAP_SYS_ADMIN.
+	run -0 --separate-stderr "$ACITOOL" patch-manifest --capability CAP_SYS_ADMIN \
+		--filecap /bin/ping=cap_sys_admin+ep "$FX/minimal.tar" out/a.aci
+	assert "$stderr" == "" "retain set now holds CAP_SYS_ADMIN: no warning"
+	run -0 --separate-stderr "$ACITOOL" patch-manifest --revoke-capability CAP_NET_RAW \
+		--filecap /bin/ping=cap_net_raw+ep "$FX/minimal.tar" out/b.aci
+	assert "$stderr" == "acitool: patch-manifest: warning: '/bin/ping': CAP_NET_RAW is outside the app's capability bounding set: it can never take effect" "stderr"
+	assert "$(cap_hex out/b.aci rootfs/bin/ping)" == "$NET_RAW_EP" "caps written all the same"
+	run -0 --separate-stderr "$ACITOOL" patch-manifest --filecap /bin/ping=cap_sys_admin+ep \
+		"$FX/minimal.tar" out/c.aci
+	assert "$stderr" =~ "CAP_SYS_ADMIN is outside" "no manifest patch: the image's default set"
+}
+
+@test "add-filecaps --replace: edits in place, keeps mode, owner and compression" {
+	cp "$FX/minimal.txz" out/img.aci
+	chmod 0640 out/img.aci
+	if is_root; then chown 1000:50 out/img.aci; fi
+	local before
+	before=$(stat -c '%a %u:%g' out/img.aci)
+	run_acitool add-filecaps --replace out/img.aci /bin/ping cap_net_raw+ep
+	assert "$(stat -c '%a %u:%g' out/img.aci)" == "$before" "mode and owner"
+	assert "$(compression_of out/img.aci)" == xz "compression"
+	assert "$(cap_hex out/img.aci rootfs/bin/ping)" == "$NET_RAW_EP" "xattr"
+	expect_files out img.aci
+
+	# A failed --replace leaves the image as it was.
+	cp out/img.aci saved.aci
+	run_acitool 1 add-filecaps --replace out/img.aci /bin/nope cap_net_raw+ep
+	cmp out/img.aci saved.aci
+	expect_files out img.aci
+}
+
+@test "add-filecaps: every compression in, every compression out" {
+	run_acitool add-filecaps "$FX/minimal.tar" plain.aci /bin/ping cap_net_raw+ep
+	local in out want
+	for in in tar tgz tbz2 txz; do
+		# Default: the input's compression.
+		run_acitool add-filecaps "$FX/minimal.$in" "out/$in.aci" /bin/ping cap_net_raw+ep
+		case $in in tar) want=none ;; tgz) want=gzip ;; tbz2) want=bzip2 ;; txz) want=xz ;; esac
+		assert "$(compression_of "out/$in.aci")" == "$want" "compression kept for .$in"
+		for out in none gzip bzip2 xz; do
+			rm -f o.aci
+			run_acitool add-filecaps --compression="$out" "$FX/minimal.$in" o.aci /bin/ping cap_net_raw+ep
+			assert "$(compression_of o.aci)" == "$out" "--compression=$out from .$in"
+			# The tar stream inside is the same whatever the codecs.
+			case $out in
+			none) cmp o.aci plain.aci ;;
+			gzip) gzip -dc o.aci | cmp - plain.aci ;;
+			bzip2) bzip2 -dc o.aci | cmp - plain.aci ;;
+			xz) xz -dc o.aci | cmp - plain.aci ;;
+			esac
+		done
+	done
+	assert "$(cap_hex plain.aci rootfs/bin/ping)" == "$NET_RAW_EP" "xattr"
+	run_acitool add-filecaps --no-compression "$FX/minimal.tgz" nc.aci /bin/ping cap_net_raw+ep
+	cmp nc.aci plain.aci
+}
+
+@test "add-filecaps: the same input and arguments give the same bytes" {
+	local ext
+	for ext in tar tgz tbz2 txz; do
+		cp "$FX/minimal.$ext" "in.$ext"
+		run_acitool add-filecaps "in.$ext" "out/1.$ext" /bin/ping cap_net_raw+ep
+		touch -d '2001-02-03 04:05:06' "in.$ext"
+		run_acitool add-filecaps "in.$ext" "out/2.$ext" /bin/ping cap_net_raw+ep
+		assert "$(sha256 "out/1.$ext")" == "$(sha256 "out/2.$ext")" "sha256 of two runs (.$ext)"
+	done
+	# No time in the gzip header (MTIME, bytes 4-7).
+	assert "$(od -An -tx1 -j4 -N4 out/1.tgz | tr -d ' ')" == 00000000 "gzip MTIME"
+}
+
+@test "add-filecaps: bsdtar's LIBARCHIVE.xattr + SCHILY.xattr twins become one SCHILY record each" {
+	# The fixture has both records for every xattr (pitfalls §8.3).
+	run -0 $TARINFO "$FX/bsdtar-tree.tar" rootfs/bin/ping
+	assert "$output" =~ '"LIBARCHIVE.xattr.security.capability"' "fixture has the LIBARCHIVE twin"
+
+	run_acitool add-filecaps "$FX/bsdtar-tree.tar" out/b.aci /bin/ping cap_kill+p
+	run -0 $TARINFO out/b.aci rootfs/bin/ping
+	run python3 -c '
+import json, sys
+o = json.loads(sys.argv[1])
+print(sorted(k for k in o["pax"] if "xattr" in k), o.get("pax_duplicate_keys", []))
+print(sorted(o["xattrs"].items()))' "$output"
+	expect_output "['SCHILY.xattr.security.capability', 'SCHILY.xattr.user.comment'] []
+[('security.capability', '0000000220000000000000000000000000000000'), ('user.comment', '70696e672062696e617279')]"
+	# python's tarfile agrees.
+	assert "$(cap_hex out/b.aci rootfs/bin/ping)" == 0000000220000000000000000000000000000000 "caps"
+	assert "$(xattrs_of out/b.aci rootfs/bin/ping)" == "user.comment=70696e672062696e617279" "other xattrs"
+}
+
+@test "add-filecaps: needs no privilege (run as nobody)" {
+	is_root || skip "needs root to switch to an unprivileged user"
+	local w=$BATS_TEST_TMPDIR/world d=$BATS_TEST_TMPDIR
+	mkdir -m 1777 "$w"
+	# bats makes its temp dirs 0700: let others through to $w.
+	while [ "${#d}" -ge "${#BATS_RUN_TMPDIR}" ]; do
+		chmod o+x "$d"
+		d=${d%/*}
+	done
+	install -m 0644 "$FX/minimal.tgz" "$w/in.aci"
+	local -a nobody=(setpriv --reuid=65534 --regid=65534 --clear-groups --inh-caps=-all --bounding-set=-all --)
+	"${nobody[@]}" test -w "$w" -a -x "$ACITOOL" || skip "nobody cannot reach $w or $ACITOOL"
+
+	# Really no privilege: no capability at all, and setcap on a file fails.
+	run -0 "${nobody[@]}" grep '^CapEff:' /proc/self/status
+	assert "$output" =~ 'CapEff:[[:space:]]+0+$' "effective set of the unprivileged user"
+	touch "$w/probe" && chmod 666 "$w/probe"
+	run "${nobody[@]}" setcap cap_net_raw+ep "$w/probe"
+	assert "$status" -ne 0 "setcap as nobody fails"
+
+	run -0 "${nobody[@]}" "$ACITOOL" add-filecaps "$w/in.aci" "$w/out.aci" /bin/ping cap_net_raw+ep
+	assert "$(stat -c %u "$w/out.aci")" == 65534 "output owner"
+	assert "$(cap_hex "$w/out.aci" rootfs/bin/ping)" == "$NET_RAW_EP" "xattr"
+	run -0 "${nobody[@]}" "$ACITOOL" list-filecaps "$w/out.aci"
+	assert "$output" =~ '^/bin/ping cap_net_raw[+=]ep$' "list-filecaps as nobody"
+}
