@@ -81,6 +81,33 @@ static void json_entry(struct json_gen *g, const char *path, const char *entry,
 	json_gen_object_close(g);
 }
 
+/*
+ * The entry's security.capability value. libarchive returns every record it
+ * read: bsdtar's LIBARCHIVE.xattr twin of a SCHILY.xattr record, or a record
+ * given twice. Equal copies are one value; different ones set *conflict, as
+ * extractors disagree on which one wins (GNU tar reads only SCHILY.xattr).
+ */
+static const void *caps_value(struct archive_entry *e, size_t *size, bool *conflict)
+{
+	const void *first = NULL, *v;
+	const char *n;
+	size_t s;
+
+	*conflict = false;
+	archive_entry_xattr_reset(e);
+	while (archive_entry_xattr_next(e, &n, &v, &s) == ARCHIVE_OK) {
+		if (!streq(n, "security.capability"))
+			continue;
+		if (!first) {
+			first = v;
+			*size = s;
+		} else if (s != *size || (s && memcmp(v, first, s))) {
+			*conflict = true;
+		}
+	}
+	return first;
+}
+
 static int list(const char *image, bool as_json, unsigned *malformed, struct act_err *err)
 {
 	struct source *src = source_open(image, err);
@@ -101,12 +128,13 @@ static int list(const char *image, bool as_json, unsigned *malformed, struct act
 		struct filecap fc;
 		struct act_err derr = { 0 };
 		size_t size;
-		const void *v = capedit_get_xattr(e, "security.capability", &size);
+		bool conflict;
+		const void *v = caps_value(e, &size, &conflict);
 		bool ok;
 
 		if (!v)
 			continue;
-		ok = filecap_decode(v, size, &fc, &derr) == 0;
+		ok = !conflict && filecap_decode(v, size, &fc, &derr) == 0;
 		*malformed += !ok;
 		image_path(tarstream_name(ts), path, sizeof(path));
 		if (g) {
@@ -118,6 +146,8 @@ static int list(const char *image, bool as_json, unsigned *malformed, struct act
 				printf("%s %s [rootid=%" PRIu32 "]\n", path, text, fc.rootid);
 			else
 				printf("%s %s\n", path, text);
+		} else if (conflict) {
+			printf("%s [malformed: two different values]\n", path);
 		} else {
 			printf("%s [malformed: %zu bytes]\n", path, size);
 		}
@@ -192,7 +222,8 @@ const struct act_cmd act_cmd_list_filecaps = {
 	.help = "Print every entry that has a security.capability xattr, like 'getcap -r'\n"
 		"over the rootfs: its path inside the container and its capabilities in\n"
 		"libcap's text form, with '[rootid=N]' for revision 3 values. A value of\n"
-		"the wrong length is listed as malformed and makes the exit status 1.\n"
+		"the wrong length, or an entry with two different values, is listed as\n"
+		"malformed and makes the exit status 1.\n"
 		"\n"
 		"Options:\n"
 		"      --json               one JSON array: path, entry, value (hex),\n"

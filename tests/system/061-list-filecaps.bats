@@ -1,0 +1,289 @@
+#!/usr/bin/env bats
+# SPDX-License-Identifier: Apache-2.0
+#
+# list-filecaps: every security.capability xattr of an image, decoded
+# (revisions 1, 2 and 3), malformed values reported, --json. Inputs are built
+# here with python's tarfile so the bytes under test are known exactly.
+# Capability text comes from libcap (2.41 changed '+ep' to '=ep'), so text
+# is matched loosely and the decoded sets are checked through --json.
+
+bats_require_minimum_version 1.5.0
+
+load helpers
+
+setup_file() {
+	act_fixtures
+	# Private copies: a concurrent ctest run regenerates $ACT_FIXTURES.
+	export FX=$BATS_FILE_TMPDIR/fx
+	mkdir -p "$FX/bad"
+	cp "$ACT_FIXTURES"/{minimal,kitchen,bsdtar-tree,gnu-tree}.* "$FX"/
+	cp "$ACT_FIXTURES"/bad/{xattr-conflict,xattr-duplicate,truncated}.tar "$FX/bad"/
+	write_aci_py "$BATS_FILE_TMPDIR/aci.py"
+	export ACI_PY=$BATS_FILE_TMPDIR/aci.py
+}
+
+setup() {
+	cd "$BATS_TEST_TMPDIR"
+}
+
+# write_aci_py FILE: a small image builder on python's tarfile.
+#   python3 aci.py OUT SPEC_JSON
+# SPEC: {"prefix": "" or "./", "files": [{"name": "bin/a", "caps": HEX, "link": "bin/b"}]}
+# Files live under rootfs/ (rootfs/ and rootfs/bin/ are always there); a
+# "link" makes a hardlink entry to rootfs/LINK. Pax values are raw bytes
+# with no hdrcharset record, as GNU tar and libarchive write xattrs.
+write_aci_py() {
+	cat >"$1" <<'EOF'
+import io, json, sys, tarfile
+
+def record(key, value):
+    body = b" " + key + b"=" + value + b"\n"
+    n = len(body) + 1
+    while len(str(n)) + len(body) != n:
+        n = len(str(n)) + len(body)
+    return str(n).encode() + body
+
+class Info(tarfile.TarInfo):
+    @classmethod
+    def _create_pax_generic_header(cls, pax_headers, type, encoding):
+        recs = b"".join(record(k.encode(), v.encode("utf-8", "surrogateescape"))
+                        for k, v in pax_headers.items())
+        info = {"name": "././@PaxHeader", "type": type, "size": len(recs),
+                "magic": tarfile.POSIX_MAGIC}
+        return (cls._create_header(info, tarfile.USTAR_FORMAT, "ascii", "replace")
+                + cls._create_payload(recs))
+
+def entry(name, kind, data=b"", mode=0o644, link="", caps=None):
+    ti = Info(name)
+    ti.type = kind
+    ti.mode, ti.mtime, ti.uname, ti.gname, ti.linkname = mode, 1700000000, "root", "root", link
+    ti.size = len(data) if kind == tarfile.REGTYPE else 0
+    if caps is not None:
+        ti.pax_headers = {"SCHILY.xattr.security.capability":
+                          bytes.fromhex(caps).decode("utf-8", "surrogateescape")}
+    return ti, data
+
+out, spec = sys.argv[1], json.loads(sys.argv[2])
+p = spec.get("prefix", "")
+man = json.dumps({"acKind": "ImageManifest", "acVersion": "0.8.11", "name": "example.com/list",
+                  "app": {"exec": ["/bin/a"], "user": "0", "group": "0"}}).encode() + b"\n"
+ents = [entry(p + "manifest", tarfile.REGTYPE, man),
+        entry(p + "rootfs", tarfile.DIRTYPE, mode=0o755),
+        entry(p + "rootfs/bin", tarfile.DIRTYPE, mode=0o755)]
+for f in spec.get("files", []):
+    if "link" in f:
+        ents.append(entry(p + "rootfs/" + f["name"], tarfile.LNKTYPE, mode=0o755,
+                          link=p + "rootfs/" + f["link"], caps=f.get("caps")))
+    else:
+        ents.append(entry(p + "rootfs/" + f["name"], tarfile.REGTYPE, b"#!/bin/sh\n", 0o755,
+                          caps=f.get("caps")))
+with open(out, "wb") as fo:
+    with tarfile.open(fileobj=fo, mode="w", format=tarfile.PAX_FORMAT, tarinfo=Info,
+                      encoding="utf-8", errors="surrogateescape") as t:
+        for ti, data in ents:
+            t.addfile(ti, io.BytesIO(data) if ti.isreg() else None)
+EOF
+}
+
+mkaci() {
+	python3 "$ACI_PY" "$@"
+}
+
+# json_summary JSON: one line per element, the fields that do not depend on
+# libcap's text: path entry value revision rootid effective permitted inheritable,
+# or path entry value malformed. Fails unless JSON is one JSON array.
+json_summary() {
+	python3 -c '
+import json, sys
+a = json.loads(sys.argv[1])
+assert isinstance(a, list), type(a)
+for e in a:
+    if e.get("malformed"):
+        assert set(e) == {"path", "entry", "value", "malformed"}, sorted(e)
+        print(e["path"], e["entry"], e["value"], "malformed")
+        continue
+    assert set(e) == {"path", "entry", "value", "capabilities", "revision", "rootid",
+                      "effective", "permitted", "inheritable"}, sorted(e)
+    print(e["path"], e["entry"], e["value"], e["revision"], e["rootid"], e["effective"],
+          ",".join(e["permitted"]) or "-", ",".join(e["inheritable"]) or "-")
+' "$1"
+}
+
+# ---------------------------------------------------------------------------
+
+@test "list-filecaps: an image without file capabilities lists nothing" {
+	local ext
+	for ext in tar tgz tbz2 txz; do
+		run -0 --separate-stderr "$ACITOOL" list-filecaps "$FX/minimal.$ext"
+		assert "$output$stderr" == "" "output for .$ext"
+		run -0 --separate-stderr "$ACITOOL" list-filecaps --json "$FX/minimal.$ext"
+		assert "$output" == "[]" "--json for .$ext"
+	done
+}
+
+@test "list-filecaps: the fixtures' capabilities, from every compression and stdin" {
+	run_acitool list-filecaps "$FX/kitchen.tar"
+	# kitchen's ping: 01000002 02000a00 ...: CAP_DAC_OVERRIDE (1), CAP_SYS_RAWIO (17), CAP_SYS_PTRACE (19).
+	assert "$output" =~ '^/bin/ping cap_dac_override,cap_sys_rawio,cap_sys_ptrace[+=]ep$' "kitchen"
+	local want=$output ext
+	for ext in tgz tbz2 txz; do
+		run_acitool list-filecaps "$FX/kitchen.$ext"
+		expect_output "$want"
+	done
+	run_acitool list-filecaps - <"$FX/kitchen.txz"
+	expect_output "$want"
+
+	run -0 --separate-stderr "$ACITOOL" list-filecaps --json "$FX/kitchen.tgz"
+	run -0 json_summary "$output"
+	expect_output "/bin/ping rootfs/bin/ping 0100000202000a00000000000000000000000000 2 None True CAP_DAC_OVERRIDE,CAP_SYS_RAWIO,CAP_SYS_PTRACE -"
+
+	# GNU tar writes no xattrs on the hardlink entry ping6: one line.
+	if grep -q '^feature security-capability yes' "$ACT_FIXTURES/gnu-tree.features"; then
+		run_acitool list-filecaps "$FX/gnu-tree.tar"
+		assert "$output" =~ '^/bin/ping cap_net_raw[+=]ep$' "gnu-tree"
+	fi
+}
+
+@test "list-filecaps: revisions 1, 2 and 3 are decoded" {
+	mkaci v.aci '{"files": [
+		{"name": "bin/v1", "caps": "010000010020000020000000"},
+		{"name": "bin/v2", "caps": "0000000200200000200000000000000001000000"},
+		{"name": "bin/v3", "caps": "0100000300200000000000000000000000000000e8030000"},
+		{"name": "bin/v3-0", "caps": "010000030020000000000000000000000000000000000000"},
+		{"name": "bin/none"},
+		{"name": "bin/empty-set", "caps": "0000000200000000000000000000000000000000"}]}'
+	run -0 --separate-stderr "$ACITOOL" list-filecaps v.aci
+	assert "$stderr" == "" "stderr"
+	assert "${#lines[@]}" -eq 5 "lines: $output"
+	assert "${lines[0]}" =~ '^/bin/v1 cap_kill[+=]ei cap_net_raw[+=]ep$' "v1 (12 bytes)"
+	assert "${lines[1]}" =~ '^/bin/v2 ' "v2"
+	assert "${lines[2]}" =~ '^/bin/v3 cap_net_raw[+=]ep \[rootid=1000\]$' "v3"
+	assert "${lines[3]}" =~ '^/bin/v3-0 cap_net_raw[+=]ep \[rootid=0\]$' "v3, rootid 0"
+	assert "${lines[4]}" =~ '^/bin/empty-set =$' "the empty set"
+
+	run -0 --separate-stderr "$ACITOOL" list-filecaps --json v.aci
+	run -0 json_summary "$output"
+	expect_output "/bin/v1 rootfs/bin/v1 010000010020000020000000 1 None True CAP_NET_RAW CAP_KILL
+/bin/v2 rootfs/bin/v2 0000000200200000200000000000000001000000 2 None False CAP_NET_RAW CAP_KILL,CAP_MAC_OVERRIDE
+/bin/v3 rootfs/bin/v3 0100000300200000000000000000000000000000e8030000 3 1000 True CAP_NET_RAW -
+/bin/v3-0 rootfs/bin/v3-0 010000030020000000000000000000000000000000000000 3 0 True CAP_NET_RAW -
+/bin/empty-set rootfs/bin/empty-set 0000000200000000000000000000000000000000 2 None False - -"
+}
+
+@test "list-filecaps: a value of the wrong length or revision is malformed: listed, exit 1" {
+	# NAME | value: wrong lengths, revisions that do not match the length, unknown flags.
+	local spec='{"files": [' name hex n=0
+	while IFS='|' read -r name hex; do
+		spec+="{\"name\": \"bin/$name\", \"caps\": \"$hex\"},"
+		n=$((n + 1))
+	done <<'EOF'
+empty|
+len7|01000002002000
+len21|010000020020000000000000000000000000000000
+len32|0100000200200000000000000000000000000000000000000000000000000000
+v1-in-20|0100000100200000000000000000000000000000
+v2-in-12|010000020020000000000000
+v2-in-24|0100000200200000000000000000000000000000e8030000
+v3-in-20|0100000300200000000000000000000000000000
+rev4|0100000400200000000000000000000000000000
+flag2|0200000200200000000000000000000000000000
+EOF
+	spec+='{"name": "bin/good", "caps": "0100000200200000000000000000000000000000"}]}'
+	mkaci bad.aci "$spec"
+
+	run -1 --separate-stderr "$ACITOOL" list-filecaps bad.aci
+	assert "$stderr" == "acitool: list-filecaps: bad.aci: $n malformed security.capability values" "stderr"
+	expect_output "/bin/empty [malformed: 0 bytes]
+/bin/len7 [malformed: 7 bytes]
+/bin/len21 [malformed: 21 bytes]
+/bin/len32 [malformed: 32 bytes]
+/bin/v1-in-20 [malformed: 20 bytes]
+/bin/v2-in-12 [malformed: 12 bytes]
+/bin/v2-in-24 [malformed: 24 bytes]
+/bin/v3-in-20 [malformed: 20 bytes]
+/bin/rev4 [malformed: 20 bytes]
+/bin/flag2 [malformed: 20 bytes]
+$(printf '%s' "${lines[10]}")"
+	assert "${lines[10]}" =~ '^/bin/good cap_net_raw[+=]ep$' "the good value is still listed"
+
+	# One malformed value among good ones: singular message.
+	mkaci one.aci '{"files": [{"name": "bin/a", "caps": "01000002"}, {"name": "bin/b", "caps": "010000010020000000000000"}]}'
+	run -1 --separate-stderr "$ACITOOL" list-filecaps one.aci
+	assert "$stderr" == "acitool: list-filecaps: one.aci: 1 malformed security.capability value" "stderr"
+	assert "${#lines[@]}" -eq 2 "both entries listed"
+}
+
+@test "list-filecaps --json: valid JSON, malformed values flagged" {
+	mkaci j.aci '{"files": [
+		{"name": "bin/good", "caps": "0100000200200000000000000000000000000000"},
+		{"name": "bin/bad", "caps": "01000002002000"},
+		{"name": "bin/hi", "caps": "0100000200000000000000000000008000000000"}]}'
+	run -1 --separate-stderr "$ACITOOL" list-filecaps --json j.aci
+	assert "$stderr" == "acitool: list-filecaps: j.aci: 1 malformed security.capability value" "stderr"
+	assert "${#lines[@]}" -eq 1 "one line of JSON"
+	run -0 json_summary "$output"
+	# Capability 63 has no name: it is listed by number.
+	expect_output "/bin/good rootfs/bin/good 0100000200200000000000000000000000000000 2 None True CAP_NET_RAW -
+/bin/bad rootfs/bin/bad 01000002002000 malformed
+/bin/hi rootfs/bin/hi 0100000200000000000000000000008000000000 2 None True 63 -"
+
+	# --json=false is the text form; --json=true the JSON one (actool's boolean style).
+	run -1 --separate-stderr "$ACITOOL" list-filecaps --json=false j.aci
+	assert "${lines[1]}" == "/bin/bad [malformed: 7 bytes]" "--json=false"
+	run -1 --separate-stderr "$ACITOOL" list-filecaps --json=true j.aci
+	assert "${output:0:1}" == "[" "--json=true"
+}
+
+@test "list-filecaps: paths are shown inside the container; --json keeps the stored name" {
+	mkaci dot.aci '{"prefix": "./", "files": [{"name": "bin/ping", "caps": "0100000200200000000000000000000000000000"}]}'
+	run_acitool list-filecaps dot.aci
+	assert "$output" =~ '^/bin/ping cap_net_raw[+=]ep$' "text"
+	run -0 --separate-stderr "$ACITOOL" list-filecaps --json dot.aci
+	run -0 json_summary "$output"
+	expect_output "/bin/ping ./rootfs/bin/ping 0100000200200000000000000000000000000000 2 None True CAP_NET_RAW -"
+}
+
+@test "list-filecaps: bsdtar's LIBARCHIVE.xattr + SCHILY.xattr twins list once" {
+	grep -q '^feature security-capability yes' "$ACT_FIXTURES/gnu-tree.features" ||
+		skip "the fixture tree had no security.capability on this host"
+	# bsdtar puts the xattrs on the hardlink entry ping6 too.
+	run -0 --separate-stderr "$ACITOOL" list-filecaps "$FX/bsdtar-tree.tar"
+	assert "$stderr" == "" "stderr"
+	assert "${#lines[@]}" -eq 2 "lines: $output"
+	assert "${lines[0]}" =~ '^/bin/ping cap_net_raw[+=]ep$' "ping"
+	assert "${lines[1]}" =~ '^/bin/ping6 cap_net_raw[+=]ep$' "ping6"
+
+	# After an edit of ping, the listing agrees with what extraction gives ping6.
+	run_acitool add-filecaps "$FX/bsdtar-tree.tar" edited.aci /bin/ping cap_kill+p
+	run -0 --separate-stderr "$ACITOOL" list-filecaps --json edited.aci
+	run -0 json_summary "$output"
+	expect_output "/bin/ping rootfs/bin/ping 0000000220000000000000000000000000000000 2 None False CAP_KILL -
+/bin/ping6 rootfs/bin/ping6 0000000220000000000000000000000000000000 2 None False CAP_KILL -"
+}
+
+@test "list-filecaps: two different values on one entry are malformed, not a silent pick" {
+	# LIBARCHIVE.xattr (cap_net_raw+ep) and SCHILY.xattr (another value) on one entry,
+	# and SCHILY.xattr.security.capability given twice: extractors disagree on which wins.
+	local f
+	for f in xattr-conflict xattr-duplicate; do
+		run -1 --separate-stderr "$ACITOOL" list-filecaps "$FX/bad/$f.tar"
+		expect_output "/bin/ping [malformed: two different values]"
+		assert "$stderr" =~ "^acitool: list-filecaps: .*$f.tar: 1 malformed security.capability value\$" "stderr"
+		run -1 --separate-stderr "$ACITOOL" list-filecaps --json "$FX/bad/$f.tar"
+		run -0 python3 -c 'import json, sys; [e] = json.loads(sys.argv[1]); print(e["path"], e["malformed"])' "$output"
+		expect_output "/bin/ping True"
+	done
+}
+
+@test "list-filecaps: usage and read errors" {
+	run_acitool 2 list-filecaps
+	expect_error_line list-filecaps "missing IMAGE"
+	run_acitool 2 list-filecaps "$FX/minimal.tar" "$FX/minimal.tar"
+	expect_error_line list-filecaps "too many arguments"
+	run_acitool 2 list-filecaps --bogus "$FX/minimal.tar"
+	run_acitool 1 list-filecaps nope.aci
+	expect_error_line list-filecaps "nope.aci: No such file or directory"
+	run -1 --separate-stderr "$ACITOOL" list-filecaps "$FX/bad/truncated.tar"
+	assert "$(printf '%s\n' "$stderr" | wc -l)" -eq 1 "one error line"
+	assert "$stderr" =~ '^acitool: list-filecaps: ' "error line"
+}
