@@ -18,13 +18,18 @@ enum {
 	OPT_DROP_ROOTID,
 };
 
+struct patch_ctx {
+	struct manifest_patch patch;
+	const char *image; /* for messages: "acitool: patch-manifest: IMAGE: ..." */
+};
+
 static int patch_manifest(void *ctx, const char *text, size_t len, char **out,
 			  size_t *out_len, struct act_err *err)
 {
-	const struct manifest_patch *p = ctx;
+	const struct patch_ctx *pc = ctx;
 
-	if (manifest_patch_apply(text, len, p, out, out_len, err) < 0)
-		return act_err_wrap(err, "cannot patch the manifest");
+	if (manifest_patch_apply(text, len, &pc->patch, out, out_len, err) < 0)
+		return act_err_wrap(err, "%s: cannot patch the manifest", pc->image);
 	return 0;
 }
 
@@ -76,7 +81,7 @@ static int run(const struct act_cmd *cmd, int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
-	struct manifest_patch patch = { .caps_kind = MANIFEST_CAPS_NONE };
+	struct patch_ctx pc = { .patch = { .caps_kind = MANIFEST_CAPS_NONE } };
 	struct write_opts w = { 0 };
 	struct capedit ce = { 0 };
 	struct aci_edit edit = { 0 };
@@ -91,10 +96,10 @@ static int run(const struct act_cmd *cmd, int argc, char **argv)
 	while (r == 0 && (c = getopt_long_only(argc, argv, ":h", longopts, NULL)) != -1) {
 		switch (c) {
 		case OPT_CAPABILITY:
-			r = parse_caps(cmd, &patch, MANIFEST_CAPS_RETAIN, "capability", optarg);
+			r = parse_caps(cmd, &pc.patch, MANIFEST_CAPS_RETAIN, "capability", optarg);
 			break;
 		case OPT_REVOKE:
-			r = parse_caps(cmd, &patch, MANIFEST_CAPS_REMOVE, "revoke-capability",
+			r = parse_caps(cmd, &pc.patch, MANIFEST_CAPS_REMOVE, "revoke-capability",
 				       optarg);
 			break;
 		case OPT_FILECAP:
@@ -128,15 +133,17 @@ static int run(const struct act_cmd *cmd, int argc, char **argv)
 		r = cmd_usage(cmd, "--rootid goes with --filecap");
 		goto out;
 	}
-	if (patch.caps_kind == MANIFEST_CAPS_NONE && !ce.n && !ce.drop_rootid) {
+	if (pc.patch.caps_kind == MANIFEST_CAPS_NONE && !ce.n && !ce.drop_rootid) {
 		r = cmd_usage(cmd, "nothing to patch: give --capability, --revoke-capability "
 				   "or --filecap");
 		goto out;
 	}
 	capedit_hooks(&edit, &ce);
-	if (patch.caps_kind != MANIFEST_CAPS_NONE)
+	if (pc.patch.caps_kind != MANIFEST_CAPS_NONE)
 		edit.manifest = patch_manifest;
-	edit.manifest_ctx = &patch;
+	/* write_image checks the operands; the first one, if any, is IMAGE. */
+	pc.image = optind < argc ? (streq(argv[optind], "-") ? "(stdin)" : argv[optind]) : "";
+	edit.manifest_ctx = &pc;
 	r = write_image(cmd, &w, argc - optind, argv + optind, &edit);
 	if (r == EXIT_OK)
 		capedit_warnings(cmd, &ce);

@@ -284,12 +284,13 @@ EOF
 	local in
 	for in in noapp.tar noapp.txz nullapp.tar; do
 		run_acitool 1 patch-manifest --capability=CAP_NET_RAW $in out.aci
-		expect_error_line patch-manifest "no app"
+		expect_error_line patch-manifest "$in: .*no app"
 		run_acitool 1 patch-manifest --revoke-capability=CAP_NET_RAW $in out.aci
-		expect_error_line patch-manifest "no app"
+		expect_error_line patch-manifest "$in: .*no app"
 	done
 	# Nor an empty stream on standard output.
 	run -0 bash -c '"$0" patch-manifest --capability=CAP_NET_RAW - - <noapp.tar >stdout.out; test $? = 1' "$ACITOOL"
+	expect_error_line patch-manifest "\\(stdin\\): .*no app"
 	assert "$(stat -c %s stdout.out)" -eq 0 "bytes written to standard output"
 	expect_files . m.json n.json noapp.tar noapp.txz nullapp.tar stdout.out
 }
@@ -363,7 +364,7 @@ EOF
 	local sum
 	sum=$(sha256 dir/noapp.aci)
 	run_acitool 1 patch-manifest --capability=CAP_NET_RAW --replace dir/noapp.aci
-	expect_error_line patch-manifest "no app"
+	expect_error_line patch-manifest "dir/noapp.aci: .*no app"
 	assert "$(sha256 dir/noapp.aci)" == "$sum" "sha256 after a failed --replace"
 	assert "$(stat -c %a dir/noapp.aci)" == 604 "mode after a failed --replace"
 
