@@ -84,10 +84,15 @@ int aci_rewrite(struct source *src, struct sink *out, const struct aci_edit *edi
 		    edit->manifest(edit->manifest_ctx, manifest, mlen, &repl, &rlen, err) < 0)
 			goto fail;
 		if (repl) {
-			struct archive_entry *hdr = archive_entry_clone(e);
+			/* The header stays as it was but for the size (as actool
+			 * does); libarchive re-serialises headers of other shapes. */
+			r = tarstream_edit_header(ts, NULL, 0, repl, rlen, true, err);
+			if (r == 0) {
+				struct archive_entry *hdr = archive_entry_clone(e);
 
-			r = tarstream_replace(ts, hdr, repl, rlen, err);
-			archive_entry_free(hdr);
+				r = tarstream_replace(ts, hdr, repl, rlen, err);
+				archive_entry_free(hdr);
+			}
 			if (r < 0)
 				goto fail;
 			free(manifest);

@@ -56,6 +56,23 @@ int tarstream_replace(struct tarstream *ts, struct archive_entry *hdr, const voi
 int tarstream_replace_header(struct tarstream *ts, struct archive_entry *hdr,
 			     struct act_err *err);
 
+/*
+ * Edit the current entry's headers in place: set (value non-NULL) or remove
+ * pax records, and with new_data replace its data by data/len. Every other
+ * byte of the entry (other pax records, GNU long names, the ustar header but
+ * for its size, the data when kept) is copied as it was. Returns 1 when done,
+ * 0 when the entry's headers are of a shape not edited in place (the caller
+ * then uses tarstream_replace*), -1 on error.
+ */
+struct tarstream_pax_change {
+	const char *key;
+	const void *value; /* NULL: remove the record */
+	size_t len;
+};
+int tarstream_edit_header(struct tarstream *ts, const struct tarstream_pax_change *ch,
+			  size_t n, const void *data, size_t len, bool new_data,
+			  struct act_err *err);
+
 /* Give an entry's xattrs one value per name, in sorted order; two different
  * values under one name are an error. */
 int tarstream_dedup_xattrs(struct archive_entry *e, struct act_err *err);
