@@ -311,3 +311,37 @@ EOF
 	assert "$(stat -c %s got)" -eq 0 "stdout size"
 	expect_error_line cat-manifest "last.tgz: .*gzip"
 }
+
+@test "a write error on standard output is an error" {
+	[ -w /dev/full ] || skip "no /dev/full"
+	run timeout 120 bash -c '"$0" "$@" 2>&1 >/dev/full' "$ACITOOL" cat-manifest "$ACT_FIXTURES/kitchen.tgz"
+	assert "$status" -eq 1 "exit status"
+	expect_error_line cat-manifest "write error"
+	run timeout 120 bash -c '"$0" "$@" 2>&1 >/dev/full' "$ACITOOL" cat-manifest --pretty-print \
+		"$ACT_FIXTURES/kitchen.tgz"
+	assert "$status" -eq 1 "exit status with --pretty-print"
+	expect_error_line cat-manifest "write error"
+
+	# A directory is not an image.
+	mkdir dir.aci
+	cat_to 1 got cat-manifest dir.aci
+	expect_error_line cat-manifest "dir.aci: .*directory"
+}
+
+@test "--pretty-print works at every depth the manifest check accepts" {
+	skip "known bug: json_pretty stops at 127 levels (yajl_gen), json_parse accepts 256"
+	# 200 levels: a valid manifest (exit 0 raw), so it must pretty-print too.
+	python3 - >m.json <<'EOF2'
+import sys
+sys.stdout.write('{"acKind":"ImageManifest","acVersion":"0.8.11","name":"example.com/deep","x":'
+                 + "[" * 199 + "]" * 199 + "}")
+EOF2
+	mkimage deep.tar none m.json
+	cat_to 0 raw cat-manifest deep.tar
+	python3 - m.json >expected <<'EOF2'
+import json, sys
+print(json.dumps(json.load(open(sys.argv[1])), indent=4))
+EOF2
+	cat_to 0 got cat-manifest --pretty-print deep.tar
+	diff -u expected got
+}

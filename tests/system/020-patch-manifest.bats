@@ -296,7 +296,8 @@ EOF
 }
 
 @test "pretty-printed manifests keep their formatting outside the edit" {
-	# The same manifest four ways: isolators with capability sets, none, null, [].
+	# The same manifest five ways: isolators with capability sets and others, with
+	# capability sets only, no isolators, null, [].
 	python3 - <<'EOF'
 import json
 iso = [{"name": "os/linux/capabilities-retain-set", "value": {"set": ["CAP_A"]}},
@@ -306,12 +307,12 @@ def m(**app_iso):
     app = {"exec": ["/bin/sh"], "user": "0", "group": "0", **app_iso}
     return {"acKind": "ImageManifest", "acVersion": "0.8.11", "name": "example.com/p",
             "x-unknown": {"keep": [1, {"a": None}]}, "app": app, "annotations": []}
-for name, obj in (("full", m(isolators=iso)), ("none", m()), ("null", m(isolators=None)),
-                  ("empty", m(isolators=[]))):
+for name, obj in (("full", m(isolators=iso)), ("onlycaps", m(isolators=[iso[0], iso[2]])),
+                  ("none", m()), ("null", m(isolators=None)), ("empty", m(isolators=[]))):
     open(name + ".json", "w").write(json.dumps(obj, indent=4) + "\n")
 EOF
 	local v
-	for v in full none null empty; do
+	for v in full onlycaps none null empty; do
 		mkimage $v.tar $v.json
 		run_acitool patch-manifest --capability=sys_admin,mknod $v.tar $v.out
 		check_caps $v.tar $v.out retain CAP_SYS_ADMIN CAP_MKNOD
