@@ -162,13 +162,37 @@ static const char *kind(struct archive_entry *e)
  * Hardlink entries without the xattr (GNU tar's) are left alone.
  * 1: header replaced, 0: nothing to do, -1: error.
  */
+/*
+ * Give the current entry this security.capability value (NULL: none). The
+ * header is edited in place, so every other pax record and the data keep
+ * their bytes; libarchive re-serialises headers of shapes not edited in place.
+ */
+static int write_caps(struct tarstream *ts, struct archive_entry *e, const void *value,
+		      size_t len, struct act_err *err)
+{
+	const struct tarstream_pax_change ch[] = {
+		/* bsdtar's copy of the value, which would otherwise disagree */
+		{ "LIBARCHIVE.xattr." XATTR_CAPS, NULL, 0 },
+		{ "SCHILY.xattr." XATTR_CAPS, value, len },
+	};
+	struct archive_entry *hdr;
+	int r = tarstream_edit_header(ts, ch, ARRAY_SIZE(ch), NULL, 0, false, err);
+
+	if (r != 0)
+		return r < 0 ? -1 : 0;
+	hdr = archive_entry_clone(e);
+	capedit_set_xattr(hdr, XATTR_CAPS, value, len);
+	r = tarstream_replace_header(ts, hdr, err);
+	archive_entry_free(hdr);
+	return r;
+}
+
 static int sync_link(struct capedit *ce, struct tarstream *ts, struct archive_entry *e,
 		     struct act_err *err)
 {
 	bool escapes;
 	_cleanup_free_ char *target = entrypath_clean(archive_entry_hardlink(e), &escapes);
 	const struct capedit_target *t = escapes ? NULL : find(ce, target);
-	struct archive_entry *hdr;
 	const void *cur;
 	size_t size;
 	int r;
@@ -180,10 +204,7 @@ static int sync_link(struct capedit *ce, struct tarstream *ts, struct archive_en
 		return 0;
 	if (t->op == CAPEDIT_SET && size == t->len && memcmp(cur, t->value, size) == 0)
 		return 0;
-	hdr = archive_entry_clone(e);
-	capedit_set_xattr(hdr, XATTR_CAPS, t->op == CAPEDIT_SET ? t->value : NULL, t->len);
-	r = tarstream_replace_header(ts, hdr, err);
-	archive_entry_free(hdr);
+	r = write_caps(ts, e, t->op == CAPEDIT_SET ? t->value : NULL, t->len, err);
 	return r < 0 ? -1 : 1;
 }
 
@@ -222,7 +243,6 @@ static int redirect(struct capedit *ce, struct capedit_target *t, struct tarstre
 static int edit(struct capedit *ce, struct capedit_target *t, struct tarstream *ts,
 		struct archive_entry *e, struct act_err *err)
 {
-	struct archive_entry *hdr;
 	int r;
 
 	if (archive_entry_hardlink(e))
@@ -230,10 +250,7 @@ static int edit(struct capedit *ce, struct capedit_target *t, struct tarstream *
 	if (archive_entry_filetype(e) != AE_IFREG)
 		return act_err_set(err, EINVAL, "'%s' is %s: file capabilities need a regular file",
 				   t->path, kind(e));
-	hdr = archive_entry_clone(e);
-	capedit_set_xattr(hdr, XATTR_CAPS, t->op == CAPEDIT_SET ? t->value : NULL, t->len);
-	r = tarstream_replace_header(ts, hdr, err);
-	archive_entry_free(hdr);
+	r = write_caps(ts, e, t->op == CAPEDIT_SET ? t->value : NULL, t->len, err);
 	t->found++;
 	return r;
 }
@@ -247,7 +264,6 @@ static int drop_rootid(struct capedit *ce, struct tarstream *ts, struct archive_
 	unsigned char v[FILECAP_MAX_SIZE];
 	size_t size, len;
 	const void *cur = capedit_get_xattr(e, XATTR_CAPS, &size);
-	struct archive_entry *hdr;
 	int r;
 
 	/* Hardlink entries too (their file type is not set): see sync_link. */
@@ -259,10 +275,7 @@ static int drop_rootid(struct capedit *ce, struct tarstream *ts, struct archive_
 	fc.version = 2;
 	fc.rootid = 0;
 	len = filecap_encode(&fc, v);
-	hdr = archive_entry_clone(e);
-	capedit_set_xattr(hdr, XATTR_CAPS, v, len);
-	r = tarstream_replace_header(ts, hdr, err);
-	archive_entry_free(hdr);
+	r = write_caps(ts, e, v, len, err);
 	ce->v3_converted++;
 	return r;
 }

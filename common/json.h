@@ -13,8 +13,10 @@
  * Offsets count bytes from the start of the text, starting at 0.
  */
 
-/* Containers nested deeper than this are rejected by json_parse. */
-#define JSON_MAX_DEPTH 256
+/* Containers nested deeper than this are rejected by json_parse. It matches
+ * the depth yajl's generator can write, so whatever parses also pretty-prints;
+ * a manifest has no use for more. */
+#define JSON_MAX_DEPTH 127
 
 enum json_type {
 	JSON_NULL,
