@@ -12,7 +12,17 @@ struct gzdec {
 	struct inflate_state st;
 	enum phase phase;
 	uint64_t members;
+	uint64_t in_total, out_total; /* compressed bytes consumed, bytes produced */
+	uint64_t m_in, m_out;	      /* where the current member started */
+	gzdec_member_fn on_member;
+	void *ctx;
 };
+
+void gzdec_observe(struct gzdec *d, gzdec_member_fn fn, void *ctx)
+{
+	d->on_member = fn;
+	d->ctx = ctx;
+}
 
 struct gzdec *gzdec_new(void)
 {
@@ -54,7 +64,7 @@ ssize_t gzdec_run(struct gzdec *d, const unsigned char **in, size_t *in_len,
 
 	while (produced < out_len) {
 		if (d->phase == PADDING) {
-			for (; *in_len > 0; (*in)++, (*in_len)--)
+			for (; *in_len > 0; (*in)++, (*in_len)--, d->in_total++)
 				if (**in != 0)
 					return act_err_set(err, EINVAL,
 							   "data after the last gzip member");
@@ -67,15 +77,16 @@ ssize_t gzdec_run(struct gzdec *d, const unsigned char **in, size_t *in_len,
 				d->phase = PADDING;
 				continue;
 			}
-			if (*in_len < 2)
-				break;
-			if ((*in)[0] != 0x1f || (*in)[1] != 0x8b)
+			/* ISA-L checks the rest of the header, byte by byte if need be. */
+			if (**in != 0x1f)
 				return act_err_set(err, EINVAL, d->members
 						   ? "data after the last gzip member"
 						   : "not a gzip stream");
 			isal_inflate_init(&d->st);
 			d->st.crc_flag = ISAL_GZIP;
 			d->phase = IN_MEMBER;
+			d->m_in = d->in_total;
+			d->m_out = d->out_total;
 		}
 		d->st.next_in = (uint8_t *)*in;
 		d->st.avail_in = *in_len > UINT32_MAX ? UINT32_MAX : (uint32_t)*in_len;
@@ -88,12 +99,16 @@ ssize_t gzdec_run(struct gzdec *d, const unsigned char **in, size_t *in_len,
 		*in += before_in - d->st.avail_in;
 		*in_len -= before_in - d->st.avail_in;
 		produced += before_out - d->st.avail_out;
+		d->in_total += before_in - d->st.avail_in;
+		d->out_total += before_out - d->st.avail_out;
 		if (r != ISAL_DECOMP_OK)
 			return act_err_set(err, EINVAL, "gzip member %llu: %s",
 					   (unsigned long long)d->members + 1, isal_error(r));
 		if (d->st.block_state == ISAL_BLOCK_FINISH) {
 			d->members++;
 			d->phase = BETWEEN;
+			if (d->on_member)
+				d->on_member(d->ctx, d->m_in, d->in_total, d->m_out, d->out_total);
 			continue;
 		}
 		/* Out of input, or no progress: the caller brings more input. */

@@ -26,5 +26,13 @@ ssize_t gzdec_run(struct gzdec *d, const unsigned char **in, size_t *in_len,
 		  unsigned char *out, size_t out_len, struct act_err *err);
 /* At the end of the input: 0 if the stream ended cleanly, else -1. */
 int gzdec_end(struct gzdec *d, struct act_err *err);
+/*
+ * Called as each member ends, with its span in the compressed input
+ * [c_start, c_end) and in the decompressed stream [u_start, u_end).
+ */
+typedef void (*gzdec_member_fn)(void *ctx, uint64_t c_start, uint64_t c_end,
+				uint64_t u_start, uint64_t u_end);
+void gzdec_observe(struct gzdec *d, gzdec_member_fn fn, void *ctx);
+
 /* Members fully decoded so far. */
 uint64_t gzdec_members(const struct gzdec *d);

@@ -186,6 +186,18 @@ int sink_write(struct sink *s, const void *buf, size_t len, struct act_err *err)
 	return 0;
 }
 
+bool sink_takes_members(const struct sink *s)
+{
+	return s->gz != NULL;
+}
+
+int sink_copy_member(struct sink *s, const void *member, size_t len, uint64_t ulen,
+		     struct act_err *err)
+{
+	s->bytes_in += ulen;
+	return gzenc_copy_member(s->gz, member, len, err);
+}
+
 int sink_finish(struct sink *s, struct act_err *err)
 {
 	s->finished = true;

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 #pragma once
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -21,6 +22,11 @@ struct sink_options {
 struct sink *sink_open_fd(int fd, const char *name, const struct sink_options *opt,
 			  struct act_err *err);
 int sink_write(struct sink *s, const void *buf, size_t len, struct act_err *err);
+/* True for gzip output, where whole gzip members can be copied in. */
+bool sink_takes_members(const struct sink *s);
+/* Write a complete gzip member holding ulen bytes of the stream. */
+int sink_copy_member(struct sink *s, const void *member, size_t len, uint64_t ulen,
+		     struct act_err *err);
 /* Flush everything, including the compressor's trailer. */
 int sink_finish(struct sink *s, struct act_err *err);
 void sink_free(struct sink *s);

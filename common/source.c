@@ -2,11 +2,13 @@
 #include <archive.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <libdeflate.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "common/gzdec.h"
 #include "common/macro.h"
+#include "common/memberstore.h"
 #include "common/source.h"
 
 #define SNIFF_LEN 512
@@ -27,12 +29,22 @@ struct source {
 	struct gzdec *gz;
 	size_t gz_off, gz_len;
 	bool raw_eof;
+	struct memberstore *members; /* kept for reuse, when asked */
 	/* Other codecs: libarchive's "raw" format over one forced filter. */
 	struct archive *ar;
 	unsigned char *raw_buf;
 	const unsigned char *pend;
 	size_t pend_len;
 	bool eof;
+	/* The raw input it was handed, in two buffers used in turn so that the
+	 * bytes around where decompression stopped can be looked at. */
+	unsigned char *blk[2];
+	uint64_t blk_off[2], blk_len[2], fed;
+	int cur;
+	/* gzip through libarchive, which checks no trailer: CRC and length of
+	 * what came out. */
+	uint32_t crc;
+	uint64_t out_len;
 };
 
 static ssize_t read_full(int fd, void *buf, size_t len)
@@ -79,14 +91,91 @@ static ssize_t raw_read(struct source *src, void *buf, size_t len)
 static la_ssize_t ar_read_cb(struct archive *a, void *ctx, const void **buf)
 {
 	struct source *src = ctx;
-	ssize_t n = raw_read(src, src->raw_buf, RAW_BUF);
+	int i = src->cur ^ 1;
+	ssize_t n = raw_read(src, src->blk[i], RAW_BUF);
 
 	if (n < 0) {
 		archive_set_error(a, errno, "read error: %s", strerror(errno));
 		return -1;
 	}
-	*buf = src->raw_buf;
+	/* libarchive may still point into the buffer it was given last time. */
+	if (n > 0) {
+		src->cur = i;
+		src->blk_off[i] = src->fed;
+		src->blk_len[i] = (uint64_t)n;
+		src->fed += (uint64_t)n;
+	}
+	*buf = src->blk[i];
 	return n;
+}
+
+/* Copy len raw input bytes at offset off, if both buffers still hold them. */
+static bool fed_bytes(const struct source *src, uint64_t off, unsigned char *out, size_t len)
+{
+	for (size_t k = 0; k < len; k++) {
+		int i;
+
+		for (i = 0; i < 2; i++)
+			if (off + k >= src->blk_off[i] && off + k < src->blk_off[i] + src->blk_len[i])
+				break;
+		if (i == 2)
+			return false;
+		out[k] = src->blk[i][off + k - src->blk_off[i]];
+	}
+	return true;
+}
+
+static uint32_t le32(const unsigned char *p)
+{
+	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+}
+
+/*
+ * The end of a stream decompressed by libarchive. Its readers stop at the end
+ * of the last member or stream and ignore whatever follows (bzip2: garbage, or
+ * a plain tar appended to the file, silently), and its gzip reader checks no
+ * trailer. So: only zeros may follow the stream, and the gzip trailer's CRC
+ * and length must match what came out. libarchive does not say where gzip
+ * members begin; when the last trailer's length is not the whole output, the
+ * stream has several members (as acitool writes them) and is not checked
+ * further: ISA-L, the default gzip path, checks every member.
+ */
+static int ar_end(struct source *src, struct act_err *err)
+{
+	uint64_t end = (uint64_t)archive_filter_bytes(src->ar, -1), at;
+	unsigned char b[8], *rest;
+	ssize_t n;
+
+	if (src->comp == ACT_COMP_GZIP) {
+		if (end < 8 || !fed_bytes(src, end - 8, b, 8))
+			return act_err_set(err, EIO, "%s: corrupt gzip stream: no trailer", src->path);
+		if (le32(b + 4) == (uint32_t)src->out_len && le32(b) != src->crc)
+			return act_err_set(err, EIO,
+					   "%s: corrupt gzip stream: CRC mismatch in the gzip trailer",
+					   src->path);
+	}
+	for (at = end; at < src->fed; at++) {
+		if (!fed_bytes(src, at, b, 1) || b[0] != 0)
+			goto trailing;
+	}
+	rest = xmalloc(RAW_BUF);
+	while ((n = raw_read(src, rest, RAW_BUF)) > 0) {
+		for (ssize_t k = 0; k < n; k++) {
+			if (rest[k] != 0) {
+				at += (uint64_t)k;
+				free(rest);
+				goto trailing;
+			}
+		}
+		at += (uint64_t)n;
+	}
+	free(rest);
+	if (n < 0)
+		return act_err_set(err, errno, "%s: read error: %s", src->path, strerror(errno));
+	return 0;
+trailing:
+	return act_err_set(err, EINVAL, "%s: data after the %s stream at offset %llu",
+			   src->path, compression_name(src->comp), (unsigned long long)at);
 }
 
 static bool tar_checksum_ok(const unsigned char *h)
@@ -162,7 +251,9 @@ static int open_filter(struct source *src, struct act_err *err)
 						   : ARCHIVE_FILTER_XZ;
 	struct archive_entry *e;
 
-	src->raw_buf = xmalloc(RAW_BUF);
+	src->blk[0] = xmalloc(RAW_BUF);
+	src->blk[1] = xmalloc(RAW_BUF);
+	src->cur = 1;
 	src->ar = archive_read_new();
 	/* Forced, not bid: the magic was already checked, and a bidder would
 	 * happily accept formats we refuse. */
@@ -238,9 +329,12 @@ void source_free(struct source *src)
 	if (src->ar)
 		archive_read_free(src->ar);
 	gzdec_free(src->gz);
+	memberstore_free(src->members);
 	if (src->own_fd)
 		close(src->fd);
 	free(src->raw_buf);
+	free(src->blk[0]);
+	free(src->blk[1]);
 	free(src->path);
 	free(src);
 }
@@ -276,6 +370,8 @@ static ssize_t gz_read(struct source *src, void *buf, size_t len, struct act_err
 					   strerror(errno));
 		if (n == 0)
 			src->raw_eof = true;
+		if (src->members)
+			memberstore_add_bytes(src->members, src->raw_buf + avail, (size_t)n);
 		src->gz_len += (size_t)n;
 	}
 }
@@ -300,6 +396,8 @@ ssize_t source_read(struct source *src, void *buf, size_t len, struct act_err *e
 
 		if (r == ARCHIVE_EOF) {
 			src->eof = true;
+			if (ar_end(src, err) < 0)
+				return -1;
 		} else if (r != ARCHIVE_OK) {
 			return act_err_set(err, EIO, "%s: corrupt %s stream: %s", src->path,
 					   compression_name(src->comp),
@@ -307,6 +405,9 @@ ssize_t source_read(struct source *src, void *buf, size_t len, struct act_err *e
 		} else {
 			src->pend = p;
 			src->pend_len = sz;
+			if (src->comp == ACT_COMP_GZIP)
+				src->crc = libdeflate_crc32(src->crc, p, sz);
+			src->out_len += sz;
 		}
 	}
 	if (src->pend_len == 0)
@@ -336,6 +437,23 @@ int64_t source_skip(struct source *src, int64_t n)
 	if (n <= 0 || lseek(src->fd, cur + n, SEEK_SET) < 0)
 		return 0;
 	return n;
+}
+
+static void on_member(void *ctx, uint64_t c_start, uint64_t c_end, uint64_t u_start,
+		      uint64_t u_end)
+{
+	memberstore_member(ctx, c_start, c_end, u_start, u_end);
+}
+
+struct memberstore *source_keep_members(struct source *src, size_t max_member)
+{
+	if (!src->gz || src->raw_read > src->sniff_len)
+		return NULL;
+	if (!src->members) {
+		src->members = memberstore_new(max_member);
+		gzdec_observe(src->gz, on_member, src->members);
+	}
+	return src->members;
 }
 
 enum act_compression source_compression(const struct source *src)

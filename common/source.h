@@ -27,6 +27,14 @@ ssize_t source_read(struct source *src, void *buf, size_t len, struct act_err *e
  * returns the bytes skipped (possibly 0: the caller then reads them). */
 int64_t source_skip(struct source *src, int64_t n);
 
+/*
+ * Keep the input's gzip members (up to max_member compressed bytes each) for
+ * copying to the output as they are; call before the first read. NULL when
+ * the input is not gzip decoded by acitool's own decoder.
+ */
+struct memberstore;
+struct memberstore *source_keep_members(struct source *src, size_t max_member);
+
 enum act_compression source_compression(const struct source *src);
 const char *source_path(const struct source *src);
 /* The input file's status; st_mode is 0 for a pipe or terminal on stdin. */

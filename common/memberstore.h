@@ -1,0 +1,37 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+#pragma once
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/*
+ * The input's recent gzip members, compressed bytes and all, so that a member
+ * whose decompressed bytes an edit leaves alone can be copied to the output
+ * as it is, with no recompression. An image acitool wrote (1 MiB members) is
+ * patched again at the speed of decompression. Members larger than the limit
+ * (a single-member gzip) are not kept: memory stays bounded.
+ */
+struct memberstore;
+
+struct member {
+	uint64_t c_start, c_end; /* compressed bytes of the member */
+	uint64_t u_start, u_end; /* its span in the decompressed stream */
+};
+
+struct memberstore *memberstore_new(size_t max_member);
+void memberstore_free(struct memberstore *ms);
+
+/* The compressed stream, in order, as it is read. */
+void memberstore_add_bytes(struct memberstore *ms, const void *buf, size_t len);
+/* A member ended (gzdec's observer). */
+void memberstore_member(struct memberstore *ms, uint64_t c_start, uint64_t c_end,
+			uint64_t u_start, uint64_t u_end);
+
+/* The first kept member lying wholly in [u_from, u_to). */
+bool memberstore_find(struct memberstore *ms, uint64_t u_from, uint64_t u_to,
+		      struct member *m);
+/* Its compressed bytes, in a buffer valid until the next call. */
+const unsigned char *memberstore_bytes(struct memberstore *ms, const struct member *m);
+/* Forget members ending at or before u and the bytes only they needed. */
+void memberstore_release(struct memberstore *ms, uint64_t u);
