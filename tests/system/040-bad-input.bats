@@ -1,0 +1,481 @@
+#!/usr/bin/env bats
+# SPDX-License-Identifier: Apache-2.0
+#
+# Hostile and broken input (pitfalls §8, §12, Top-15 #3): every malformed
+# image from tests/fixtures/mkbad.py, and a few more built here, through
+# cat-manifest, patch-manifest and add-filecaps, to a file and with --replace.
+#
+# A failure is: exit 1 (never 0, never 2, never a crash or timeout), exactly
+# one line on stderr, "acitool: VERB: ...", saying what is wrong; nothing on
+# stdout (but cat-manifest's raw manifest), no output file and no temporary
+# file left, the input byte for byte as it was.
+#
+# Decided behaviour (README "What is checked", docs/design.md "Decided
+# behaviours"); E = error (exit 1), W = warning (exit 0):
+#   E  not tar, gzip, bzip2 or xz: zip, cpio, zstd, text, empty, only zeros
+#   E  truncated or corrupt gzip, bzip2, xz; gzip with a wrong CRC; anything
+#      but zeros after the compressed stream (garbage, a plain tar appended),
+#      with either gzip codec (ISA-L, or libarchive's: ACITOOL_CODEC=libarchive)
+#   -  zeros after the compressed stream are padding: read as usual
+#   E  a tar header with a bad checksum; an entry truncated mid-data; a pax
+#      size of 10 GiB with 129 bytes behind it
+#   E  no end-of-archive marker (cut at a block boundary, or one zero block);
+#      anything but zeros after it (garbage, a second concatenated archive)
+#   E  no manifest (also: only /manifest); two (also manifest + ./manifest);
+#      a manifest that is a directory, symlink or hardlink; over 1 MiB (the
+#      200 MB fixture is refused from its header, without reading it)
+#   E  a manifest that is not JSON, has a BOM, nests 100,000 deep, or is JSON
+#      but not an object: patch-manifest and add-filecaps fail; cat-manifest
+#      prints the stored bytes on stdout and exits 1
+#   E  an xattr libarchive cannot decode without loss: LIBARCHIVE.xattr value
+#      that is not base64 (libarchive 3.6 decodes it to garbage, silently);
+#      one xattr with two different values (LIBARCHIVE vs SCHILY, or SCHILY
+#      twice)
+#   E  a missing IMAGE, a directory as IMAGE
+#   E/keep  an xattr name over 128 bytes: libarchive >= 3.7 warns (error),
+#      3.6 keeps it; either fail or keep it byte for byte, never drop it
+#   -  cat-manifest reads the image only up to the manifest (README): damage
+#      beyond it is not seen, so it prints the manifest and exits 0 ("stops"
+#      in the table); damage before the manifest fails it.
+# Known bugs (skipped tests below, checking the right behaviour):
+#   - a LIBARCHIVE.xattr value that is not base64 (libarchive 3.6 decodes it
+#     to garbage without a warning); one xattr with two different values.
+#   - bzip2: whatever follows the stream is ignored, a plain tar appended to
+#     it included; gzip through libarchive (ACITOOL_CODEC=libarchive): no CRC
+#     check, whatever follows the stream is ignored.
+#   - add-filecaps on an image whose manifest is invalid only warns (W) and
+#     writes the output; the decided behaviour is E.
+#   - layout is not checked: rootfs not a directory, rootfs-prefixed or
+#     escaping names, duplicate entries, extra top-level entries (E wanted,
+#     pitfalls Top-15 #3).
+
+bats_require_minimum_version 1.5.0
+
+load helpers
+
+# IMAGE | cat-manifest: fail, raw or stops | known bug: -, the verb it
+# affects, or a group the rewrite verbs skip | what the one error line must say
+# (an ERE; it may hold '|').
+# bad/ is mkbad.py's output, new/ is built in setup_file.
+CASES=$(
+	cat <<'EOF'
+bad/no-manifest.tar            | fail  | -           | no manifest in the image
+bad/manifest-absolute.tar      | fail  | -           | no manifest in the image
+bad/two-manifests.tar          | stops | -           | two manifest entries
+new/dot-manifest-twice.tar     | stops | -           | two manifest entries
+bad/manifest-dir.tar           | fail  | -           | the manifest entry is a directory
+bad/manifest-symlink.tar       | fail  | -           | the manifest entry is a symlink
+bad/manifest-hardlink.tar      | fail  | -           | the manifest entry is a hardlink
+bad/manifest-huge.tar          | fail  | -           | manifest is 200000000 bytes, over the limit
+bad/manifest-notjson.tar       | raw   | add-filecaps | invalid JSON
+bad/manifest-bom.tar           | raw   | add-filecaps | byte order mark
+bad/manifest-deep.tar          | raw   | add-filecaps | nested deeper than
+new/manifest-array.tar         | raw   | add-filecaps | not a JSON object
+new/manifest-string.tar        | raw   | add-filecaps | not a JSON object
+bad/truncated.tar              | stops | -           | [Tt]runcated
+bad/pax-huge-size.tar          | stops | -           | [Tt]runcated
+bad/truncated-at-block.tar     | stops | -           | end-of-archive marker is missing
+new/one-end-block.tar          | stops | -           | end-of-archive marker is missing
+bad/bad-checksum.tar           | stops | -           | Damaged tar archive|checksum
+new/checksum-before-manifest.tar | fail | -          | Damaged tar archive|checksum
+bad/trailing-garbage.tar       | stops | -           | data after the end-of-archive marker
+new/concatenated.tar           | stops | -           | data after the end-of-archive marker
+bad/truncated.tgz              | fail  | -           | (truncated|corrupt) gzip|decompress gzip
+bad/corrupt-crc.tgz            | fail  | -           | CRC
+new/corrupt.tgz                | stops | -           | CRC|corrupt gzip
+new/gzip-garbage.tgz           | fail  | -           | after the (last gzip member|gzip stream)
+new/gzip-then-tar.tgz          | fail  | -           | after the (last gzip member|gzip stream)
+bad/corrupt.tbz2               | fail  | -           | bzip2
+new/truncated.tbz2             | fail  | -           | bzip2
+new/bzip2-garbage.tbz2         | stops | trailing      | data after the bzip2 stream
+new/bzip2-then-tar.tbz2        | stops | trailing      | data after the bzip2 stream
+bad/truncated.txz              | fail  | -           | xz
+new/corrupt.txz                | stops | -           | xz
+new/xz-garbage.txz             | fail  | -           | xz
+bad/not-an-archive.txt         | fail  | -           | unsupported image format: a text file
+bad/empty.file                 | fail  | -           | unsupported image format: an empty file
+new/zeros.tar                  | fail  | -           | not a tar archive|no entries
+bad/archive.zip                | fail  | -           | unsupported image format: a zip archive
+bad/archive.cpio               | fail  | -           | unsupported image format: a cpio archive
+bad/archive.zst                | fail  | -           | unsupported image format: zstd
+bad/bad-xattr-base64.tar       | stops | xattrs      | base64
+bad/xattr-conflict.tar         | stops | xattrs      | two different values for xattr 'security.capability'
+bad/xattr-duplicate.tar        | stops | xattrs      | two different values for xattr 'security.capability'
+bad/rootfs-not-dir.tar         | stops | layout      | rootfs.*not a directory
+bad/rootfs-prefix.tar          | stops | layout      | rootfsX/evil
+bad/path-traversal.tar         | stops | layout      | \.\./etc/passwd
+bad/duplicate-entry.tar        | stops | layout      | duplicate
+bad/top-level-extra.tar        | stops | layout      | README
+EOF
+)
+
+setup_file() {
+	act_fixtures
+	mkdir -p "$BATS_FILE_TMPDIR/new"
+	python3 - "$ACT_FIXTURES" "$BATS_FILE_TMPDIR/new" <<'EOF'
+import io, os, subprocess, sys, tarfile
+fx, out = sys.argv[1], sys.argv[2]
+def put(name, data):
+    open(os.path.join(out, name), "wb").write(data)
+def read(name):
+    return open(os.path.join(fx, name), "rb").read()
+mini = read("minimal.tar")
+tf = tarfile.open(fileobj=io.BytesIO(mini))
+end = tf.offset  # after the last entry: the end-of-archive marker starts here
+man = tf.extractfile("manifest").read()
+ping = tf.extractfile("rootfs/bin/ping").read()
+
+def tar(entries):
+    b = io.BytesIO()
+    with tarfile.open(fileobj=b, mode="w", format=tarfile.PAX_FORMAT) as t:
+        for name, data in entries:
+            ti = tarfile.TarInfo(name)
+            ti.mtime = 1700000000
+            if data is None:
+                ti.type, ti.mode = tarfile.DIRTYPE, 0o755
+                t.addfile(ti)
+            else:
+                ti.size, ti.mode = len(data), 0o755
+                t.addfile(ti, io.BytesIO(data))
+    return b.getvalue()
+rootfs = [("rootfs", None), ("rootfs/bin", None), ("rootfs/bin/ping", ping)]
+
+put("concatenated.tar", mini + mini)                 # a second archive after the marker
+put("one-end-block.tar", mini[:end] + bytes(512))     # half an end-of-archive marker
+put("zeros.tar", bytes(10240))                       # an end-of-archive marker alone
+put("dot-manifest-twice.tar", tar([("manifest", man)] + rootfs + [("./manifest", man)]))
+put("manifest-array.tar", tar([("manifest", b"[1, 2, 3]\n")] + rootfs))
+put("manifest-string.tar", tar([("manifest", b'"ImageManifest"')] + rootfs))
+# ping's header checksum broken, the manifest after it.
+last = bytearray(tar(rootfs + [("manifest", man)]))
+p = tarfile.open(fileobj=io.BytesIO(bytes(last))).getmember("rootfs/bin/ping")
+h = p.offset_data - 512
+last[h + 148:h + 156] = b"%06o\x00 " % (int(last[h + 148:h + 154], 8) + 1)
+put("checksum-before-manifest.tar", bytes(last))
+# One bit flipped in the middle: stored deflate blocks of random data still
+# decode, only the CRC tells.
+k = bytearray(read("kitchen.tgz")); k[len(k) // 2] ^= 0x10
+put("corrupt.tgz", bytes(k))
+k = bytearray(read("kitchen.txz")); k[len(k) // 2] ^= 0x10
+put("corrupt.txz", bytes(k))
+k = read("minimal.tbz2")
+put("truncated.tbz2", k[:len(k) // 2])
+put("gzip-garbage.tgz", read("minimal.tgz") + b"garbage after the gzip stream\n")
+put("gzip-then-tar.tgz", read("minimal.tgz") + mini)  # a plain tar after the gzip stream
+put("bzip2-garbage.tbz2", read("minimal.tbz2") + b"garbage after the bzip2 stream\n")
+put("bzip2-then-tar.tbz2", read("minimal.tbz2") + mini)
+put("xz-garbage.txz", read("minimal.txz") + b"garbage after the xz stream\n")
+EOF
+}
+
+setup() {
+	# Not $BATS_TEST_TMPDIR itself: run --separate-stderr keeps files there.
+	mkdir -p "$BATS_TEST_TMPDIR/w/out"
+	cd "$BATS_TEST_TMPDIR/w"
+}
+
+img_path() {
+	case "$1" in
+	bad/*) echo "$ACT_FIXTURES/$1" ;;
+	new/*) echo "$BATS_FILE_TMPDIR/$1" ;;
+	*) echo "$1" ;;
+	esac
+}
+
+# cases [BUG]: the table's rows, tab-separated and trimmed; with BUG only the
+# rows of that known bug, without it every row.
+cases() {
+	local img cat bug pattern
+	while IFS='|' read -r img cat bug pattern; do
+		img=$(echo $img) cat=$(echo $cat) bug=$(echo $bug)
+		pattern=$(sed -E 's/^ +| +$//g' <<<"$pattern")
+		if [ -n "${1-}" ] && [ "$bug" != "$1" ]; then
+			continue
+		fi
+		printf '%s\t%s\t%s\t%s\n' "$img" "$cat" "$bug" "$pattern"
+	done <<<"$CASES"
+}
+
+# run_act ARGS...: acitool with stdout and stderr apart ($output, $stderr).
+run_act() {
+	echo "\$ acitool $*"
+	run --separate-stderr timeout 120 "$ACITOOL" "$@"
+	echo "$output"
+	echo "$stderr" >&2
+	echo "[ rc=$status ]"
+}
+
+# expect_failure VERB PATTERN: the last run failed the way failures must.
+expect_failure() {
+	local verb=$1 pattern=$2
+	# 1, not 0 (success), 2 (usage), 124 (timeout) or >= 128 (a signal).
+	assert "$status" -eq 1 "exit status of $verb"
+	assert "$stderr" !~ "Sanitizer|runtime error|Segmentation|Aborted" "stderr of $verb"
+	assert "${#stderr_lines[@]}" -eq 1 "lines on stderr of $verb"
+	assert "$stderr" =~ "^acitool: $verb: .*($pattern)" "the error line of $verb"
+}
+
+# stored_manifest IMAGE: the first manifest entry's bytes as python's tarfile
+# reads them (streaming: damage further on does not matter).
+stored_manifest() {
+	python3 - "$1" <<'EOF'
+import sys, tarfile
+with tarfile.open(sys.argv[1], "r|*") as t:
+    for m in t:
+        if m.name.lstrip("./") == "manifest":
+            sys.stdout.buffer.write(t.extractfile(m).read())
+            break
+EOF
+}
+
+# check_cat IMAGE CAT PATTERN
+check_cat() {
+	local img=$1 cat=$2 pattern=$3 sum
+	sum=$(sha256 "$img")
+	run_act cat-manifest "$img"
+	case "$cat" in
+	fail)
+		expect_failure cat-manifest "$pattern"
+		assert "$output" == "" "stdout of cat-manifest"
+		;;
+	raw)
+		expect_failure cat-manifest "invalid manifest: .*($pattern)"
+		assert "$output" == "$(stored_manifest "$img")" "stdout: the manifest as stored"
+		assert "${#output}" -gt 0 "stdout of cat-manifest"
+		;;
+	stops)
+		assert "$status" -eq 0 "exit status of cat-manifest (the damage is beyond the manifest)"
+		assert "$stderr" == "" "stderr of cat-manifest"
+		assert "$output" == "$(stored_manifest "$img")" "stdout: the manifest"
+		assert "${#output}" -gt 0 "stdout of cat-manifest"
+		;;
+	*) die "bad table entry '$cat'" ;;
+	esac
+	assert "$(sha256 "$img")" == "$sum" "$img after cat-manifest"
+}
+
+# check_write VERB IMAGE PATTERN: to a new OUTPUT, then with --replace.
+check_write() {
+	local verb=$1 img=$2 pattern=$3 sum name args
+	name=$(basename "$img")
+	sum=$(sha256 "$img")
+	case "$verb" in
+	patch-manifest) args=(--capability CAP_NET_RAW "$img" out/new.aci) ;;
+	add-filecaps) args=("$img" out/new.aci /bin/ping cap_net_raw+ep) ;;
+	esac
+	run_act "$verb" "${args[@]}"
+	expect_failure "$verb" "$pattern"
+	assert "$output" == "" "stdout of $verb"
+	expect_files out
+	assert "$(sha256 "$img")" == "$sum" "$img after $verb"
+
+	rm -rf rep && mkdir rep && cp "$img" "rep/$name"
+	case "$verb" in
+	patch-manifest) args=(--capability CAP_NET_RAW --replace "rep/$name") ;;
+	add-filecaps) args=(--replace "rep/$name" /bin/ping cap_net_raw+ep) ;;
+	esac
+	run_act "$verb" "${args[@]}"
+	expect_failure "$verb" "$pattern"
+	assert "$output" == "" "stdout of $verb --replace"
+	expect_files rep "$name"
+	assert "$(sha256 "rep/$name")" == "$sum" "rep/$name after $verb --replace"
+}
+
+# each_case FUNCTION VERB [BUG]: FUNCTION on every row not marked with a known
+# bug (or, with BUG, on that bug's rows).
+each_case() {
+	local fn=$1 verb=$2 bug=${3-} img cat rowbug pattern path n=0
+	while IFS=$'\t' read -r img cat rowbug pattern; do
+		path=$(img_path "$img")
+		if [ ! -e "$path" ] && [ "$img" = bad/archive.zst ]; then
+			echo "# $img: not generated (no zstd)"
+			continue
+		fi
+		# A known bug is a verb's (add-filecaps) or the rewrite's (a
+		# group name: not cat-manifest's, which stops at the manifest).
+		if [ -z "$bug" ] && [ "$rowbug" != - ]; then
+			case "$rowbug" in
+			cat-manifest | patch-manifest | add-filecaps) [ "$rowbug" = "$verb" ] ;;
+			*) [ "$verb" != cat-manifest ] ;;
+			esac && {
+				echo "# $img: known bug '$rowbug', in its own test"
+				continue
+			}
+		fi
+		echo "# --- $img"
+		if [ "$fn" = check_cat ]; then
+			check_cat "$path" "$cat" "$pattern"
+		else
+			check_write "$verb" "$path" "$pattern"
+		fi
+		n=$((n + 1))
+	done < <(cases $bug)
+	assert "$n" -gt 0 "cases run"
+}
+
+@test "every mkbad.py fixture is in the table" {
+	local f missing=
+	for f in "$ACT_FIXTURES"/bad/*; do
+		f=bad/$(basename "$f")
+		case "$f" in bad/long-xattr-name.tar) continue ;; esac # its own test
+		grep -q "^$f " <<<"$CASES" || missing+=" $f"
+	done
+	assert "$missing" == "" "fixtures not in the table"
+	assert "$(ls "$ACT_FIXTURES"/bad | wc -l)" -ge 30 "mkbad.py fixtures"
+}
+
+@test "cat-manifest: every bad image" {
+	each_case check_cat cat-manifest
+}
+
+@test "patch-manifest: every bad image, to OUTPUT and with --replace" {
+	each_case check_write patch-manifest
+}
+
+@test "add-filecaps: every bad image, to OUTPUT and with --replace" {
+	each_case check_write add-filecaps
+}
+
+@test "a missing IMAGE and a directory as IMAGE: exit 1, one line, nothing written" {
+	local verb img pattern
+	mkdir dir.aci
+	for img in missing.aci dir.aci; do
+		case "$img" in
+		missing.aci) pattern="missing.aci: No such file or directory" ;;
+		dir.aci) pattern="dir.aci: (is a directory|Is a directory|--replace needs a regular file)" ;;
+		esac
+		run_act cat-manifest "$img"
+		expect_failure cat-manifest "$pattern"
+		run_act patch-manifest --capability CAP_NET_RAW "$img" out/new.aci
+		expect_failure patch-manifest "$pattern"
+		run_act add-filecaps "$img" out/new.aci /bin/ping cap_net_raw+ep
+		expect_failure add-filecaps "$pattern"
+		expect_files out
+		run_act patch-manifest --capability CAP_NET_RAW --replace "$img"
+		expect_failure patch-manifest "$pattern"
+		run_act add-filecaps --replace "$img" /bin/ping cap_net_raw+ep
+		expect_failure add-filecaps "$pattern"
+	done
+	expect_files . out dir.aci
+	expect_files dir.aci
+}
+
+@test "an xattr name over 128 bytes: refused, or kept byte for byte, never dropped" {
+	local img=$ACT_FIXTURES/bad/long-xattr-name.tar verb
+	local name=user.$(printf 'n%.0s' {1..195})
+	for verb in patch-manifest add-filecaps; do
+		rm -f out/new.aci
+		if [ $verb = patch-manifest ]; then
+			run_act patch-manifest --capability CAP_NET_RAW "$img" out/new.aci
+		else
+			run_act add-filecaps "$img" out/new.aci /bin/ping cap_net_raw+ep
+		fi
+		if [ "$status" -ne 0 ]; then
+			expect_failure $verb "xattr|lossy"
+			expect_files out
+			continue
+		fi
+		run -0 $TARINFO --xattr "$name" out/new.aci rootfs/bin/ping
+		assert "$output" == "76616c7565" "$name after $verb"
+	done
+}
+
+@test "known bug: xattrs libarchive decodes with loss (bad base64) or two ways are copied" {
+	skip "known bug: a LIBARCHIVE.xattr value that is not base64, and one xattr with two values, pass"
+	each_case check_write patch-manifest xattrs
+	each_case check_write add-filecaps xattrs
+}
+
+@test "known bug: data after a bzip2 stream is ignored (a tar appended to it is lost)" {
+	skip "known bug: libarchive's bzip2 reader stops at the end of the stream; what follows is dropped"
+	each_case check_write patch-manifest trailing
+	each_case check_write add-filecaps trailing
+}
+
+@test "known bug: add-filecaps on an image whose manifest is not valid only warns" {
+	skip "known bug: add-filecaps exits 0 with a warning (capedit); decided: exit 1"
+	each_case check_write add-filecaps add-filecaps
+}
+
+@test "known bug: the image layout is not checked (rootfs, escaping names, duplicates)" {
+	skip "known bug: no layout check; rootfs-not-dir, rootfs-prefix, path-traversal, duplicate-entry, top-level-extra are copied (pitfalls Top-15 #3)"
+	each_case check_write patch-manifest layout
+	each_case check_write add-filecaps layout
+}
+
+@test "gzip through libarchive's codec (ACITOOL_CODEC=libarchive): the same failures" {
+	skip "known bug: libarchive's gzip reader checks no CRC and ignores what follows the stream"
+	local img cat bug pattern n=0
+	export ACITOOL_CODEC=libarchive
+	while IFS=$'\t' read -r img cat bug pattern; do
+		case "$img" in *.tgz) ;; *) continue ;; esac
+		echo "# --- $img (libarchive)"
+		check_write patch-manifest "$(img_path "$img")" "$pattern"
+		n=$((n + 1))
+	done < <(cases)
+	assert "$n" -ge 5 "gzip cases"
+}
+
+@test "zeros after the compressed stream are padding: read as usual, both gzip codecs" {
+	local ext codec
+	for ext in tgz tbz2 txz; do
+		# 12 KiB of zeros: more than a tar record, a multiple of 4 (xz's rule).
+		{ cat "$ACT_FIXTURES/kitchen.$ext"; head -c 12288 /dev/zero; } >"padded.$ext"
+		for codec in default libarchive; do
+			[ $codec = libarchive ] && [ $ext != tgz ] && continue
+			rm -f "out/p.$ext"
+			ACITOOL_CODEC=$codec run_act patch-manifest --capability CAP_NET_RAW \
+				"padded.$ext" "out/p.$ext"
+			assert "$status" -eq 0 "exit status ($ext, $codec codec)"
+			run -0 $TARCMP --skip-data manifest "$ACT_FIXTURES/kitchen.$ext" "out/p.$ext"
+		done
+	done
+}
+
+# lib_xattr_image OUT NAME VALUE: minimal plus a file carrying the one pax
+# record LIBARCHIVE.xattr.NAME=VALUE (written by mkimages.py's writer).
+lib_xattr_image() {
+	python3 - "$ACT_TESTS_DIR/fixtures" "$@" <<'EOF'
+import sys
+sys.path.insert(0, sys.argv[1])
+import mkimages as mk
+out, name, value = sys.argv[2], sys.argv[3], sys.argv[4].encode()
+mk.write_tar(out, mk.minimal_entries()
+             + [mk.E("rootfs/x", data=b"x\n", pax=[("LIBARCHIVE.xattr." + name, value)])])
+EOF
+}
+
+@test "LIBARCHIVE.xattr records: what decodes without loss passes, the rest is refused" {
+	skip "known bug: LIBARCHIVE.xattr records are not checked"
+	local name value verdict
+	while read -r name value verdict; do
+		[ "$value" = '""' ] && value=
+		rm -f out/new.aci in.aci
+		lib_xattr_image in.aci "$name" "$value"
+		run_act patch-manifest --capability CAP_NET_RAW in.aci out/new.aci
+		case "$verdict" in
+		ok)
+			assert "$status" -eq 0 "exit status for $name=$value"
+			run -0 $TARCMP --skip-data manifest in.aci out/new.aci
+			;;
+		*)
+			expect_failure patch-manifest "entry 5 'rootfs/x': pax record 'LIBARCHIVE.xattr.$name': $verdict"
+			expect_files out
+			;;
+		esac
+	done <<'EOF'
+security.capability  AQAAAgAgAAAAAAAAAAAAAAAAAAA   ok
+security.capability  AQAAAgAgAAAAAAAAAAAAAAAAAAA=  ok
+user.two             AQ==                          ok
+user.empty           ""                            ok
+user.%41%62c         dmFsdWU                       ok
+security.capability  !!!not*base64!!!              the value is not base64
+user.one             A                             the value is not base64
+user.pad             AQ=A                          the value is not base64
+user.pad3            A===                          the value is not base64
+user.dot             AQ.B                          the value is not base64
+user.a%zz            dmFsdWU                       the name is not URL-encoded
+user.a%00b           dmFsdWU                       the name is not URL-encoded
+user.a%4             dmFsdWU                       the name is not URL-encoded
+EOF
+}
