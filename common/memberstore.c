@@ -13,6 +13,8 @@ struct bchunk {
 
 struct memberstore {
 	size_t max_member;
+	uint64_t max_span;
+	uint64_t last_u_end;	/* where the member being decoded starts */
 	struct bchunk *head, *tail;
 	uint64_t c_total;	/* compressed bytes seen */
 	uint64_t last_end;	/* end of the last member: the next one starts here */
@@ -23,11 +25,12 @@ struct memberstore {
 	size_t buf_cap;
 };
 
-struct memberstore *memberstore_new(size_t max_member)
+struct memberstore *memberstore_new(size_t max_member, uint64_t max_span)
 {
 	struct memberstore *ms = xcalloc(1, sizeof(*ms));
 
 	ms->max_member = max_member;
+	ms->max_span = max_span;
 	return ms;
 }
 
@@ -92,8 +95,10 @@ void memberstore_member(struct memberstore *ms, uint64_t c_start, uint64_t c_end
 			uint64_t u_start, uint64_t u_end)
 {
 	ms->last_end = c_end;
+	ms->last_u_end = u_end;
 	/* Only whole members whose bytes are all still here. */
-	if (c_end - c_start <= ms->max_member && c_start >= ms->keep_from) {
+	if (c_end - c_start <= ms->max_member && u_end - u_start <= ms->max_span &&
+	    c_start >= ms->keep_from) {
 		if (ms->n == ms->cap) {
 			ms->cap = ms->cap ? 2 * ms->cap : 16;
 			ms->m = xrealloc(ms->m, ms->cap * sizeof(*ms->m));
@@ -139,6 +144,23 @@ const unsigned char *memberstore_bytes(struct memberstore *ms, const struct memb
 		got += k;
 	}
 	return got == len ? ms->buf : NULL;
+}
+
+uint64_t memberstore_hold(const struct memberstore *ms, uint64_t from, uint64_t upto,
+			  uint64_t decoded)
+{
+	for (size_t i = 0; i < ms->n; i++) {
+		if (ms->m[i].u_start < from)
+			continue;
+		if (ms->m[i].u_end > upto)
+			return ms->m[i].u_start < upto ? ms->m[i].u_start : upto;
+	}
+	/* The member being decoded: kept if it stays within the limits. */
+	if (ms->last_u_end >= from && ms->last_u_end < upto &&
+	    decoded - ms->last_u_end <= ms->max_span &&
+	    ms->c_total - ms->last_end <= ms->max_member)
+		return ms->last_u_end;
+	return upto;
 }
 
 void memberstore_release(struct memberstore *ms, uint64_t u)

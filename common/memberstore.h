@@ -19,7 +19,9 @@ struct member {
 	uint64_t u_start, u_end; /* its span in the decompressed stream */
 };
 
-struct memberstore *memberstore_new(size_t max_member);
+/* Members over max_member compressed or max_span decompressed bytes are not
+ * kept. */
+struct memberstore *memberstore_new(size_t max_member, uint64_t max_span);
 void memberstore_free(struct memberstore *ms);
 
 /* The compressed stream, in order, as it is read. */
@@ -33,5 +35,14 @@ bool memberstore_find(struct memberstore *ms, uint64_t u_from, uint64_t u_to,
 		      struct member *m);
 /* Its compressed bytes, in a buffer valid until the next call. */
 const unsigned char *memberstore_bytes(struct memberstore *ms, const struct member *m);
+/*
+ * Where a writer that has settled the stream up to `from` should hold back so
+ * as not to cut a member it may still copy whole: the start of the first kept
+ * member that starts at or after `from` and ends after `upto`, or of the
+ * member being decoded (decoded up to `decoded`) if it may still be kept.
+ * Returns upto when there is nothing to hold back for.
+ */
+uint64_t memberstore_hold(const struct memberstore *ms, uint64_t from, uint64_t upto,
+			  uint64_t decoded);
 /* Forget members ending at or before u and the bytes only they needed. */
 void memberstore_release(struct memberstore *ms, uint64_t u);

@@ -445,12 +445,13 @@ static void on_member(void *ctx, uint64_t c_start, uint64_t c_end, uint64_t u_st
 	memberstore_member(ctx, c_start, c_end, u_start, u_end);
 }
 
-struct memberstore *source_keep_members(struct source *src, size_t max_member)
+struct memberstore *source_keep_members(struct source *src, size_t max_member,
+					 uint64_t max_span)
 {
 	if (!src->gz || src->raw_read > src->sniff_len)
 		return NULL;
 	if (!src->members) {
-		src->members = memberstore_new(max_member);
+		src->members = memberstore_new(max_member, max_span);
 		gzdec_observe(src->gz, on_member, src->members);
 	}
 	return src->members;

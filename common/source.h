@@ -33,7 +33,8 @@ int64_t source_skip(struct source *src, int64_t n);
  * the input is not gzip decoded by acitool's own decoder.
  */
 struct memberstore;
-struct memberstore *source_keep_members(struct source *src, size_t max_member);
+struct memberstore *source_keep_members(struct source *src, size_t max_member,
+					 uint64_t max_span);
 
 enum act_compression source_compression(const struct source *src);
 const char *source_path(const struct source *src);

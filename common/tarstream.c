@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "common/entrypath.h"
+#include "common/memberstore.h"
 #include "common/paxhdr.h"
 #include "common/macro.h"
 #include "common/tarstream.h"
@@ -10,6 +11,8 @@
 #define CHUNK_SIZE (256 * 1024)
 /* Retained input beyond this is settled while an entry's data streams by. */
 #define SETTLE_AT (4 * CHUNK_SIZE)
+/* Larger input gzip members are recompressed: memory stays bounded. */
+#define MEMBER_MAX (8 * 1024 * 1024)
 
 /* Input bytes not yet emitted or dropped, kept in order. */
 struct chunk {
@@ -29,6 +32,7 @@ struct tarstream {
 	bool aw_discard;    /* its end-of-archive is not ours to write */
 	struct act_err aw_err;
 
+	struct memberstore *members; /* input gzip members to copy whole, or NULL */
 	struct chunk *head, *tail, *spare;
 	int64_t read_pos; /* input offset after the last byte handed to libarchive */
 	int64_t settled;  /* input before this offset has been emitted or dropped */
@@ -127,7 +131,7 @@ static void trim(struct tarstream *ts)
 }
 
 /* Emit (copy mode) or drop the input bytes up to offset upto. */
-static int settle(struct tarstream *ts, int64_t upto, struct act_err *err)
+static int emit(struct tarstream *ts, int64_t upto, struct act_err *err)
 {
 	trim(ts);
 	while (ts->settled < upto) {
@@ -148,6 +152,49 @@ static int settle(struct tarstream *ts, int64_t upto, struct act_err *err)
 		trim(ts);
 	}
 	return 0;
+}
+
+/*
+ * Settle the stream up to upto. In copy mode, input gzip members lying wholly
+ * in the span go out compressed as they are; a soft settle (while the entry
+ * may still turn out to be copied on) also holds back the start of a member
+ * it would cut, so that it can go out whole later.
+ */
+static int settle_to(struct tarstream *ts, int64_t upto, bool soft, struct act_err *err)
+{
+	struct member m;
+
+	if (ts->members && ts->mode == MODE_COPY) {
+		while (memberstore_find(ts->members, (uint64_t)ts->settled, (uint64_t)upto, &m)) {
+			const unsigned char *b = memberstore_bytes(ts->members, &m);
+
+			if (!b || emit(ts, (int64_t)m.u_start, err) < 0)
+				break;
+			if (sink_copy_member(ts->out, b, (size_t)(m.c_end - m.c_start),
+					     m.u_end - m.u_start, err) < 0)
+				return -1;
+			ts->mode = MODE_DROP;
+			if (emit(ts, (int64_t)m.u_end, err) < 0)
+				return -1;
+			ts->mode = MODE_COPY;
+			memberstore_release(ts->members, m.u_end);
+		}
+		if (act_err_isset(err))
+			return -1;
+		if (soft)
+			upto = (int64_t)memberstore_hold(ts->members, (uint64_t)ts->settled,
+							 (uint64_t)upto, (uint64_t)ts->read_pos);
+	}
+	if (emit(ts, upto, err) < 0)
+		return -1;
+	if (ts->members)
+		memberstore_release(ts->members, (uint64_t)ts->settled);
+	return 0;
+}
+
+static int settle(struct tarstream *ts, int64_t upto, struct act_err *err)
+{
+	return settle_to(ts, upto, false, err);
 }
 
 static int check_xattr_values(struct tarstream *ts, struct act_err *err);
@@ -178,6 +225,9 @@ struct tarstream *tarstream_open(struct source *src, struct sink *out, struct ac
 
 	ts->src = src;
 	ts->out = out;
+	/* gzip in and out: untouched members are copied, not recompressed. */
+	if (out && sink_takes_members(out))
+		ts->members = source_keep_members(src, MEMBER_MAX, MEMBER_MAX);
 	if (!out)
 		ts->plain_buf = xmalloc(CHUNK_SIZE);
 	ts->ar = archive_read_new();
@@ -227,7 +277,8 @@ static int drain(struct tarstream *ts, struct act_err *err)
 		return 0;
 	ts->data_done = true;
 	while ((r = archive_read_data_block(ts->ar, &buf, &size, &off)) == ARCHIVE_OK) {
-		if (ts->read_pos - ts->settled > SETTLE_AT && settle(ts, consumed(ts), err) < 0)
+		if (ts->read_pos - ts->settled > SETTLE_AT &&
+		    settle_to(ts, consumed(ts), true, err) < 0)
 			return -1;
 	}
 	if (r != ARCHIVE_EOF)
@@ -297,7 +348,10 @@ int tarstream_next(struct tarstream *ts, struct archive_entry **entry, struct ac
 	if (ts->have_entry && drain(ts, err) < 0)
 		return -1;
 	r = archive_read_next_header(ts->ar, &ts->cur);
-	if (ts->out && settle(ts, archive_read_header_position(ts->ar), err) < 0)
+	/* Soft while the new entry may still be copied on; the trailer check
+	 * needs everything before the end marker settled. */
+	if (ts->out &&
+	    settle_to(ts, archive_read_header_position(ts->ar), r == ARCHIVE_OK, err) < 0)
 		return -1;
 	ts->mode = MODE_COPY;
 	ts->have_entry = false;

@@ -15,7 +15,7 @@ static void feed(struct memberstore *ms, const unsigned char *c, size_t len, siz
 static void test_find_and_bytes(void)
 {
 	unsigned char c[60];
-	struct memberstore *ms = memberstore_new(1000);
+	struct memberstore *ms = memberstore_new(1000, 10000);
 	struct member m;
 	const unsigned char *b;
 
@@ -49,7 +49,7 @@ static void test_find_and_bytes(void)
 static void test_large_member_not_kept(void)
 {
 	unsigned char c[100] = { 0 };
-	struct memberstore *ms = memberstore_new(40);
+	struct memberstore *ms = memberstore_new(40, 10000);
 	struct member m;
 
 	/* A 70-byte member is over the limit: dropped, and so are its bytes. */
@@ -65,9 +65,30 @@ static void test_large_member_not_kept(void)
 	memberstore_free(ms);
 }
 
+static void test_hold(void)
+{
+	unsigned char c[60] = { 0 };
+	struct memberstore *ms = memberstore_new(1000, 250);
+
+	feed(ms, c, 30, 10);
+	memberstore_member(ms, 0, 10, 0, 100);
+	memberstore_member(ms, 10, 30, 100, 300);
+	/* Settling to 150 would cut the second member: hold at 100. */
+	CHECK_INT(memberstore_hold(ms, 0, 150, 300), 100);
+	CHECK_INT(memberstore_hold(ms, 0, 100, 300), 100);
+	/* A member already cut (it starts before from) is not held for. */
+	CHECK_INT(memberstore_hold(ms, 120, 150, 300), 150);
+	/* The member being decoded starts at 300: hold for it... */
+	CHECK_INT(memberstore_hold(ms, 0, 400, 450), 300);
+	/* ...unless it has grown past the span limit. */
+	CHECK_INT(memberstore_hold(ms, 0, 400, 600), 400);
+	memberstore_free(ms);
+}
+
 int main(void)
 {
 	RUN(test_find_and_bytes);
 	RUN(test_large_member_not_kept);
+	RUN(test_hold);
 	return tap_done();
 }
