@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "common/aci.h"
+#include "common/layout.h"
 #include "common/macro.h"
 
 static bool is_manifest(struct tarstream *ts)
@@ -59,15 +60,24 @@ int aci_rewrite(struct source *src, struct sink *out, const struct aci_edit *edi
 		struct act_err *err)
 {
 	struct tarstream *ts = tarstream_open(src, out, err);
+	struct layout *layout = layout_new();
 	struct archive_entry *e;
 	char *manifest = NULL, *repl = NULL;
 	size_t mlen = 0, rlen = 0;
 	int r, seen = 0;
 
-	if (!ts)
+	if (!ts) {
+		layout_free(layout);
 		return -1;
+	}
 	while ((r = tarstream_next(ts, &e, err)) > 0) {
 		if (!is_manifest(ts)) {
+			/* (Two manifests are caught below, with their own message.) */
+			if (layout_check(layout, e, tarstream_name(ts), tarstream_name_escapes(ts),
+					 err) < 0) {
+				act_err_wrap(err, "%s", source_path(src));
+				goto fail;
+			}
 			if (edit->entry && edit->entry(edit->ctx, ts, e, err) < 0)
 				goto fail;
 			continue;
@@ -109,11 +119,13 @@ int aci_rewrite(struct source *src, struct sink *out, const struct aci_edit *edi
 	if (edit->done && edit->done(edit->ctx, manifest, mlen, err) < 0)
 		goto fail;
 	free(manifest);
+	layout_free(layout);
 	tarstream_free(ts);
 	return 0;
 fail:
 	free(manifest);
 	free(repl);
+	layout_free(layout);
 	tarstream_free(ts);
 	return -1;
 }

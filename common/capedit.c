@@ -338,6 +338,9 @@ int capedit_finish(void *ctx, const char *manifest, size_t len, struct act_err *
 			return act_err_set(err, ENOENT, "'%s': no such file in the image",
 					   ce->targets[i].path);
 	}
+	/* A broken manifest is a broken image, edited or not. */
+	if (manifest_check(manifest, len, err) < 0)
+		return act_err_wrap(err, "invalid manifest");
 	for (size_t i = 0; i < ce->n; i++) {
 		if (ce->targets[i].op == CAPEDIT_SET) {
 			check_bounding_set(ce, manifest, len);

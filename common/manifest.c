@@ -314,7 +314,7 @@ int manifest_bounding_set(const char *text, size_t len, uint64_t *bset,
 {
 	const struct json_value *app, *isos, *retain = NULL, *remove = NULL;
 	struct json_value *root = manifest_parse(text, len, err);
-	uint64_t set = capname_default_set(), m;
+	uint64_t set = capname_default_set(), m = 0;
 	int r = -1;
 
 	if (!root)

@@ -1,0 +1,21 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+#pragma once
+
+#include <archive_entry.h>
+#include <stdbool.h>
+
+#include "common/err.h"
+
+/*
+ * The image layout (spec/aci.md): at the top only `manifest` and `rootfs`, a
+ * directory; every other entry under rootfs/; no entry twice; no name that
+ * is absolute or climbs out of the image. Checked entry by entry as an image
+ * is rewritten, so a rewrite never passes an invalid image on as valid.
+ */
+struct layout;
+
+struct layout *layout_new(void);
+void layout_free(struct layout *l);
+/* clean and escapes as from entrypath_clean(); name is the name as stored. */
+int layout_check(struct layout *l, struct archive_entry *e, const char *clean, bool escapes,
+		 struct act_err *err);
