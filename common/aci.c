@@ -71,6 +71,9 @@ int aci_rewrite(struct source *src, struct sink *out, const struct aci_edit *edi
 		return -1;
 	}
 	while ((r = tarstream_next(ts, &e, err)) > 0) {
+		if (edit->progress)
+			edit->progress(edit->progress_ctx, (uint64_t)tarstream_index(ts),
+				       source_bytes_read(src));
 		if (!is_manifest(ts)) {
 			/* (Two manifests are caught below, with their own message.) */
 			if (layout_check(layout, e, tarstream_name(ts), tarstream_name_escapes(ts),

@@ -3,6 +3,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "common/err.h"
 #include "common/sink.h"
@@ -38,6 +39,9 @@ struct aci_edit {
 	void (*rewind)(void *ctx);
 	void *ctx;
 	void *manifest_ctx;
+	/* After each entry: entries done, input bytes read (compressed). */
+	void (*progress)(void *ctx, uint64_t entries, uint64_t in_bytes);
+	void *progress_ctx;
 };
 
 /*

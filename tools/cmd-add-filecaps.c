@@ -18,7 +18,7 @@ static int run(const struct act_cmd *cmd, int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
-	struct write_opts w = { 0 };
+	struct write_opts w = WRITE_OPTS_INIT;
 	struct capedit ce = { 0 };
 	struct aci_edit edit = { 0 };
 	struct act_err err = { 0 };

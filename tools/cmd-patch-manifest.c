@@ -82,7 +82,7 @@ static int run(const struct act_cmd *cmd, int argc, char **argv)
 		{ 0 },
 	};
 	struct patch_ctx pc = { .patch = { .caps_kind = MANIFEST_CAPS_NONE } };
-	struct write_opts w = { 0 };
+	struct write_opts w = WRITE_OPTS_INIT;
 	struct capedit ce = { 0 };
 	struct aci_edit edit = { 0 };
 	struct act_err err = { 0 };

@@ -46,6 +46,10 @@ enum {
 	OPT_REPLACE,
 	OPT_NO_COMPRESSION,
 	OPT_COMPRESSION,
+	OPT_LEVEL,
+	OPT_FAST,
+	OPT_PROGRESS,
+	OPT_NO_PROGRESS,
 	OPT_HELP,
 	OPT_CMD_BASE = 0x200, /* verbs number their own options from here */
 };
@@ -54,19 +58,31 @@ enum {
 	{ "overwrite", optional_argument, NULL, OPT_OVERWRITE },               \
 	{ "replace", optional_argument, NULL, OPT_REPLACE },                   \
 	{ "no-compression", optional_argument, NULL, OPT_NO_COMPRESSION },     \
-	{ "compression", required_argument, NULL, OPT_COMPRESSION }
+	{ "compression", required_argument, NULL, OPT_COMPRESSION },           \
+	{ "compression-level", required_argument, NULL, OPT_LEVEL },           \
+	{ "fast", no_argument, NULL, OPT_FAST },                               \
+	{ "progress", no_argument, NULL, OPT_PROGRESS },                       \
+	{ "no-progress", no_argument, NULL, OPT_NO_PROGRESS }
 
 #define WRITE_OPTIONS_HELP                                                     \
 	"Output options:\n"                                                    \
 	"      --overwrite          replace an existing OUTPUT\n"              \
 	"      --replace            rewrite IMAGE in place (atomically); no OUTPUT\n" \
 	"      --compression=C      none, gzip, bzip2 or xz (default: as IMAGE)\n" \
-	"      --no-compression     same as --compression=none\n"
+	"      --no-compression     same as --compression=none\n"             \
+	"      --compression-level=N  1 (fastest) to 9 (smallest); default 6 for\n" \
+	"                           gzip and xz, 9 for bzip2\n"               \
+	"      --fast               same as --compression-level=1\n"          \
+	"      --progress, --no-progress  show progress on stderr (default: when\n" \
+	"                           stderr is a terminal)\n"
 
 struct write_opts {
 	bool overwrite, replace, no_compression;
 	const char *compression;
+	int level;    /* 0: the codec's default */
+	int progress; /* -1: when stderr is a terminal */
 };
+#define WRITE_OPTS_INIT { .progress = -1 }
 
 /* 1: opt was a write option, handled; 0: not one; -1: bad value (printed). */
 int write_opts_parse(const struct act_cmd *cmd, struct write_opts *w, int opt,

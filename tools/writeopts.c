@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -7,6 +8,7 @@
 #include "common/macro.h"
 #include "common/source.h"
 #include "tools/cmd.h"
+#include "tools/progress.h"
 
 int write_opts_parse(const struct act_cmd *cmd, struct write_opts *w, int opt,
 		     const char *arg)
@@ -20,6 +22,24 @@ int write_opts_parse(const struct act_cmd *cmd, struct write_opts *w, int opt,
 		return cmd_parse_bool(cmd, "no-compression", arg, &w->no_compression) < 0 ? -1 : 1;
 	case OPT_COMPRESSION:
 		w->compression = arg;
+		return 1;
+	case OPT_LEVEL: {
+		char *end;
+		long v = strtol(arg, &end, 10);
+
+		if (*arg < '0' || *arg > '9' || *end || v < 1 || v > 9) {
+			cmd_usage(cmd, "--compression-level: '%s' is not a level from 1 to 9", arg);
+			return -1;
+		}
+		w->level = (int)v;
+		return 1;
+	}
+	case OPT_FAST:
+		w->level = 1;
+		return 1;
+	case OPT_PROGRESS:
+	case OPT_NO_PROGRESS:
+		w->progress = opt == OPT_PROGRESS;
 		return 1;
 	default:
 		return 0;
@@ -48,6 +68,7 @@ static int check_args(const struct act_cmd *cmd, const struct write_opts *w, int
 		return cmd_usage(cmd, "%s", err.msg);
 	if (w->no_compression)
 		so->comp = ACT_COMP_NONE;
+	so->level = w->level;
 	if (!w->replace && streq(argv[1], "-") && isatty(STDOUT_FILENO))
 		return cmd_usage(cmd, "refusing to write an image to a terminal");
 	return 0;
@@ -92,6 +113,8 @@ int write_image(const struct act_cmd *cmd, const struct write_opts *w, int argc,
 {
 	struct act_err err = { 0 };
 	struct sink_options so = { .comp = ACT_COMP_NONE };
+	struct aci_edit ed = *edit;
+	struct progress prog;
 	struct stat in_st;
 	struct outfile of;
 	const char *outpath;
@@ -114,8 +137,15 @@ int write_image(const struct act_cmd *cmd, const struct write_opts *w, int argc,
 	}
 	if (outfile_open(&of, outpath, mode, stdin_in ? NULL : &in_st, &err) < 0)
 		return cmd_fail(cmd, &err);
-	if (rewrite(argv[0], &of, &so, !w->compression && !w->no_compression, edit, &err) < 0 ||
-	    outfile_commit(&of, &err) < 0) {
+	progress_init(&prog, w->progress,
+		      !stdin_in && S_ISREG(in_st.st_mode) ? (uint64_t)in_st.st_size : 0);
+	ed.progress = progress_update;
+	ed.progress_ctx = &prog;
+	r = rewrite(argv[0], &of, &so, !w->compression && !w->no_compression, &ed, &err);
+	if (r == 0)
+		r = outfile_commit(&of, &err);
+	progress_done(&prog, r == 0);
+	if (r < 0) {
 		outfile_abort(&of);
 		return cmd_fail(cmd, &err);
 	}

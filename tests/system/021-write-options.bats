@@ -1,0 +1,76 @@
+#!/usr/bin/env bats
+# SPDX-License-Identifier: Apache-2.0
+#
+# Options every writing verb shares: --compression-level, --fast, --progress.
+
+bats_require_minimum_version 1.5.0
+
+load helpers
+
+setup() {
+	act_fixtures
+	cd "$BATS_TEST_TMPDIR"
+	# A compressible image: the manifest and 2 MiB of text made of words.
+	python3 - "$ACT_FIXTURES/minimal.tar" <<'EOF2'
+import io, random, sys, tarfile
+with tarfile.open(sys.argv[1]) as src, tarfile.open("text.tar", "w", format=tarfile.PAX_FORMAT) as out:
+    for m in src.getmembers():
+        out.addfile(m, src.extractfile(m) if m.isfile() else None)
+    rnd = random.Random(1)
+    words = ["".join(rnd.choice("abcdefghijklmnopqrstuvwxyz") for _ in range(rnd.randrange(2, 9)))
+             for _ in range(3000)]
+    data = "\n".join(" ".join(rnd.choice(words) for _ in range(rnd.randrange(3, 12)))
+                     for _ in range(50000)).encode()
+    ti = tarfile.TarInfo("rootfs/words")
+    ti.size, ti.mtime = len(data), 1700000000
+    out.addfile(ti, io.BytesIO(data))
+EOF2
+}
+
+size() {
+	stat -c %s "$1"
+}
+
+@test "--compression-level: 1 is larger than 9, for gzip, bzip2 and xz; both read back" {
+	local c
+	for c in gzip bzip2 xz; do
+		run_acitool patch-manifest --capability CAP_NET_RAW --compression=$c \
+			--compression-level=1 text.tar l1.$c
+		run_acitool patch-manifest --capability CAP_NET_RAW --compression=$c \
+			--compression-level=9 text.tar l9.$c
+		assert "$(size l1.$c)" -gt "$(size l9.$c)" "$c: level 1 size vs level 9"
+		run -0 $TARCMP l1.$c l9.$c
+	done
+}
+
+@test "--fast is --compression-level=1" {
+	run_acitool patch-manifest --capability CAP_NET_RAW --compression=gzip --fast text.tar f.aci
+	run_acitool patch-manifest --capability CAP_NET_RAW --compression=gzip \
+		--compression-level=1 text.tar l1.aci
+	assert "$(sha256 f.aci)" == "$(sha256 l1.aci)" "sha256"
+	run_acitool patch-manifest --capability CAP_NET_RAW --compression=gzip text.tar d.aci
+	assert "$(size f.aci)" -gt "$(size d.aci)" "--fast size vs the default"
+}
+
+@test "--compression-level out of range or not a number: usage error, nothing written" {
+	local l
+	for l in 0 10 -1 x 5x ''; do
+		run_acitool 2 patch-manifest --capability CAP_NET_RAW --compression-level="$l" \
+			text.tar out.aci
+		expect_error_line patch-manifest "--compression-level"
+	done
+	expect_files . text.tar
+}
+
+@test "--progress: a final progress line on stderr; --no-progress and a pipe: none" {
+	run -0 --separate-stderr "$ACITOOL" patch-manifest --capability CAP_NET_RAW --progress \
+		text.tar p.aci
+	assert "$stderr" =~ "MiB of .* MiB \(100%\), 5 entries" "progress line"
+	run -0 --separate-stderr "$ACITOOL" patch-manifest --capability CAP_NET_RAW --no-progress \
+		text.tar q.aci
+	assert "$stderr" == "" "stderr with --no-progress"
+	# stderr is not a terminal here: quiet by default.
+	run -0 --separate-stderr "$ACITOOL" patch-manifest --capability CAP_NET_RAW text.tar r.aci
+	assert "$stderr" == "" "stderr by default, not a terminal"
+	assert "$(sha256 p.aci)" == "$(sha256 q.aci)" "progress does not change the output"
+}
