@@ -18,71 +18,11 @@ setup_file() {
 	mkdir -p "$FX/bad"
 	cp "$ACT_FIXTURES"/{minimal,kitchen,bsdtar-tree,gnu-tree}.* "$FX"/
 	cp "$ACT_FIXTURES"/bad/{xattr-conflict,xattr-duplicate,truncated}.tar "$FX/bad"/
-	write_aci_py "$BATS_FILE_TMPDIR/aci.py"
-	export ACI_PY=$BATS_FILE_TMPDIR/aci.py
+	export ACI_PY=$ACT_TESTS_DIR/tools/mkaci.py
 }
 
 setup() {
 	cd "$BATS_TEST_TMPDIR"
-}
-
-# write_aci_py FILE: a small image builder on python's tarfile.
-#   python3 aci.py OUT SPEC_JSON
-# SPEC: {"prefix": "" or "./", "files": [{"name": "bin/a", "caps": HEX, "link": "bin/b"}]}
-# Files live under rootfs/ (rootfs/ and rootfs/bin/ are always there); a
-# "link" makes a hardlink entry to rootfs/LINK. Pax values are raw bytes
-# with no hdrcharset record, as GNU tar and libarchive write xattrs.
-write_aci_py() {
-	cat >"$1" <<'EOF'
-import io, json, sys, tarfile
-
-def record(key, value):
-    body = b" " + key + b"=" + value + b"\n"
-    n = len(body) + 1
-    while len(str(n)) + len(body) != n:
-        n = len(str(n)) + len(body)
-    return str(n).encode() + body
-
-class Info(tarfile.TarInfo):
-    @classmethod
-    def _create_pax_generic_header(cls, pax_headers, type, encoding):
-        recs = b"".join(record(k.encode(), v.encode("utf-8", "surrogateescape"))
-                        for k, v in pax_headers.items())
-        info = {"name": "././@PaxHeader", "type": type, "size": len(recs),
-                "magic": tarfile.POSIX_MAGIC}
-        return (cls._create_header(info, tarfile.USTAR_FORMAT, "ascii", "replace")
-                + cls._create_payload(recs))
-
-def entry(name, kind, data=b"", mode=0o644, link="", caps=None):
-    ti = Info(name)
-    ti.type = kind
-    ti.mode, ti.mtime, ti.uname, ti.gname, ti.linkname = mode, 1700000000, "root", "root", link
-    ti.size = len(data) if kind == tarfile.REGTYPE else 0
-    if caps is not None:
-        ti.pax_headers = {"SCHILY.xattr.security.capability":
-                          bytes.fromhex(caps).decode("utf-8", "surrogateescape")}
-    return ti, data
-
-out, spec = sys.argv[1], json.loads(sys.argv[2])
-p = spec.get("prefix", "")
-man = json.dumps({"acKind": "ImageManifest", "acVersion": "0.8.11", "name": "example.com/list",
-                  "app": {"exec": ["/bin/a"], "user": "0", "group": "0"}}).encode() + b"\n"
-ents = [entry(p + "manifest", tarfile.REGTYPE, man),
-        entry(p + "rootfs", tarfile.DIRTYPE, mode=0o755),
-        entry(p + "rootfs/bin", tarfile.DIRTYPE, mode=0o755)]
-for f in spec.get("files", []):
-    if "link" in f:
-        ents.append(entry(p + "rootfs/" + f["name"], tarfile.LNKTYPE, mode=0o755,
-                          link=p + "rootfs/" + f["link"], caps=f.get("caps")))
-    else:
-        ents.append(entry(p + "rootfs/" + f["name"], tarfile.REGTYPE, b"#!/bin/sh\n", 0o755,
-                          caps=f.get("caps")))
-with open(out, "wb") as fo:
-    with tarfile.open(fileobj=fo, mode="w", format=tarfile.PAX_FORMAT, tarinfo=Info,
-                      encoding="utf-8", errors="surrogateescape") as t:
-        for ti, data in ents:
-            t.addfile(ti, io.BytesIO(data) if ti.isreg() else None)
-EOF
 }
 
 mkaci() {
