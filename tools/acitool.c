@@ -139,14 +139,22 @@ static void on_fatal_signal(int sig)
 
 static void install_signal_handlers(void)
 {
-	static const int sigs[] = { SIGINT, SIGTERM, SIGHUP, SIGPIPE, SIGQUIT, SIGXFSZ };
-	struct sigaction sa = { .sa_handler = on_fatal_signal };
+	static const int sigs[] = { SIGINT, SIGTERM, SIGHUP, SIGPIPE, SIGQUIT };
+	struct sigaction sa = { .sa_handler = on_fatal_signal }, old;
 
 	sigemptyset(&sa.sa_mask);
 	for (size_t i = 0; i < ARRAY_SIZE(sigs); i++)
 		sigaddset(&sa.sa_mask, sigs[i]);
-	for (size_t i = 0; i < ARRAY_SIZE(sigs); i++)
+	for (size_t i = 0; i < ARRAY_SIZE(sigs); i++) {
+		/* A signal the caller ignores stays ignored: nohup's SIGHUP, a
+		 * background job's SIGINT, a SIGPIPE turned into EPIPE. */
+		if (sigaction(sigs[i], NULL, &old) == 0 && old.sa_handler == SIG_IGN)
+			continue;
 		sigaction(sigs[i], &sa, NULL);
+	}
+	/* Going over the file size limit is a write error (EFBIG), reported
+	 * like a full disk, not a silent death with a core dump. */
+	signal(SIGXFSZ, SIG_IGN);
 }
 
 int main(int argc, char **argv)

@@ -1,0 +1,227 @@
+#!/usr/bin/env bats
+# SPDX-License-Identifier: Apache-2.0
+#
+# Faults during a write: signals in the middle of a write, a full disk, a file
+# size limit, a read-only directory, broken pipes, symlinks at the output,
+# two writers at once. After each one the input is byte for byte as it was,
+# no temporary file (.NAME.acitool-XXXXXX) is left, and a failure is exit 1
+# with one error line.
+
+bats_require_minimum_version 1.5.0
+
+load helpers
+
+# setup_file builds $BIG, a 128 MiB gzip image of random data (stored deflate
+# blocks: quick to make, slow to recompress, so a signal lands mid-write), and
+# $MID, a 3 MiB plain one, bigger than the 1 MiB tmpfs of the disk-full tests.
+setup_file() {
+	act_fixtures
+	local d=$BATS_FILE_TMPDIR
+	python3 - "$d" <<'EOF'
+import gzip, io, sys, tarfile
+d = sys.argv[1]
+man = (b'{"acKind":"ImageManifest","acVersion":"0.8.11","name":"example.com/big",'
+       b'"app":{"exec":["/bin/sh"],"user":"0","group":"0"}}')
+def image(out, size, compress):
+    raw = open(out, "wb")
+    f = gzip.GzipFile(fileobj=raw, mode="wb", compresslevel=0, mtime=0) if compress else raw
+    with open("/dev/urandom", "rb") as rnd, tarfile.open(fileobj=f, mode="w|",
+                                                         format=tarfile.PAX_FORMAT) as t:
+        for name, kind, n in (("manifest", tarfile.REGTYPE, len(man)),
+                              ("rootfs", tarfile.DIRTYPE, 0), ("rootfs/data", tarfile.REGTYPE, size)):
+            ti = tarfile.TarInfo(name)
+            ti.type, ti.size, ti.mtime = kind, n, 1700000000
+            ti.mode = 0o755 if kind == tarfile.DIRTYPE else 0o644
+            t.addfile(ti, io.BytesIO(man) if name == "manifest" else rnd if n else None)
+    if compress:
+        f.close()
+    raw.close()
+image(d + "/big.aci", 128 << 20, True)
+image(d + "/mid.aci", 3 << 20, False)
+EOF
+	export BIG=$d/big.aci MID=$d/mid.aci
+	export BIG_SUM MID_SUM
+	BIG_SUM=$(sha256 "$BIG")
+	MID_SUM=$(sha256 "$MID")
+}
+
+setup() {
+	cd "$BATS_TEST_TMPDIR"
+}
+
+teardown() {
+	local m
+	for m in "${MOUNTS[@]}"; do
+		umount "$m" 2>/dev/null || umount -l "$m" 2>/dev/null || true
+	done
+}
+
+MOUNTS=()
+
+# mount_tmpfs DIR SIZE: a tmpfs of SIZE on DIR, unmounted by teardown; skips
+# without root or where mounting is not allowed (an unprivileged container).
+mount_tmpfs() {
+	is_root || skip "mounting a tmpfs needs root"
+	mkdir -p "$1"
+	mount -t tmpfs -o size="$2",mode=0755 tmpfs "$1" 2>/dev/null || skip "cannot mount a tmpfs here"
+	MOUNTS+=("$1")
+}
+
+# Temporary files acitool could have left in a directory.
+tmp_files() {
+	find "$1" -maxdepth 1 -name '.*.acitool-*' -printf '%f\n'
+}
+
+# start_acitool [ENV_ARGS...] -- ARGS...: run acitool in the background with the
+# catchable signals at their defaults (a background job of a script starts with
+# SIGINT and SIGQUIT ignored, which acitool respects), PID in $PID, stderr in
+# stderr.log. ENV_ARGS go to env(1), e.g. --ignore-signal=HUP.
+start_acitool() {
+	local envargs=()
+	while [ "$1" != -- ]; do
+		envargs+=("$1")
+		shift
+	done
+	shift
+	env --default-signal=INT,TERM,HUP,PIPE,QUIT "${envargs[@]}" "$ACITOOL" "$@" 2>stderr.log &
+	PID=$!
+}
+
+# wait_grown DIR: the temporary file in DIR once it holds 4 MiB (bounded: 60 s).
+wait_grown() {
+	local dir=$1 f i
+	for ((i = 0; i < 3000; i++)); do
+		for f in "$dir"/.*.acitool-??????; do
+			if [ -f "$f" ] && [ "$(stat -c %s "$f" 2>/dev/null || echo 0)" -ge $((4 << 20)) ]; then
+				echo "$f"
+				return 0
+			fi
+		done
+		kill -0 "$PID" 2>/dev/null || die "acitool ended before its temporary file grew: $(cat stderr.log)"
+		sleep 0.02
+	done
+	die "no temporary file grew in $dir"
+}
+
+# wait_status: wait for $PID (bounded: 60 s, then SIGKILL and fail); status in $RC.
+wait_status() {
+	local i
+	for ((i = 0; i < 600; i++)); do
+		kill -0 "$PID" 2>/dev/null || break
+		sleep 0.1
+	done
+	if kill -0 "$PID" 2>/dev/null; then
+		kill -KILL "$PID"
+		wait "$PID" || true
+		die "acitool did not end within 60 s"
+	fi
+	RC=0
+	wait "$PID" || RC=$?
+	echo "[ acitool ended: rc=$RC; stderr: $(cat stderr.log) ]"
+}
+
+# check_intact IMAGE SUM: byte for byte as it was, its manifest readable.
+check_intact() {
+	assert "$(sha256 "$1")" == "$2" "sha256 of $1"
+	run_acitool cat-manifest "$1"
+	expect_output --substring '"name":"example.com/big"'
+}
+
+# check_valid IMAGE: gzip and tar read it whole.
+check_valid() {
+	gzip -t "$1"
+	run -0 tar -tzf "$1"
+	assert "$output" == $'manifest\nrootfs/\nrootfs/data' "tar -t $1"
+}
+
+@test "SIGINT, SIGTERM, SIGHUP in the middle of writing OUTPUT: dies of it, nothing left" {
+	local sig num tmp
+	mkdir out
+	for sig in INT TERM HUP; do
+		num=$(kill -l $sig)
+		start_acitool -- patch-manifest --capability=CAP_NET_RAW "$BIG" out/new.aci
+		tmp=$(wait_grown out)
+		echo "# $sig when $tmp held $(stat -c %s "$tmp") bytes"
+		kill -s $sig "$PID"
+		wait_status
+		assert "$RC" -eq $((128 + num)) "exit status after SIG$sig (died of it)"
+		assert "$(cat stderr.log)" == "" "stderr after SIG$sig"
+		expect_files out
+		check_intact "$BIG" "$BIG_SUM"
+	done
+	check_valid "$BIG"
+}
+
+@test "SIGINT, SIGTERM, SIGHUP in the middle of --replace: the image as it was, no temp" {
+	local sig num tmp
+	mkdir dir
+	cp "$BIG" dir/image.aci
+	chmod 0640 dir/image.aci
+	for sig in INT TERM HUP; do
+		num=$(kill -l $sig)
+		start_acitool -- patch-manifest --capability=CAP_NET_RAW --replace dir/image.aci
+		tmp=$(wait_grown dir)
+		echo "# $sig when $tmp held $(stat -c %s "$tmp") bytes"
+		kill -s $sig "$PID"
+		wait_status
+		assert "$RC" -eq $((128 + num)) "exit status after SIG$sig (died of it)"
+		expect_files dir image.aci
+		assert "$(stat -c %a dir/image.aci)" == 640 "mode"
+		check_intact dir/image.aci "$BIG_SUM"
+	done
+	check_valid dir/image.aci
+}
+
+@test "a signal the caller ignores stays ignored (nohup, background jobs)" {
+	# nohup ignores SIGHUP, a shell's background job SIGINT: acitool must not
+	# die of them (it used to install its handler over SIG_IGN).
+	mkdir out
+	start_acitool --ignore-signal=HUP,INT -- patch-manifest --capability=CAP_NET_RAW \
+		"$BIG" out/new.aci
+	wait_grown out >/dev/null
+	kill -s HUP "$PID"
+	kill -s INT "$PID"
+	wait_status
+	assert "$RC" -eq 0 "exit status"
+	expect_files out new.aci
+	run_acitool cat-manifest out/new.aci
+	expect_output --substring 'CAP_NET_RAW'
+	check_intact "$BIG" "$BIG_SUM"
+}
+
+@test "SIGPIPE: OUTPUT - into 'head -c 100' ends acitool, no stray files" {
+	mkdir work
+	cd work
+	# Default SIGPIPE: dies of it (128 + 13), silently.
+	run -0 bash -c 'set -o pipefail
+		env --default-signal=PIPE timeout 120 "$0" patch-manifest --capability=CAP_NET_RAW "$1" - 2>../err.log |
+			head -c 100 | wc -c
+		echo "rc=${PIPESTATUS[0]}"' "$ACITOOL" "$BIG"
+	assert "$output" == $'100\nrc=141' "bytes read and acitool's status"
+	assert "$(cat ../err.log)" == "" "stderr"
+	# SIGPIPE ignored by the caller: EPIPE, an error line, exit 1.
+	run -0 bash -c 'set -o pipefail
+		env --ignore-signal=PIPE timeout 120 "$0" patch-manifest --capability=CAP_NET_RAW "$1" - 2>../err.log |
+			head -c 100 | wc -c
+		echo "rc=${PIPESTATUS[0]}"' "$ACITOOL" "$BIG"
+	assert "$output" == $'100\nrc=1' "bytes read and acitool's status"
+	output=$(cat ../err.log)
+	expect_error_line patch-manifest '\(stdout\): write error: Broken pipe'
+	expect_files .
+	check_intact "$BIG" "$BIG_SUM"
+}
+
+@test "a file size limit (ulimit -f): exit 1 with an error line, no temp file" {
+	mkdir out
+	local c
+	for c in none gzip xz; do
+		# 1000 KiB, less than the 3 MiB image.
+		run bash -c 'ulimit -f 1000 && exec "$0" "$@"' "$ACITOOL" patch-manifest \
+			--capability=CAP_NET_RAW --compression=$c "$MID" out/new.aci
+		echo "$output"
+		assert "$status" -eq 1 "exit status (--compression=$c)"
+		expect_error_line patch-manifest "out/new.aci: write error: File too large"
+		expect_files out
+	done
+	assert "$(sha256 "$MID")" == "$MID_SUM" "sha256 of the input"
+}
