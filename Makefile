@@ -3,11 +3,11 @@
 # the Debian packages it is missing first (as root, or through sudo).
 
 BUILD_DEPS := build-essential cmake pkg-config libarchive-dev libyajl-dev libcap-dev libattr1-dev \
-	libisal-dev libdeflate-dev
+	libisal-dev libdeflate-dev scdoc
 # Independent readers the tests check acitool's output with; Go and appc's
 # spec sources let the compatibility tests build and run appc's actool.
 TEST_DEPS := bats libarchive-tools attr libcap2-bin tar gzip bzip2 xz-utils python3 \
-	util-linux valgrind golang-go golang-github-appc-spec-dev
+	util-linux valgrind golang-go golang-github-appc-spec-dev man-db groff-base zsh
 JOBS := $(shell nproc 2>/dev/null || echo 2)
 
 .PHONY: all deps test-deps build check check-sanitize demo install clean
@@ -51,7 +51,7 @@ demo: build
 install: deps
 	cmake --preset release >/dev/null
 	cmake --build build/release -j$(JOBS)
-	cmake --install build/release $(if $(DESTDIR),,) $(if $(PREFIX),--prefix $(PREFIX),)
+	DESTDIR='$(DESTDIR)' cmake --install build/release $(if $(PREFIX),--prefix '$(PREFIX)')
 
 clean:
 	rm -rf build

@@ -1,0 +1,140 @@
+#!/usr/bin/env bats
+# SPDX-License-Identifier: Apache-2.0
+#
+# Man pages (docs/*.1.scd): each renders through scdoc and man/groff without
+# a warning, every verb has one, and each documents exactly the options its
+# --help lists. acitool(1) documents the global options, the exit statuses
+# and every environment variable the code reads.
+
+bats_require_minimum_version 1.5.0
+
+load helpers
+
+DOCS=$ACT_TESTS_DIR/../docs
+
+setup() {
+	command -v scdoc >/dev/null || skip "scdoc is not installed"
+	cd "$BATS_TEST_TMPDIR"
+}
+
+# The verbs `acitool --help` lists, one a line.
+listed_verbs() {
+	"$ACITOOL" --help | sed -n '/^Verbs:$/,/^$/{/^  [a-z]/s/^  \([^ ]*\).*/\1/p}'
+}
+
+# The long options in the option lists of `acitool VERB --help`, sorted.
+help_options() {
+	"$ACITOOL" "$1" --help | grep -E '^ +-' | sed 's/^ *//; s/  .*//' |
+		grep -oE -- '--[a-z][a-z0-9-]*' | sort -u
+}
+
+# The long options a page defines: a definition is a line that starts with
+# "*-" ("*--capability*=_CAPS_", "*-h*, *--help*") followed by an indented
+# one, its text. Sorted.
+page_options() {
+	awk '/^\t/ && prev ~ /^\*-/ { print prev } { prev = $0 }' "$1" |
+		grep -oE -- '\*--[a-z][a-z0-9-]*\*' | tr -d '*' | sort -u
+}
+
+# The page of a verb; help and version are described in acitool(1).
+page_of() {
+	case $1 in
+	help | version) echo "$DOCS/acitool.1.scd" ;;
+	*) echo "$DOCS/acitool-$1.1.scd" ;;
+	esac
+}
+
+@test "docs: every page renders through scdoc and man without a warning" {
+	local pages=("$DOCS"/*.1.scd)
+	assert "${#pages[@]}" -ge 6 "number of pages"
+	local src name
+	for src in "${pages[@]}"; do
+		name=$(basename "$src" .scd)
+		run -0 --separate-stderr scdoc <"$src"
+		assert "$stderr" == "" "scdoc warnings for $name"
+		printf '%s\n' "$output" >"$name"
+
+		# The header names the page as the file does.
+		assert "$(head -n1 "$src")" =~ "^${name%.1}\(1\)( |\$)" "$name: header"
+
+		# groff with every warning on, then man-db as a reader would run it.
+		run -0 --separate-stderr groff -man -Tutf8 -ww -z "$name"
+		assert "$stderr" == "" "groff warnings for $name"
+		if command -v man >/dev/null; then
+			MANWIDTH=80 run -0 --separate-stderr man --warnings -E UTF-8 -l "$name"
+			assert "$stderr" == "" "man warnings for $name"
+			assert "${lines[0]}" =~ "^${name%.1}\(1\)" "$name: rendered title"
+			assert "$output" =~ $'\n'"NAME"$'\n'" +${name%.1} - " "$name: NAME section"
+			for section in SYNOPSIS DESCRIPTION OPTIONS "EXIT STATUS" EXAMPLES "SEE ALSO"; do
+				assert "$output" =~ $'\n'"$section"$'\n' "$name: section $section"
+			done
+			# No scdoc markup left over.
+			assert "$output" !~ '\*-' "$name: stray '*' markup"
+		fi
+	done
+}
+
+@test "docs: every verb acitool --help lists has a page, and no page is stale" {
+	local verb page
+	for verb in $(listed_verbs); do
+		page=$(page_of "$verb")
+		[ -f "$page" ] || die "no man page for '$verb' ($page)"
+		grep -qE "^\*$verb\*( |\$)" "$DOCS/acitool.1.scd" ||
+			die "acitool(1) does not list '$verb' in its VERBS"
+	done
+	for page in "$DOCS"/acitool-*.1.scd; do
+		verb=$(basename "$page" .1.scd)
+		verb=${verb#acitool-}
+		listed_verbs | grep -qx -- "$verb" || die "$page: '$verb' is not a verb"
+	done
+}
+
+@test "docs: each verb's page defines exactly the options its --help lists" {
+	local verb page
+	for verb in $(listed_verbs); do
+		case $verb in help | version) continue ;; esac
+		page=$(page_of "$verb")
+		assert "$(page_options "$page")" == "$(help_options "$verb")" \
+			"options defined in $(basename "$page") vs 'acitool $verb --help'"
+		# And its synopsis names the verb.
+		grep -qE "^\*acitool $verb\*" "$page" || die "$page: no synopsis line for '$verb'"
+	done
+}
+
+@test "docs: acitool(1) has the global options, exit statuses and environment" {
+	local page=$DOCS/acitool.1.scd
+	# The global options of the usage line.
+	local opt
+	for opt in $("$ACITOOL" --help | head -n1 | grep -oE -- '--[a-z-]+'); do
+		grep -qE "^\*(-h\*, \*)?$opt\*" "$page" || die "acitool(1): no definition of $opt"
+	done
+	# Exit statuses 0, 1 and 2, as --help summarises them.
+	"$ACITOOL" --help | grep -q "0 success, 1 failure, 2 usage error"
+	local status
+	for status in 0 1 2; do
+		sed -n '/^# EXIT STATUS/,/^# /p' "$page" | grep -qx "\*$status\*" ||
+			die "acitool(1): exit status $status not described"
+	done
+	# Every variable the code reads with getenv().
+	local var vars
+	vars=$(grep -rhoE 'getenv\("[A-Z_]+"\)' "$ACT_TESTS_DIR/../common" "$ACT_TESTS_DIR/../tools" |
+		sed 's/getenv("\(.*\)")/\1/' | sort -u)
+	assert "$vars" != "" "getenv calls found"
+	for var in $vars; do
+		sed -n '/^# ENVIRONMENT/,/^# /p' "$page" | grep -qx "\*$var\*" ||
+			die "acitool(1): environment variable $var not described"
+	done
+}
+
+@test "docs: the build renders every page (ACT_MANPAGES)" {
+	local top=${ACT_BUILD_DIR:-}/..
+	[ -n "${ACT_BUILD_DIR:-}" ] && [ -f "$top/CMakeCache.txt" ] || skip "no build directory"
+	grep -q '^ACT_MANPAGES:STRING=OFF$' "$top/CMakeCache.txt" && skip "built with ACT_MANPAGES=OFF"
+	local src name
+	for src in "$DOCS"/*.1.scd; do
+		name=$(basename "$src" .scd)
+		[ -f "$top/docs/$name" ] || die "the build did not render $name"
+		assert "$(sed 1d "$top/docs/$name" | grep -v '^\.TH')" == \
+			"$(scdoc <"$src" | sed 1d | grep -v '^\.TH')" "$name as built"
+	done
+}
