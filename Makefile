@@ -45,6 +45,18 @@ check-sanitize: test-deps
 	cmake --build build/sanitize -j$(JOBS)
 	ctest --test-dir build/sanitize --output-on-failure -j$(JOBS)
 
+# Every libFuzzer target for FUZZ_SECONDS each, one after the other, in
+# build/fuzz (clang, ASan and UBSan); see docs/fuzzing.md. Not part of check.
+FUZZ_SECONDS ?= 60
+FUZZ_DEPS := clang libclang-rt-14-dev
+.PHONY: fuzz
+fuzz: deps
+	$(call apt_install,$(FUZZ_DEPS))
+	cmake -S . -B build/fuzz -DCMAKE_C_COMPILER=clang -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+		-DACT_FUZZ=ON -DBUILD_TESTING=OFF >/dev/null
+	cmake --build build/fuzz -j$(JOBS)
+	tests/fuzz/run build/fuzz $(FUZZ_SECONDS)
+
 demo: build
 	@ACITOOL=build/dev/tools/acitool sh docs/demo.sh
 
