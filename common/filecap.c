@@ -216,17 +216,16 @@ char *filecap_to_text(const struct filecap *fc)
 	};
 	char *libcap_text, *text;
 
-	for (size_t s = 0; s < ARRAY_SIZE(sets); s++) {
-		cap_value_t vals[64];
-		int n = 0;
-
+	/*
+	 * One bit per call: bits 0-63 are always valid, but cap_set_flag
+	 * refuses a list of 64 values (it wants fewer than __CAP_MAXBITS), and
+	 * a decoded value may well have every bit set.
+	 */
+	for (size_t s = 0; s < ARRAY_SIZE(sets); s++)
 		for (cap_value_t b = 0; b < 64; b++)
-			if (sets[s].mask & (uint64_t)1 << b)
-				vals[n++] = b;
-		/* cap_set_flag refuses an empty list; bits 0-63 are always valid. */
-		if (n && cap_set_flag(caps, sets[s].flag, n, vals, CAP_SET) < 0)
-			abort();
-	}
+			if ((sets[s].mask & (uint64_t)1 << b) &&
+			    cap_set_flag(caps, sets[s].flag, 1, &b, CAP_SET) < 0)
+				abort();
 	libcap_text = cap_nonnull(cap_to_text(caps, NULL));
 	/* Hand out plain malloc memory: libcap's must go back through cap_free. */
 	text = xstrdup(libcap_text);
