@@ -87,8 +87,12 @@ int paxhdr_parse(const unsigned char *data, size_t len, struct paxhdr *h, struct
 		/* Trailing NUL padding ends the records, as for GNU tar. */
 		if (data[p] == '\0')
 			break;
-		while (q < len && data[q] >= '0' && data[q] <= '9' && q - p < 20)
+		while (q < len && data[q] >= '0' && data[q] <= '9' && q - p < 20) {
+			/* Longer than what is left: stop before reclen wraps. */
+			if (reclen > (len - p) / 10)
+				goto bad;
 			reclen = reclen * 10 + (size_t)(data[q++] - '0');
+		}
 		if (q == p || q >= len || data[q] != ' ' || reclen <= q - p + 1 ||
 		    reclen > len - p || data[p + reclen - 1] != '\n')
 			goto bad;
