@@ -2,6 +2,8 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <libgen.h>
+#include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -11,6 +13,27 @@
 #include "common/outfile.h"
 
 const char *volatile outfile_pending_tmp;
+
+/*
+ * The temporary file and outfile_pending_tmp change together, with signals
+ * blocked: a signal handler never sees a file it cannot name, nor unlinks a
+ * name after it was renamed into place.
+ */
+static void block_signals(sigset_t *old)
+{
+	sigset_t all;
+
+	sigfillset(&all);
+	pthread_sigmask(SIG_BLOCK, &all, old);
+}
+
+static void restore_signals(const sigset_t *old)
+{
+	int e = errno;
+
+	pthread_sigmask(SIG_SETMASK, old, NULL);
+	errno = e;
+}
 
 static char *dir_of(const char *path)
 {
@@ -37,10 +60,16 @@ static int open_tmp(struct outfile *o, struct act_err *err)
 	const char *base = basename(copy);
 	size_t len = strlen(dir) + strlen(base) + 32;
 
+	sigset_t old;
+
 	o->tmp = xmalloc(len);
 	snprintf(o->tmp, len, "%s/.%s.acitool-XXXXXX", dir, base);
 	/* mkostemp: O_CREAT|O_EXCL (never follows a symlink at the name), 0600. */
+	block_signals(&old);
 	o->fd = mkostemp(o->tmp, O_CLOEXEC);
+	if (o->fd >= 0)
+		outfile_pending_tmp = o->tmp;
+	restore_signals(&old);
 	if (o->fd < 0) {
 		act_err_set(err, errno, "%s: cannot create a temporary file in '%s': %s",
 			    o->path, dir, strerror(errno));
@@ -48,7 +77,6 @@ static int open_tmp(struct outfile *o, struct act_err *err)
 		o->tmp = NULL;
 		return -1;
 	}
-	outfile_pending_tmp = o->tmp;
 	return 0;
 }
 
@@ -122,8 +150,29 @@ fail:
 	return -1;
 }
 
+/* Move the finished temporary file to its name; errno set on failure. */
+static int publish(struct outfile *o)
+{
+	int r;
+
+	if (o->mode != OUTFILE_NEW)
+		return rename(o->tmp, o->path);
+	/* No clobbering even if the name appeared while we wrote. */
+	r = renameat2(AT_FDCWD, o->tmp, AT_FDCWD, o->path, RENAME_NOREPLACE);
+	/* Filesystems without RENAME_NOREPLACE: link() refuses to clobber too. */
+	if (r < 0 && (errno == EINVAL || errno == ENOSYS || errno == ENOTSUP)) {
+		r = link(o->tmp, o->path);
+		if (r == 0)
+			unlink(o->tmp);
+	}
+	return r;
+}
+
 int outfile_commit(struct outfile *o, struct act_err *err)
 {
+	sigset_t old;
+	int r;
+
 	if (o->mode == OUTFILE_STDOUT) {
 		/* A pipe cannot be synced; a redirected file can and should. */
 		if (fsync(o->fd) < 0 && errno != EINVAL && errno != EROFS && errno != ENOTSUP)
@@ -140,28 +189,21 @@ int outfile_commit(struct outfile *o, struct act_err *err)
 		goto fail;
 	}
 	o->fd = -1;
-	if (o->mode == OUTFILE_NEW) {
-		/* No clobbering even if the name appeared while we wrote. */
-		int r = renameat2(AT_FDCWD, o->tmp, AT_FDCWD, o->path, RENAME_NOREPLACE);
-
-		/* Filesystems without RENAME_NOREPLACE: link() refuses to clobber too. */
-		if (r < 0 && (errno == EINVAL || errno == ENOSYS || errno == ENOTSUP)) {
-			r = link(o->tmp, o->path);
-			if (r == 0)
-				unlink(o->tmp);
-		}
-		if (r < 0) {
+	block_signals(&old);
+	r = publish(o);
+	if (r == 0)
+		outfile_pending_tmp = NULL;
+	restore_signals(&old);
+	if (r < 0) {
+		if (o->mode == OUTFILE_NEW)
 			act_err_set(err, errno, "%s: %s", o->path,
 				    errno == EEXIST ? "output exists (use --overwrite)"
 						    : strerror(errno));
-			goto fail;
-		}
-	} else if (rename(o->tmp, o->path) < 0) {
-		act_err_set(err, errno, "%s: cannot rename '%s' into place: %s", o->path, o->tmp,
-			    strerror(errno));
+		else
+			act_err_set(err, errno, "%s: cannot rename '%s' into place: %s", o->path,
+				    o->tmp, strerror(errno));
 		goto fail;
 	}
-	outfile_pending_tmp = NULL;
 	free(o->tmp);
 	o->tmp = NULL;
 	if (fsync_dir(o->path, err) < 0)
@@ -176,12 +218,16 @@ fail:
 
 void outfile_abort(struct outfile *o)
 {
+	sigset_t old;
+
 	if (o->mode != OUTFILE_STDOUT && o->fd >= 0)
 		close(o->fd);
 	o->fd = -1;
 	if (o->tmp) {
-		outfile_pending_tmp = NULL;
+		block_signals(&old);
 		unlink(o->tmp);
+		outfile_pending_tmp = NULL;
+		restore_signals(&old);
 		free(o->tmp);
 		o->tmp = NULL;
 	}

@@ -225,3 +225,21 @@ check_valid() {
 	done
 	assert "$(sha256 "$MID")" == "$MID_SUM" "sha256 of the input"
 }
+
+@test "a signal at any moment: OUTPUT is the old file or a whole new one, never a temp" {
+	mkdir out
+	cp "$ACT_FIXTURES/kitchen.tgz" out/new.aci
+	local i rc
+	for ((i = 0; i < 100; i++)); do
+		start_acitool -- patch-manifest --capability=CAP_NET_RAW --overwrite \
+			"$ACT_FIXTURES/kitchen.tgz" out/new.aci
+		sleep "0.00$((RANDOM % 10))"
+		kill -s TERM "$PID" 2>/dev/null || true
+		rc=0
+		wait "$PID" || rc=$?
+		[ "$rc" -eq 0 ] || [ "$rc" -eq 143 ] || die "run $i: exit status $rc: $(cat stderr.log)"
+		[ -z "$(tmp_files out)" ] || die "run $i: temporary file left: $(tmp_files out)"
+		gzip -t out/new.aci || die "run $i: out/new.aci is not a whole gzip file"
+	done
+	expect_files out new.aci
+}
