@@ -1,4 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
+#include <attr/error_context.h>
+#include <attr/libattr.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <libgen.h>
@@ -104,6 +106,66 @@ static int check_target(const char *path, enum outfile_mode mode, const struct s
 	return 0;
 }
 
+/* Copying the replaced file's xattrs with libattr (attr_copy_fd). */
+struct xattr_copy {
+	struct error_context ctx; /* first: libattr hands it back */
+	const char *name;	  /* the attribute being copied */
+	int code;		  /* the first error that counts, 0 if none */
+	char msg[256];
+};
+
+static int xattr_check(const char *name, struct error_context *ctx)
+{
+	struct xattr_copy *x = (struct xattr_copy *)ctx;
+
+	x->name = name;
+	/* All but what /etc/xattr.conf says never to copy (security.evm, XFS
+	 * internals): ACLs too, which agree with the mode already set. */
+	return attr_copy_action(name, NULL) != ATTR_ACTION_SKIP;
+}
+
+__attribute__((format(printf, 2, 3))) static void xattr_error(struct error_context *ctx,
+							      const char *fmt, ...)
+{
+	struct xattr_copy *x = (struct xattr_copy *)ctx;
+	int code = errno;
+
+	(void)fmt;
+	/* A file system without xattrs (or without that namespace) holds none. */
+	if (code == ENOTSUP || code == ENOSYS)
+		return;
+	/* security.* (file capabilities, SELinux labels) takes privilege to set:
+	 * without it they cannot be kept, which is no reason to fail. */
+	if (geteuid() != 0 && x->name && strncmp(x->name, "security.", 9) == 0)
+		return;
+	if (x->code)
+		return;
+	x->code = code ? code : EIO;
+	if (x->name)
+		snprintf(x->msg, sizeof(x->msg), "cannot keep the extended attribute '%s'",
+			 x->name);
+	else
+		snprintf(x->msg, sizeof(x->msg), "cannot list the extended attributes");
+}
+
+/*
+ * REPLACE, once the data is written: the mode again (a write by a process
+ * without CAP_FSETID clears the set-user-ID and set-group-ID bits) and the
+ * xattrs (a write would remove security.capability).
+ */
+static int keep_attributes(struct outfile *o, struct act_err *err)
+{
+	struct xattr_copy x = { .ctx = { .error = xattr_error } };
+
+	if (fchmod(o->fd, o->keep.st_mode & 07777) < 0)
+		return act_err_set(err, errno, "%s: cannot keep the mode: %s", o->path,
+				   strerror(errno));
+	attr_copy_fd(o->path, o->orig_fd, o->path, o->fd, xattr_check, &x.ctx);
+	if (x.code)
+		return act_err_set(err, x.code, "%s: %s: %s", o->path, x.msg, strerror(x.code));
+	return 0;
+}
+
 int outfile_open(struct outfile *o, const char *path, enum outfile_mode mode,
 		 const struct stat *input, struct act_err *err)
 {
@@ -112,6 +174,7 @@ int outfile_open(struct outfile *o, const char *path, enum outfile_mode mode,
 
 	memset(o, 0, sizeof(*o));
 	o->fd = -1;
+	o->orig_fd = -1;
 	o->mode = mode;
 	if (mode == OUTFILE_STDOUT) {
 		o->fd = STDOUT_FILENO;
@@ -120,8 +183,19 @@ int outfile_open(struct outfile *o, const char *path, enum outfile_mode mode,
 	o->path = xstrdup(path);
 	if (check_target(path, mode, input, &st, err) < 0)
 		goto fail;
-	if (mode == OUTFILE_REPLACE)
+	if (mode == OUTFILE_REPLACE) {
+		/* The file checked is the one whose attributes are kept. */
+		o->orig_fd = open(o->path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+		if (o->orig_fd < 0 || fstat(o->orig_fd, &st) < 0) {
+			act_err_set(err, errno, "%s: %s", o->path, strerror(errno));
+			goto fail;
+		}
+		if (!S_ISREG(st.st_mode)) {
+			act_err_set(err, EINVAL, "%s: --replace needs a regular file", o->path);
+			goto fail;
+		}
 		o->keep = st;
+	}
 	if (open_tmp(o, err) < 0)
 		goto fail;
 	if (mode == OUTFILE_REPLACE) {
@@ -179,6 +253,8 @@ int outfile_commit(struct outfile *o, struct act_err *err)
 			return act_err_set(err, errno, "(stdout): %s", strerror(errno));
 		return 0;
 	}
+	if (o->mode == OUTFILE_REPLACE && keep_attributes(o, err) < 0)
+		goto fail;
 	if (fsync(o->fd) < 0) {
 		act_err_set(err, errno, "%s: cannot sync: %s", o->path, strerror(errno));
 		goto fail;
@@ -206,6 +282,9 @@ int outfile_commit(struct outfile *o, struct act_err *err)
 	}
 	free(o->tmp);
 	o->tmp = NULL;
+	if (o->orig_fd >= 0)
+		close(o->orig_fd);
+	o->orig_fd = -1;
 	if (fsync_dir(o->path, err) < 0)
 		return -1;
 	free(o->path);
@@ -223,6 +302,9 @@ void outfile_abort(struct outfile *o)
 	if (o->mode != OUTFILE_STDOUT && o->fd >= 0)
 		close(o->fd);
 	o->fd = -1;
+	if (o->orig_fd >= 0)
+		close(o->orig_fd);
+	o->orig_fd = -1;
 	if (o->tmp) {
 		block_signals(&old);
 		unlink(o->tmp);

@@ -15,7 +15,7 @@
 enum outfile_mode {
 	OUTFILE_NEW,	   /* refuse an existing file */
 	OUTFILE_OVERWRITE, /* replace an existing file (never the input) */
-	OUTFILE_REPLACE,   /* replace the input itself, keeping its mode and owner */
+	OUTFILE_REPLACE,   /* replace the input itself, keeping its mode, owner, xattrs */
 	OUTFILE_STDOUT,
 };
 
@@ -24,7 +24,8 @@ struct outfile {
 	enum outfile_mode mode;
 	char *path;	/* final name */
 	char *tmp;	/* temporary name while writing */
-	struct stat keep; /* REPLACE: the input's mode and owner */
+	int orig_fd;	/* REPLACE: the file replaced, for its xattrs at commit */
+	struct stat keep; /* REPLACE: its mode and owner */
 };
 
 /*

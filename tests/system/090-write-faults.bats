@@ -243,3 +243,122 @@ check_valid() {
 	done
 	expect_files out new.aci
 }
+
+# xattrs_of FILE: its xattrs, name=hex value, sorted (SELinux labels left out).
+xattrs_of() {
+	python3 -c '
+import os, sys
+p = sys.argv[1]
+for n in sorted(os.listxattr(p, follow_symlinks=False)):
+    if n != "security.selinux":
+        print("%s=%s" % (n, os.getxattr(p, n, follow_symlinks=False).hex()))' "$1"
+}
+
+@test "--replace keeps the image file's mode, owner and xattrs" {
+	mkdir dir
+	cp "$ACT_FIXTURES/minimal.tgz" dir/image.aci
+	setfattr -n user.origin -v x dir/image.aci 2>/dev/null ||
+		skip "the file system of $BATS_TEST_TMPDIR has no user xattrs"
+	setfattr -n user.empty dir/image.aci
+	setfattr -n user.binary -v 0x00ff0a00 dir/image.aci
+	chmod 0640 dir/image.aci
+	local owner
+	owner=$(stat -c %u:%g dir/image.aci)
+	if is_root; then
+		chown 1234:5678 dir/image.aci
+		owner=1234:5678
+		# Namespaces only root may set: kept too when acitool runs as root.
+		setfattr -n trusted.note -v t dir/image.aci 2>/dev/null || true
+		setfattr -n security.capability -v 0x0100000200200000000000000000000000000000 \
+			dir/image.aci 2>/dev/null || true
+	fi
+	local before
+	before=$(xattrs_of dir/image.aci)
+	echo "$before"
+	run_acitool patch-manifest --capability=CAP_NET_RAW --replace dir/image.aci
+	run_acitool cat-manifest dir/image.aci
+	expect_output --substring CAP_NET_RAW
+	assert "$(xattrs_of dir/image.aci)" == "$before" "xattrs after --replace"
+	assert "$(stat -c %a dir/image.aci)" == 640 "mode after --replace"
+	assert "$(stat -c %u:%g dir/image.aci)" == "$owner" "owner after --replace"
+	expect_files dir image.aci
+}
+
+# as_nobody_setup: let user 65534 reach $BATS_TEST_TMPDIR (bats makes its temp
+# dirs 0700) and run $ACITOOL; NOBODY is the command prefix. Skips without root.
+as_nobody_setup() {
+	is_root || skip "needs root to run acitool as an unprivileged user"
+	command -v setpriv >/dev/null || skip "no setpriv"
+	local d=$BATS_TEST_TMPDIR
+	while [ "${#d}" -ge "${#BATS_RUN_TMPDIR}" ]; do
+		chmod o+x "$d"
+		d=${d%/*}
+	done
+	NOBODY=(setpriv --reuid=65534 --regid=65534 --clear-groups --)
+	"${NOBODY[@]}" test -x "$ACITOOL" -a -x "$BATS_TEST_TMPDIR" ||
+		skip "user 65534 cannot reach $ACITOOL or $BATS_TEST_TMPDIR"
+}
+
+@test "--replace as an unprivileged user keeps set-id bits and user xattrs" {
+	as_nobody_setup
+	mkdir -m 1777 w
+	install -m 0644 -o 65534 -g 65534 "$ACT_FIXTURES/minimal.tgz" w/image.aci
+	setfattr -n user.origin -v x w/image.aci 2>/dev/null ||
+		skip "the file system of $BATS_TEST_TMPDIR has no user xattrs"
+	# An odd mode: a write by a process without CAP_FSETID clears set-id bits.
+	chmod 6750 w/image.aci
+	# A file capability the user cannot set: dropped, not an error.
+	setfattr -n security.capability -v 0x0100000200200000000000000000000000000000 \
+		w/image.aci 2>/dev/null || true
+	run timeout 120 "${NOBODY[@]}" "$ACITOOL" patch-manifest --capability=CAP_NET_RAW \
+		--replace w/image.aci
+	echo "$output"
+	assert "$status" -eq 0 "exit status"
+	assert "$output" == "" "stderr"
+	assert "$(stat -c %a w/image.aci)" == 6750 "mode after --replace"
+	assert "$(stat -c %u:%g w/image.aci)" == 65534:65534 "owner after --replace"
+	assert "$(xattrs_of w/image.aci)" == "user.origin=78" "xattrs after --replace"
+	run_acitool cat-manifest w/image.aci
+	expect_output --substring CAP_NET_RAW
+	expect_files w image.aci
+}
+
+@test "the temp file is made with O_EXCL; file and directory are synced before exit" {
+	command -v strace >/dev/null || skip "no strace"
+	strace -f -qq -e trace=fsync -o /dev/null true 2>/dev/null || skip "strace cannot trace here"
+	# LeakSanitizer cannot run under ptrace (sanitizer builds only).
+	export ASAN_OPTIONS=detect_leaks=0
+	mkdir dir
+	cp "$ACT_FIXTURES/kitchen.tgz" dir/image.aci
+	local t=(strace -f -qq -y -e trace=openat,fsync,fdatasync,rename,renameat,renameat2,exit_group)
+	"${t[@]}" -o replace.log "$ACITOOL" patch-manifest --capability=CAP_NET_RAW --replace dir/image.aci
+	"${t[@]}" -o new.log "$ACITOOL" patch-manifest --capability=CAP_NET_RAW dir/image.aci dir/new.aci
+	local log target
+	for log in replace new; do
+		target=image.aci
+		[ $log = replace ] || target=new.aci
+		run -0 python3 - $log.log "$PWD/dir" $target <<'EOF'
+import re, sys
+log, d, target = sys.argv[1], sys.argv[2], sys.argv[3]
+lines = open(log).read().splitlines()
+def find(pattern, start=0):
+    for i in range(start, len(lines)):
+        m = re.search(pattern, lines[i])
+        if m:
+            return i, m
+    sys.exit("not found after line %d: %s\n%s" % (start, pattern, "\n".join(lines)))
+tmp = r"\.%s\.acitool-[A-Za-z0-9]{6}" % re.escape(target)
+# Created exclusively: a symlink planted at the name would not be followed.
+i, m = find(r'openat\(AT_FDCWD<[^>]*>, "dir/(%s)", O_RDWR\|O_CREAT\|O_EXCL\|O_CLOEXEC, 0600\) = (\d+)' % tmp)
+name, fd = m.group(1), m.group(2)
+i, _ = find(r"fsync\(%s<%s/%s>\) = 0" % (fd, re.escape(d), re.escape(name)), i)
+i, _ = find(r'rename(at2)?\(.*"dir/%s", .*"dir/%s".* = 0' % (re.escape(name), re.escape(target)), i)
+i, _ = find(r"fsync\(\d+<%s>\) = 0" % re.escape(d), i)
+find(r"exit_group\(0\)", i)
+print("ok")
+EOF
+		assert "$output" == ok "order of open, fsync, rename, fsync dir, exit ($log)"
+	done
+	grep -q 'RENAME_NOREPLACE' new.log
+	expect_files dir image.aci new.aci
+}
