@@ -82,25 +82,51 @@ static int open_tmp(struct outfile *o, struct act_err *err)
 	return 0;
 }
 
-/* What may be written at path, decided before anything is read. */
-static int check_target(const char *path, enum outfile_mode mode, const struct stat *input,
-			struct stat *st, struct act_err *err)
+/* --replace of a symlink edits the file it leads to; the link stays. */
+static char *resolve(const char *path, struct act_err *err)
 {
-	if (stat(path, st) < 0) {
+	struct stat st;
+	char *real;
+
+	if (lstat(path, &st) < 0) {
+		act_err_set(err, errno, "%s: %s", path, strerror(errno));
+		return NULL;
+	}
+	if (!S_ISLNK(st.st_mode))
+		return xstrdup(path);
+	real = realpath(path, NULL);
+	if (!real)
+		act_err_set(err, errno, "%s: cannot resolve the symlink: %s", path,
+			    strerror(errno));
+	return real;
+}
+
+/*
+ * What may be written at path, decided before anything is read. A symlink is
+ * an existing name: NEW refuses it even dangling (the rename would), and
+ * OVERWRITE replaces the link itself, whatever it leads to.
+ */
+static int check_target(const char *path, enum outfile_mode mode, const struct stat *input,
+			struct act_err *err)
+{
+	struct stat lst, st;
+
+	if (lstat(path, &lst) < 0) {
 		if (errno != ENOENT || mode == OUTFILE_REPLACE)
 			return act_err_set(err, errno, "%s: %s", path, strerror(errno));
 		return 0;
 	}
 	if (mode == OUTFILE_REPLACE)
-		return S_ISREG(st->st_mode)
+		return S_ISREG(lst.st_mode)
 			       ? 0
 			       : act_err_set(err, EINVAL, "%s: --replace needs a regular file", path);
-	if (input && st->st_dev == input->st_dev && st->st_ino == input->st_ino)
+	if (input && stat(path, &st) == 0 && st.st_dev == input->st_dev &&
+	    st.st_ino == input->st_ino)
 		return act_err_set(err, EINVAL, "%s: output is the input image (use --replace)",
 				   path);
 	if (mode == OUTFILE_NEW)
 		return act_err_set(err, EEXIST, "%s: output exists (use --overwrite)", path);
-	if (!S_ISREG(st->st_mode))
+	if (!S_ISREG(lst.st_mode) && !S_ISLNK(lst.st_mode))
 		return act_err_set(err, EINVAL, "%s: output exists and is not a regular file",
 				   path);
 	return 0;
@@ -180,12 +206,12 @@ int outfile_open(struct outfile *o, const char *path, enum outfile_mode mode,
 		o->fd = STDOUT_FILENO;
 		return 0;
 	}
-	o->path = xstrdup(path);
-	if (check_target(path, mode, input, &st, err) < 0)
+	o->path = mode == OUTFILE_REPLACE ? resolve(path, err) : xstrdup(path);
+	if (!o->path || check_target(o->path, mode, input, err) < 0)
 		goto fail;
 	if (mode == OUTFILE_REPLACE) {
 		/* The file checked is the one whose attributes are kept. */
-		o->orig_fd = open(o->path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+		o->orig_fd = open(o->path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
 		if (o->orig_fd < 0 || fstat(o->orig_fd, &st) < 0) {
 			act_err_set(err, errno, "%s: %s", o->path, strerror(errno));
 			goto fail;
@@ -202,12 +228,13 @@ int outfile_open(struct outfile *o, const char *path, enum outfile_mode mode,
 		/* Keep the image's owner and mode; only root may give a file away. */
 		if (fchown(o->fd, st.st_uid, st.st_gid) < 0 &&
 		    (st.st_uid != geteuid() || errno != EPERM)) {
-			act_err_set(err, errno, "%s: cannot keep the owner %u:%u: %s", path,
+			act_err_set(err, errno, "%s: cannot keep the owner %u:%u: %s", o->path,
 				    (unsigned)st.st_uid, (unsigned)st.st_gid, strerror(errno));
 			goto fail;
 		}
 		if (fchmod(o->fd, st.st_mode & 07777) < 0) {
-			act_err_set(err, errno, "%s: cannot keep the mode: %s", path, strerror(errno));
+			act_err_set(err, errno, "%s: cannot keep the mode: %s", o->path,
+				    strerror(errno));
 			goto fail;
 		}
 	} else {

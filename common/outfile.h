@@ -11,6 +11,11 @@
  * file in the target's directory (O_EXCL, never through a symlink); commit
  * fsyncs it, renames it into place and fsyncs the directory. On any failure,
  * or a signal, the temporary file is removed and nothing else is touched.
+ *
+ * A symlink at the target: OUTFILE_NEW refuses it (even a dangling one),
+ * OUTFILE_OVERWRITE replaces the link itself and never writes through it,
+ * OUTFILE_REPLACE resolves it and replaces the file it points to, so the
+ * link stays and still leads to the (edited) image.
  */
 enum outfile_mode {
 	OUTFILE_NEW,	   /* refuse an existing file */
@@ -22,7 +27,7 @@ enum outfile_mode {
 struct outfile {
 	int fd;
 	enum outfile_mode mode;
-	char *path;	/* final name */
+	char *path;	/* final name (REPLACE: a symlink resolved) */
 	char *tmp;	/* temporary name while writing */
 	int orig_fd;	/* REPLACE: the file replaced, for its xattrs at commit */
 	struct stat keep; /* REPLACE: its mode and owner */

@@ -362,3 +362,61 @@ EOF
 	grep -q 'RENAME_NOREPLACE' new.log
 	expect_files dir image.aci new.aci
 }
+
+@test "a symlink as OUTPUT is replaced itself, never written through" {
+	local in=$ACT_FIXTURES/minimal.tgz sum
+	cp "$ACT_FIXTURES/kitchen.tgz" other.aci
+	sum=$(sha256 other.aci)
+	ln -s other.aci link.aci
+	ln -s nowhere.aci dangling.aci
+
+	# Without --overwrite a symlink is an existing OUTPUT, dangling or not.
+	run_acitool 1 patch-manifest --capability=CAP_NET_RAW "$in" link.aci
+	expect_error_line patch-manifest "link.aci: output exists"
+	run_acitool 1 patch-manifest --capability=CAP_NET_RAW "$in" dangling.aci
+	expect_error_line patch-manifest "dangling.aci: output exists"
+	[ -L link.aci ] && [ -L dangling.aci ]
+
+	# With --overwrite the link itself becomes the new image.
+	run_acitool patch-manifest --capability=CAP_NET_RAW --overwrite "$in" link.aci
+	run_acitool patch-manifest --capability=CAP_NET_RAW --overwrite "$in" dangling.aci
+	local f
+	for f in link.aci dangling.aci; do
+		[ ! -L $f ] && [ -f $f ] || die "$f is still a symlink"
+		run_acitool cat-manifest $f
+		expect_output --substring CAP_NET_RAW
+	done
+	assert "$(sha256 other.aci)" == "$sum" "sha256 of the symlink's target"
+	expect_files . other.aci link.aci dangling.aci
+}
+
+@test "--replace of a symlink edits the image it leads to; the link stays" {
+	mkdir store links
+	cp "$ACT_FIXTURES/minimal.tgz" store/v1.aci
+	chmod 0640 store/v1.aci
+	local xa=
+	setfattr -n user.origin -v x store/v1.aci 2>/dev/null && xa=1
+	ln -s ../store/v1.aci links/current.aci
+	ln -s current.aci links/chain.aci
+
+	run_acitool patch-manifest --capability=CAP_NET_RAW --replace links/current.aci
+	assert "$(readlink links/current.aci)" == ../store/v1.aci "the link"
+	run_acitool cat-manifest store/v1.aci
+	expect_output --substring CAP_NET_RAW
+	assert "$(stat -c %a store/v1.aci)" == 640 "mode of the image"
+	[ -z "$xa" ] || assert "$(xattrs_of store/v1.aci)" == "user.origin=78" "xattrs of the image"
+
+	# Through a chain of links.
+	run_acitool patch-manifest --revoke-capability=CAP_MKNOD --replace links/chain.aci
+	assert "$(readlink links/chain.aci)" == current.aci "the first link"
+	assert "$(readlink links/current.aci)" == ../store/v1.aci "the second link"
+	run_acitool cat-manifest store/v1.aci
+	expect_output --substring CAP_MKNOD
+
+	# A dangling link: an error, nothing created anywhere.
+	ln -s ../store/missing.aci links/broken.aci
+	run_acitool 1 patch-manifest --capability=CAP_NET_RAW --replace links/broken.aci
+	expect_error_line patch-manifest "links/broken.aci: No such file or directory"
+	expect_files links current.aci chain.aci broken.aci
+	expect_files store v1.aci
+}
