@@ -12,8 +12,9 @@ bats_require_minimum_version 1.5.0
 load helpers
 
 # setup_file builds $BIG, a 128 MiB gzip image of random data (stored deflate
-# blocks: quick to make, slow to recompress, so a signal lands mid-write), and
-# $MID, a 3 MiB plain one, bigger than the 1 MiB tmpfs of the disk-full tests.
+# blocks: quick to make, slow to recompress, so a signal lands mid-write),
+# $MID, a 3 MiB plain one, bigger than the 1 MiB tmpfs of the disk-full tests,
+# and $MANY, 48 MiB in 48 files (--progress prints between entries).
 setup_file() {
 	act_fixtures
 	local d=$BATS_FILE_TMPDIR
@@ -22,13 +23,15 @@ import gzip, io, sys, tarfile
 d = sys.argv[1]
 man = (b'{"acKind":"ImageManifest","acVersion":"0.8.11","name":"example.com/big",'
        b'"app":{"exec":["/bin/sh"],"user":"0","group":"0"}}')
-def image(out, size, compress):
+def image(out, size, compress, files=1):
     raw = open(out, "wb")
     f = gzip.GzipFile(fileobj=raw, mode="wb", compresslevel=0, mtime=0) if compress else raw
+    data = [("rootfs/data" + ("%02d" % i if files > 1 else ""), tarfile.REGTYPE, size // files)
+            for i in range(files)]
     with open("/dev/urandom", "rb") as rnd, tarfile.open(fileobj=f, mode="w|",
                                                          format=tarfile.PAX_FORMAT) as t:
-        for name, kind, n in (("manifest", tarfile.REGTYPE, len(man)),
-                              ("rootfs", tarfile.DIRTYPE, 0), ("rootfs/data", tarfile.REGTYPE, size)):
+        for name, kind, n in [("manifest", tarfile.REGTYPE, len(man)),
+                              ("rootfs", tarfile.DIRTYPE, 0)] + data:
             ti = tarfile.TarInfo(name)
             ti.type, ti.size, ti.mtime = kind, n, 1700000000
             ti.mode = 0o755 if kind == tarfile.DIRTYPE else 0o644
@@ -38,11 +41,13 @@ def image(out, size, compress):
     raw.close()
 image(d + "/big.aci", 128 << 20, True)
 image(d + "/mid.aci", 3 << 20, False)
+image(d + "/many.aci", 48 << 20, True, 48)
 EOF
-	export BIG=$d/big.aci MID=$d/mid.aci
-	export BIG_SUM MID_SUM
+	export BIG=$d/big.aci MID=$d/mid.aci MANY=$d/many.aci
+	export BIG_SUM MID_SUM MANY_SUM
 	BIG_SUM=$(sha256 "$BIG")
 	MID_SUM=$(sha256 "$MID")
+	MANY_SUM=$(sha256 "$MANY")
 }
 
 setup() {
@@ -177,7 +182,7 @@ check_valid() {
 	# die of them (it used to install its handler over SIG_IGN).
 	mkdir out
 	start_acitool --ignore-signal=HUP,INT -- patch-manifest --capability=CAP_NET_RAW \
-		"$BIG" out/new.aci
+		"$MANY" out/new.aci
 	wait_grown out >/dev/null
 	kill -s HUP "$PID"
 	kill -s INT "$PID"
@@ -186,7 +191,8 @@ check_valid() {
 	expect_files out new.aci
 	run_acitool cat-manifest out/new.aci
 	expect_output --substring 'CAP_NET_RAW'
-	check_intact "$BIG" "$BIG_SUM"
+	gzip -t out/new.aci
+	check_intact "$MANY" "$MANY_SUM"
 }
 
 @test "SIGPIPE: OUTPUT - into 'head -c 100' ends acitool, no stray files" {
@@ -419,4 +425,141 @@ EOF
 	expect_error_line patch-manifest "links/broken.aci: No such file or directory"
 	expect_files links current.aci chain.aci broken.aci
 	expect_files store v1.aci
+}
+
+@test "disk full: OUTPUT on a full tmpfs: exit 1, one error line, nothing left" {
+	mount_tmpfs full 1m
+	local c
+	for c in none gzip xz; do
+		run_acitool 1 patch-manifest --capability=CAP_NET_RAW --compression=$c "$MID" full/out.aci
+		expect_error_line patch-manifest "full/out.aci: write error: No space left on device"
+		expect_files full
+	done
+	# The space is given back: the temporary file is gone, not only unnamed.
+	assert "$(stat -f -c %f full)" -eq "$(stat -f -c %b full)" "free blocks of the tmpfs"
+	assert "$(sha256 "$MID")" == "$MID_SUM" "sha256 of the input"
+}
+
+@test "disk full: --replace of an image on a nearly full tmpfs leaves it as it was" {
+	mount_tmpfs full 5m
+	cp "$MID" full/image.aci
+	chmod 0604 full/image.aci
+	# 3 MiB image, 2 MiB free: the new copy cannot be written whole.
+	run_acitool 1 patch-manifest --capability=CAP_NET_RAW --replace full/image.aci
+	expect_error_line patch-manifest "full/image.aci: write error: No space left on device"
+	expect_files full image.aci
+	assert "$(sha256 full/image.aci)" == "$MID_SUM" "sha256 of the image"
+	assert "$(stat -c %a full/image.aci)" == 604 "mode of the image"
+	run_acitool cat-manifest full/image.aci
+	# Room for it again: the same command works.
+	mount -o remount,size=16m full
+	run_acitool patch-manifest --capability=CAP_NET_RAW --replace full/image.aci
+	run_acitool cat-manifest full/image.aci
+	expect_output --substring CAP_NET_RAW
+	expect_files full image.aci
+}
+
+@test "disk full: OUTPUT - on /dev/full: exit 1, one error line" {
+	[ -w /dev/full ] || skip "no /dev/full"
+	local c in
+	for in in "$MID" "$ACT_FIXTURES/minimal.tgz"; do
+		for c in none gzip bzip2 xz; do
+			run timeout 120 bash -c '"$0" "$@" 2>&1 >/dev/full' "$ACITOOL" patch-manifest \
+				--capability=CAP_NET_RAW --compression=$c "$in" -
+			echo "$output"
+			assert "$status" -eq 1 "exit status ($in, --compression=$c)"
+			expect_error_line patch-manifest '\(stdout\): write error: No space left on device'
+		done
+	done
+	expect_files .
+}
+
+@test "a read-only target directory (DAC as an unprivileged user): exit 1, nothing created" {
+	as_nobody_setup
+	mkdir ro
+	install -m 0644 -o 65534 -g 65534 "$MID" ro/image.aci
+	chmod 0555 ro
+	if "${NOBODY[@]}" touch ro/probe 2>/dev/null; then
+		rm -f ro/probe
+		skip "cannot make a directory unwritable here"
+	fi
+	run timeout 120 "${NOBODY[@]}" "$ACITOOL" patch-manifest --capability=CAP_NET_RAW \
+		ro/image.aci ro/out.aci
+	echo "$output"
+	assert "$status" -eq 1 "exit status"
+	expect_error_line patch-manifest "ro/out.aci: cannot create a temporary file in 'ro': Permission denied"
+	expect_files ro image.aci
+
+	# --replace of an image the user owns, in a directory it may not write.
+	run timeout 120 "${NOBODY[@]}" "$ACITOOL" patch-manifest --capability=CAP_NET_RAW \
+		--replace ro/image.aci
+	echo "$output"
+	assert "$status" -eq 1 "exit status of --replace"
+	expect_error_line patch-manifest "ro/image.aci: cannot create a temporary file in 'ro': Permission denied"
+	expect_files ro image.aci
+	assert "$(sha256 ro/image.aci)" == "$MID_SUM" "sha256 of the image"
+}
+
+@test "two --replace of one image at once: one result or the other, never a mix" {
+	mkdir dir
+	local i rc1 rc2 p1 p2 iso rc
+	for ((i = 0; i < 5; i++)); do
+		cp "$MID" dir/image.aci
+		"$ACITOOL" patch-manifest --capability=CAP_NET_RAW --compression=gzip --replace \
+			dir/image.aci 2>err1.log &
+		p1=$!
+		"$ACITOOL" patch-manifest --capability=CAP_CHOWN --compression=gzip --replace \
+			dir/image.aci 2>err2.log &
+		p2=$!
+		rc1=0 rc2=0
+		wait $p1 || rc1=$?
+		wait $p2 || rc2=$?
+		echo "# run $i: exit $rc1 and $rc2; $(cat err1.log err2.log)"
+		# Each succeeds or fails cleanly; at least one succeeds.
+		for rc in $rc1 $rc2; do
+			[ "$rc" -eq 0 ] || [ "$rc" -eq 1 ] || die "exit status $rc"
+		done
+		[ "$rc1" -eq 0 ] || [ "$rc2" -eq 0 ] || die "both failed"
+		if [ "$rc1" -ne 0 ]; then
+			output=$(cat err1.log)
+			expect_error_line patch-manifest .
+		fi
+		if [ "$rc2" -ne 0 ]; then
+			output=$(cat err2.log)
+			expect_error_line patch-manifest .
+		fi
+		expect_files dir image.aci
+		gzip -t dir/image.aci
+		# The data as it was, the manifest one of the two edits.
+		run $TARCMP "$MID" dir/image.aci --skip-data manifest
+		assert "$status" -eq 0 "tarcmp: $output"
+		iso=$(python3 -c '
+import json, sys, tarfile
+with tarfile.open(sys.argv[1], "r:*") as t:
+    print(json.dumps(json.load(t.extractfile("manifest"))["app"]["isolators"]))' dir/image.aci)
+		case "$iso" in
+		*'["CAP_NET_RAW"]'* | *'["CAP_CHOWN"]'*) ;;
+		*) die "isolators: $iso" ;;
+		esac
+		assert "$(grep -o CAP_ <<<"$iso" | wc -l)" -eq 1 "capabilities named"
+	done
+}
+
+@test "OUTPUT on another file system than the input, and back" {
+	mount_tmpfs other 32m
+	assert "$(stat -c %d other)" != "$(stat -c %d "$MID")" "device of the tmpfs"
+	run_acitool patch-manifest --capability=CAP_NET_RAW "$MID" other/out.aci
+	expect_files other out.aci
+	run $TARCMP "$MID" other/out.aci --skip-data manifest
+	assert "$status" -eq 0 "tarcmp: $output"
+	# From the tmpfs to the disk.
+	run_acitool patch-manifest --capability=CAP_CHOWN other/out.aci back.aci
+	run_acitool cat-manifest back.aci
+	expect_output --substring CAP_CHOWN
+	# --replace on the tmpfs, --overwrite across.
+	run_acitool patch-manifest --capability=CAP_KILL --replace other/out.aci
+	run_acitool patch-manifest --capability=CAP_KILL --overwrite other/out.aci back.aci
+	cmp other/out.aci back.aci
+	expect_files other out.aci
+	expect_files . other back.aci
 }
