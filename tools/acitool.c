@@ -1,4 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
+#include <errno.h>
+#include <fcntl.h>
 #include <locale.h>
 #include <signal.h>
 #include <stdio.h>
@@ -157,11 +159,28 @@ static void install_signal_handlers(void)
 	signal(SIGXFSZ, SIG_IGN);
 }
 
+/*
+ * A standard descriptor closed at start would be the number the next open()
+ * returns, the output's temporary file among them: messages for stderr would
+ * then land in the image. Hold each closed one on /dev/null, opened the wrong
+ * way round so that using it still fails (EBADF) as a closed one does.
+ */
+static int hold_std_fds(void)
+{
+	for (int fd = 0; fd <= 2; fd++)
+		if (fcntl(fd, F_GETFD) < 0 && errno == EBADF &&
+		    open("/dev/null", fd == 0 ? O_WRONLY : O_RDONLY) != fd)
+			return -1;
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	const struct act_cmd *cmd;
 	const char *verb;
 
+	if (hold_std_fds() < 0)
+		return EXIT_FAIL;
 	/* Entry names must not depend on the caller's locale: libarchive
 	 * converts pax UTF-8 names to the locale's charset. */
 	if (!setlocale(LC_CTYPE, "C.UTF-8"))

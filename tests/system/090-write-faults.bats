@@ -563,3 +563,30 @@ with tarfile.open(sys.argv[1], "r:*") as t:
 	expect_files other out.aci
 	expect_files . other back.aci
 }
+
+@test "closed standard descriptors: nothing but the image goes into OUTPUT" {
+	# With stderr closed the temporary file used to be opened as descriptor 2,
+	# and --progress wrote its lines into the image (exit 0, a corrupt image).
+	mkdir out
+	run -0 bash -c '"$0" patch-manifest --capability=CAP_NET_RAW --progress "$1" out/a.aci 2>&-' \
+		"$ACITOOL" "$MANY"
+	run_acitool patch-manifest --capability=CAP_NET_RAW "$MANY" out/b.aci
+	cmp out/a.aci out/b.aci
+	# A closed stdout for OUTPUT -, a closed stdin for IMAGE -: still errors.
+	run bash -c '"$0" patch-manifest --capability=CAP_NET_RAW "$1" - 2>&1 >&-' "$ACITOOL" "$MID"
+	assert "$status" -eq 1 "exit status with stdout closed"
+	expect_error_line patch-manifest '\(stdout\): write error: Bad file descriptor'
+	run bash -c '"$0" patch-manifest --capability=CAP_NET_RAW - out/c.aci 2>&1 <&-' "$ACITOOL"
+	assert "$status" -eq 1 "exit status with stdin closed"
+	expect_error_line patch-manifest '\(stdin\): Bad file descriptor'
+	expect_files out a.aci b.aci
+
+	# Whatever the timing: the temporary file is never descriptor 0, 1 or 2.
+	command -v strace >/dev/null || skip "no strace to see the descriptor"
+	export ASAN_OPTIONS=detect_leaks=0
+	strace -f -qq -e trace=openat -o trace.log bash -c \
+		'exec "$0" patch-manifest --capability=CAP_NET_RAW --overwrite "$1" out/a.aci <&- >&- 2>&-' \
+		"$ACITOOL" "$MID"
+	run -0 grep 'acitool-' trace.log
+	assert "$output" =~ 'O_EXCL.* = ([3-9]|[1-9][0-9]+)$' "descriptor of the temporary file"
+}
