@@ -50,8 +50,8 @@ static int fsync_dir(const char *path, struct act_err *err)
 	_cleanup_close_ int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 
 	if (fd < 0 || fsync(fd) < 0)
-		return act_err_set(err, errno, "%s: cannot sync directory: %s", dir,
-				   strerror(errno));
+		return act_err_set(err, errno, "%s: cannot sync the directory '%s': %s", path,
+				   dir, strerror(errno));
 	return 0;
 }
 
@@ -254,19 +254,31 @@ fail:
 /* Move the finished temporary file to its name; errno set on failure. */
 static int publish(struct outfile *o)
 {
+	struct stat st;
 	int r;
 
 	if (o->mode != OUTFILE_NEW)
 		return rename(o->tmp, o->path);
 	/* No clobbering even if the name appeared while we wrote. */
 	r = renameat2(AT_FDCWD, o->tmp, AT_FDCWD, o->path, RENAME_NOREPLACE);
-	/* Filesystems without RENAME_NOREPLACE: link() refuses to clobber too. */
-	if (r < 0 && (errno == EINVAL || errno == ENOSYS || errno == ENOTSUP)) {
-		r = link(o->tmp, o->path);
-		if (r == 0)
-			unlink(o->tmp);
+	if (r == 0 || (errno != EINVAL && errno != ENOSYS && errno != ENOTSUP))
+		return r;
+	/* Filesystems without RENAME_NOREPLACE (NFS, 9p, many FUSE): link()
+	 * refuses to clobber too. */
+	r = link(o->tmp, o->path);
+	if (r == 0) {
+		unlink(o->tmp);
+		return 0;
 	}
-	return r;
+	if (errno != EPERM && errno != ENOSYS && errno != ENOTSUP)
+		return r;
+	/* Nor hard links (sshfs, some SMB servers): check, then rename; only a
+	 * name made in between the two could be replaced. */
+	if (lstat(o->path, &st) == 0) {
+		errno = EEXIST;
+		return -1;
+	}
+	return errno == ENOENT ? rename(o->tmp, o->path) : -1;
 }
 
 int outfile_commit(struct outfile *o, struct act_err *err)

@@ -44,6 +44,68 @@ image(d + "/mid.aci", 3 << 20, False)
 image(d + "/many.aci", 48 << 20, True, 48)
 EOF
 	export BIG=$d/big.aci MID=$d/mid.aci MANY=$d/many.aci
+	# An LD_PRELOAD shim: ACT_FAULTS="call=ERRNO,..." makes those calls fail
+	# (fsync-file and fsync-dir are fsync on a regular file or a directory).
+	export SHIM=
+	if command -v cc >/dev/null && [ "${ACT_SANITIZE:-0}" = 0 ]; then
+		cat >"$d/faults.c" <<'CEOF'
+#define _GNU_SOURCE
+#include <dlfcn.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+static int fault(const char *call)
+{
+	static const struct { const char *name; int code; } codes[] = {
+		{ "EINVAL", EINVAL }, { "EPERM", EPERM }, { "EIO", EIO }, { "ENOSYS", ENOSYS },
+	};
+	const char *s = getenv("ACT_FAULTS");
+	size_t n = strlen(call);
+
+	for (; s && *s; s = strchr(s, ',') ? strchr(s, ',') + 1 : NULL) {
+		if (strncmp(s, call, n) != 0 || s[n] != '=')
+			continue;
+		for (size_t i = 0; i < sizeof(codes) / sizeof(codes[0]); i++)
+			if (strncmp(s + n + 1, codes[i].name, strlen(codes[i].name)) == 0)
+				return codes[i].code;
+	}
+	return 0;
+}
+
+#define REAL(name) ((__typeof__(&name))dlsym(RTLD_NEXT, #name))
+#define FAIL_IF(call) do { int e_ = fault(call); if (e_) { errno = e_; return -1; } } while (0)
+
+int renameat2(int a, const char *b, int c, const char *d, unsigned int f)
+{
+	FAIL_IF("renameat2");
+	return REAL(renameat2)(a, b, c, d, f);
+}
+
+int rename(const char *a, const char *b)
+{
+	FAIL_IF("rename");
+	return REAL(rename)(a, b);
+}
+
+int link(const char *a, const char *b)
+{
+	FAIL_IF("link");
+	return REAL(link)(a, b);
+}
+
+int fsync(int fd)
+{
+	struct stat st;
+
+	if (fstat(fd, &st) == 0)
+		FAIL_IF(S_ISDIR(st.st_mode) ? "fsync-dir" : "fsync-file");
+	return REAL(fsync)(fd);
+}
+CEOF
+		cc -shared -fPIC -o "$d/faults.so" "$d/faults.c" -ldl && SHIM=$d/faults.so
+	fi
 	export BIG_SUM MID_SUM MANY_SUM
 	BIG_SUM=$(sha256 "$BIG")
 	MID_SUM=$(sha256 "$MID")
@@ -589,4 +651,84 @@ with tarfile.open(sys.argv[1], "r:*") as t:
 		"$ACITOOL" "$MID"
 	run -0 grep 'acitool-' trace.log
 	assert "$output" =~ 'O_EXCL.* = ([3-9]|[1-9][0-9]+)$' "descriptor of the temporary file"
+}
+
+need_shim() {
+	[ "${ACT_SANITIZE:-0}" = 0 ] || skip "no LD_PRELOAD fault shim under AddressSanitizer"
+	[ -n "$SHIM" ] || skip "no C compiler for the fault shim"
+}
+
+# run_faults EXPECTED_RC FAULTS ARGS...: run_acitool with the shim failing FAULTS.
+run_faults() {
+	local expect=$1 faults=$2
+	shift 2
+	echo "\$ ACT_FAULTS=$faults acitool $*"
+	run timeout 120 env ACT_FAULTS="$faults" LD_PRELOAD="$SHIM" "$ACITOOL" "$@"
+	echo "$output"
+	echo "[ rc=$status (expected $expect) ]"
+	[ "$status" -eq "$expect" ] || die "exit status $status, expected $expect"
+}
+
+@test "a failing fsync or rename (injected): exit 1, no temp file, the image as it was" {
+	need_shim
+	local in=$ACT_FIXTURES/minimal.tgz f
+	mkdir dir
+	cp "$ACT_FIXTURES/kitchen.tgz" dir/image.aci
+	local sum
+	sum=$(sha256 dir/image.aci)
+	for f in fsync-file=EIO rename=EIO; do
+		run_faults 1 $f patch-manifest --capability=CAP_NET_RAW --replace dir/image.aci
+		expect_error_line patch-manifest "dir/image.aci: cannot (sync|rename .* into place): Input/output error"
+		assert "$(sha256 dir/image.aci)" == "$sum" "sha256 of the image ($f)"
+		expect_files dir image.aci
+	done
+	for f in fsync-file=EIO renameat2=EIO; do
+		run_faults 1 $f patch-manifest --capability=CAP_NET_RAW "$in" dir/new.aci
+		expect_error_line patch-manifest "dir/new.aci: .*Input/output error"
+		expect_files dir image.aci
+	done
+	# The directory cannot be synced after the rename: the new file is in
+	# place and whole, and exit 1 says it may not survive a crash.
+	run_faults 1 fsync-dir=EIO patch-manifest --capability=CAP_NET_RAW "$in" dir/new.aci
+	expect_error_line patch-manifest "dir/new.aci: cannot sync the directory 'dir': Input/output error"
+	run_acitool cat-manifest dir/new.aci
+	expect_output --substring CAP_NET_RAW
+	expect_files dir image.aci new.aci
+}
+
+@test "file systems without RENAME_NOREPLACE or hard links (injected): OUTPUT is made" {
+	need_shim
+	local in=$ACT_FIXTURES/minimal.tgz f
+	# NFS, 9p and many FUSE file systems refuse RENAME_NOREPLACE; sshfs and
+	# some SMB servers refuse hard links too (OUTPUT could not be made at all).
+	for f in renameat2=EINVAL renameat2=EINVAL,link=EPERM renameat2=ENOSYS,link=ENOSYS; do
+		rm -rf out
+		mkdir out
+		run_faults 0 $f patch-manifest --capability=CAP_NET_RAW "$in" out/new.aci
+		run_acitool cat-manifest out/new.aci
+		expect_output --substring CAP_NET_RAW
+		expect_files out new.aci
+	done
+}
+
+@test "an OUTPUT made by someone else during the write is not replaced" {
+	local cases=("") f
+	if [ "${ACT_SANITIZE:-0}" = 0 ] && [ -n "$SHIM" ]; then
+		cases+=(renameat2=EINVAL renameat2=EINVAL,link=EPERM)
+	fi
+	for f in "${cases[@]}"; do
+		echo "# faults: ${f:-none}"
+		rm -rf out
+		mkdir out
+		start_acitool ${f:+ACT_FAULTS=$f LD_PRELOAD=$SHIM} -- patch-manifest \
+			--capability=CAP_NET_RAW "$MANY" out/new.aci
+		wait_grown out >/dev/null
+		echo precious >out/new.aci
+		wait_status
+		assert "$RC" -eq 1 "exit status"
+		output=$(cat stderr.log)
+		expect_error_line patch-manifest "out/new.aci: output exists \\(use --overwrite\\)"
+		assert "$(cat out/new.aci)" == precious "out/new.aci"
+		expect_files out new.aci
+	done
 }
