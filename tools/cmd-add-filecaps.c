@@ -84,7 +84,8 @@ const struct act_cmd act_cmd_add_filecaps = {
 	.summary = "Give files in an image Linux file capabilities",
 	.synopsis = "[options] IMAGE OUTPUT PATH CAPS [PATH CAPS]...\n"
 		    "   or: acitool add-filecaps [options] --replace IMAGE PATH CAPS [PATH CAPS]...\n"
-		    "   or: acitool add-filecaps --remove [options] IMAGE OUTPUT PATH...",
+		    "   or: acitool add-filecaps --remove [options] IMAGE OUTPUT PATH...\n"
+		    "   or: acitool add-filecaps --drop-rootid [options] IMAGE OUTPUT",
 	.help = "Set the security.capability xattr of files inside the image's rootfs, as\n"
 		"setcap does on disk, straight in the tar stream: no extraction, no root.\n"
 		"Every other entry, and every other xattr, is copied as it was.\n"

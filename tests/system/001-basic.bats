@@ -176,7 +176,9 @@ listed_verbs() {
 		assert "$output" == "$help" "help $verb vs $verb --help"
 
 		# Every synopsis line: options (lower case, first), then UPPER-CASE operands.
-		local line tok seen_operand
+		# (No globbing: "[options]" would match one-letter files in the cwd.)
+		local - line tok seen_operand
+		set -f
 		while read -r line; do
 			seen_operand=
 			for tok in ${line#*acitool $verb}; do
