@@ -732,3 +732,29 @@ run_faults() {
 		expect_files out new.aci
 	done
 }
+
+@test "a read-only file system: exit 1, nothing changed" {
+	mount_tmpfs rofs 8m
+	cp "$MID" rofs/image.aci
+	mount -o remount,ro rofs
+	run_acitool 1 patch-manifest --capability=CAP_NET_RAW --replace rofs/image.aci
+	expect_error_line patch-manifest "rofs/image.aci: cannot create a temporary file in 'rofs': Read-only file system"
+	run_acitool 1 patch-manifest --capability=CAP_NET_RAW "$MID" rofs/out.aci
+	expect_error_line patch-manifest "Read-only file system"
+	expect_files rofs image.aci
+	assert "$(sha256 rofs/image.aci)" == "$MID_SUM" "sha256 of the image"
+}
+
+@test "--replace of a hard-linked image: a new file, the other link keeps the old image" {
+	mkdir dir
+	cp "$ACT_FIXTURES/minimal.tgz" dir/image.aci
+	ln dir/image.aci dir/other.aci
+	local sum
+	sum=$(sha256 dir/other.aci)
+	run_acitool patch-manifest --capability=CAP_NET_RAW --replace dir/image.aci
+	run_acitool cat-manifest dir/image.aci
+	expect_output --substring CAP_NET_RAW
+	assert "$(sha256 dir/other.aci)" == "$sum" "sha256 of the other link"
+	assert "$(stat -c %h dir/image.aci)" -eq 1 "links to the new image"
+	expect_files dir image.aci other.aci
+}
