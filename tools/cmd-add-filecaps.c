@@ -24,11 +24,9 @@ static int run(const struct act_cmd *cmd, int argc, char **argv)
 	struct act_err err = { 0 };
 	bool remove = false;
 	int64_t rootid = -1;
-	int c, r, nimg, i;
+	int c, rc, r, nimg, i;
 
-	optind = 0;
-	opterr = 0;
-	while ((c = getopt_long_only(argc, argv, ":h", longopts, NULL)) != -1) {
+	while ((c = cmd_getopt(cmd, argc, argv, longopts, &rc)) >= 0) {
 		switch (c) {
 		case OPT_REMOVE:
 			if (cmd_parse_bool(cmd, "remove", optarg, &remove) < 0)
@@ -42,17 +40,13 @@ static int run(const struct act_cmd *cmd, int argc, char **argv)
 			if (cmd_parse_bool(cmd, "drop-rootid", optarg, &ce.drop_rootid) < 0)
 				return EXIT_USAGE;
 			break;
-		case 'h':
-			cmd_print_help(cmd, stdout);
-			return EXIT_OK;
 		default:
-			r = write_opts_parse(cmd, &w, c, optarg);
-			if (r < 0)
+			if (write_opts_parse(cmd, &w, c, optarg) < 0)
 				return EXIT_USAGE;
-			if (r == 0)
-				return cmd_bad_option(cmd, c, argv);
 		}
 	}
+	if (c == CMD_OPT_EXIT)
+		return rc;
 	argc -= optind;
 	argv += optind;
 	nimg = w.replace ? 1 : 2;

@@ -15,23 +15,18 @@ static int run(const struct act_cmd *cmd, int argc, char **argv)
 	};
 	bool default_set = false;
 	uint64_t set;
-	int c;
+	int c, rc;
 
-	optind = 0;
-	opterr = 0;
-	while ((c = getopt_long_only(argc, argv, ":h", longopts, NULL)) != -1) {
+	while ((c = cmd_getopt(cmd, argc, argv, longopts, &rc)) >= 0) {
 		switch (c) {
 		case OPT_DEFAULT_SET:
 			if (cmd_parse_bool(cmd, "default-set", optarg, &default_set) < 0)
 				return EXIT_USAGE;
 			break;
-		case 'h':
-			cmd_print_help(cmd, stdout);
-			return EXIT_OK;
-		default:
-			return cmd_bad_option(cmd, c, argv);
 		}
 	}
+	if (c == CMD_OPT_EXIT)
+		return rc;
 	if (argc - optind > 0)
 		return cmd_usage(cmd, "too many arguments");
 	set = default_set ? capname_default_set() : ~UINT64_C(0);

@@ -21,23 +21,18 @@ static int run(const struct act_cmd *cmd, int argc, char **argv)
 	char *text = NULL, *pretty = NULL;
 	size_t len = 0, plen = 0;
 	bool pp = false;
-	int c, r;
+	int c, rc, r;
 
-	optind = 0;
-	opterr = 0;
-	while ((c = getopt_long_only(argc, argv, ":h", longopts, NULL)) != -1) {
+	while ((c = cmd_getopt(cmd, argc, argv, longopts, &rc)) >= 0) {
 		switch (c) {
 		case OPT_PRETTY:
 			if (cmd_parse_bool(cmd, "pretty-print", optarg, &pp) < 0)
 				return EXIT_USAGE;
 			break;
-		case 'h':
-			cmd_print_help(cmd, stdout);
-			return EXIT_OK;
-		default:
-			return cmd_bad_option(cmd, c, argv);
 		}
 	}
+	if (c == CMD_OPT_EXIT)
+		return rc;
 	if (argc - optind != 1)
 		return cmd_usage(cmd, argc - optind < 1 ? "missing IMAGE" : "too many arguments");
 

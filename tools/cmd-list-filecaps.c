@@ -180,23 +180,18 @@ static int run(const struct act_cmd *cmd, int argc, char **argv)
 	struct act_err err = { 0 };
 	bool as_json = false;
 	unsigned malformed = 0;
-	int c, r;
+	int c, rc, r;
 
-	optind = 0;
-	opterr = 0;
-	while ((c = getopt_long_only(argc, argv, ":h", longopts, NULL)) != -1) {
+	while ((c = cmd_getopt(cmd, argc, argv, longopts, &rc)) >= 0) {
 		switch (c) {
 		case OPT_JSON:
 			if (cmd_parse_bool(cmd, "json", optarg, &as_json) < 0)
 				return EXIT_USAGE;
 			break;
-		case 'h':
-			cmd_print_help(cmd, stdout);
-			return EXIT_OK;
-		default:
-			return cmd_bad_option(cmd, c, argv);
 		}
 	}
+	if (c == CMD_OPT_EXIT)
+		return rc;
 	if (argc - optind != 1)
 		return cmd_usage(cmd, argc - optind < 1 ? "missing IMAGE" : "too many arguments");
 	r = list(argv[optind], as_json, &malformed, &err);

@@ -89,11 +89,9 @@ static int run(const struct act_cmd *cmd, int argc, char **argv)
 	struct filecap_arg *fa = NULL;
 	size_t nfa = 0;
 	int64_t rootid = -1;
-	int c, r = 0;
+	int c, rc, r = 0;
 
-	optind = 0;
-	opterr = 0;
-	while (r == 0 && (c = getopt_long_only(argc, argv, ":h", longopts, NULL)) != -1) {
+	while (r == 0 && (c = cmd_getopt(cmd, argc, argv, longopts, &rc)) >= 0) {
 		switch (c) {
 		case OPT_CAPABILITY:
 			r = parse_caps(cmd, &pc.patch, MANIFEST_CAPS_RETAIN, "capability", optarg);
@@ -113,13 +111,14 @@ static int run(const struct act_cmd *cmd, int argc, char **argv)
 			if (cmd_parse_bool(cmd, "drop-rootid", optarg, &ce.drop_rootid) < 0)
 				r = EXIT_USAGE;
 			break;
-		case 'h':
-			cmd_print_help(cmd, stdout);
-			goto out;
 		default:
-			r = write_opts_parse(cmd, &w, c, optarg);
-			r = r < 0 ? EXIT_USAGE : r == 0 ? cmd_bad_option(cmd, c, argv) : 0;
+			if (write_opts_parse(cmd, &w, c, optarg) < 0)
+				r = EXIT_USAGE;
 		}
+	}
+	if (r == 0 && c == CMD_OPT_EXIT) {
+		r = rc; /* --help (0) or a bad option (2) */
+		goto out;
 	}
 	if (r)
 		goto out;

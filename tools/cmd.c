@@ -43,6 +43,31 @@ int cmd_bad_option(const struct act_cmd *cmd, int c, char **argv)
 	return cmd_usage(cmd, "unknown option '%s'", arg);
 }
 
+int cmd_getopt(const struct act_cmd *cmd, int argc, char **argv,
+	       const struct option *longopts, int *exit_code)
+{
+	static bool started;
+	int c;
+
+	if (!started) {
+		/* Our messages, not getopt's; and a fresh scan of this argv. */
+		opterr = 0;
+		optind = 0;
+		started = true;
+	}
+	c = getopt_long_only(argc, argv, ":h", longopts, NULL);
+	if (c == 'h') {
+		cmd_print_help(cmd, stdout);
+		*exit_code = EXIT_OK;
+		return CMD_OPT_EXIT;
+	}
+	if (c == '?' || c == ':') {
+		*exit_code = cmd_bad_option(cmd, c, argv);
+		return CMD_OPT_EXIT;
+	}
+	return c;
+}
+
 int cmd_parse_bool(const struct act_cmd *cmd, const char *opt, const char *arg, bool *val)
 {
 	static const char *const yes[] = { "1", "t", "T", "true", "TRUE", "True" };

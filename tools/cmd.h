@@ -38,6 +38,15 @@ int cmd_usage(const struct act_cmd *cmd, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 /* A getopt '?' or ':' case (optstring starts with ':', opterr is 0). */
 int cmd_bad_option(const struct act_cmd *cmd, int c, char **argv);
+/*
+ * getopt_long_only the acitool way (actool's single-dash long options too):
+ * -h/--help prints the verb's help; an unknown option or a missing value is
+ * a usage error. Returns the next option, -1 after the last one, or
+ * CMD_OPT_EXIT with *exit_code set.
+ */
+#define CMD_OPT_EXIT (-2)
+int cmd_getopt(const struct act_cmd *cmd, int argc, char **argv,
+	       const struct option *longopts, int *exit_code);
 /* Go's flag package (actool) takes "--flag=true|false" for booleans. */
 int cmd_parse_bool(const struct act_cmd *cmd, const char *opt, const char *arg, bool *val);
 
