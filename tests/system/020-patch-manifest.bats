@@ -17,16 +17,6 @@ setup() {
 	cd "$BATS_TEST_TMPDIR"
 }
 
-# compression FILE: none, gzip, bzip2 or xz, from the file's magic bytes.
-compression() {
-	python3 -c '
-import sys
-m = open(sys.argv[1], "rb").read(512)
-print("gzip" if m[:2] == b"\x1f\x8b" else "bzip2" if m[:3] == b"BZh"
-      else "xz" if m[:6] == b"\xfd7zXZ\x00" else "none" if m[257:262] == b"ustar"
-      else "unknown")' "$1"
-}
-
 # manifest IMAGE: the manifest entry's data, read by python's tarfile.
 manifest() {
 	python3 -c '

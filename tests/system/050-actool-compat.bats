@@ -58,15 +58,6 @@ to_file() {
 	assert "$status" -eq "$expect" "exit status of $1"
 }
 
-compression() {
-	python3 -c '
-import sys
-m = open(sys.argv[1], "rb").read(512)
-print("gzip" if m[:2] == b"\x1f\x8b" else "bzip2" if m[:3] == b"BZh"
-      else "xz" if m[:6] == b"\xfd7zXZ\x00" else "none" if m[257:262] == b"ustar"
-      else "unknown")' "$1"
-}
-
 # manifest_json IMAGE: the manifest, decoded by python and dumped compactly
 # (key order kept).
 manifest_json() {

@@ -93,6 +93,17 @@ expect_files() {
 	assert "$actual" == "$expected" "files in $dir"
 }
 
+# compression FILE: none, gzip, bzip2 or xz, from the file's magic bytes
+# (an independent reader: not acitool's own sniffing).
+compression() {
+	python3 -c '
+import sys
+m = open(sys.argv[1], "rb").read(512)
+print("gzip" if m[:2] == b"\x1f\x8b" else "bzip2" if m[:3] == b"BZh"
+      else "xz" if m[:6] == b"\xfd7zXZ\x00" else "none" if m[257:262] == b"ustar"
+      else "unknown")' "$1"
+}
+
 sha256() {
 	sha256sum "$1" | cut -d' ' -f1
 }
