@@ -553,17 +553,6 @@ static bool retained_block(struct tarstream *ts, int64_t off, unsigned char *blk
 	return retained_bytes(ts, off, blk, 512);
 }
 
-static int64_t octal_size(const unsigned char *f)
-{
-	int64_t v = 0;
-
-	if (f[0] & 0x80) /* base-256 */
-		return -1;
-	for (int i = 0; i < 12 && f[i] >= '0' && f[i] <= '7'; i++)
-		v = v * 8 + (f[i] - '0');
-	return v;
-}
-
 /*
  * A pax global header ('g') before the replaced entry belongs to the stream,
  * not to the entry: libarchive consumes it silently, so copy it out of the
@@ -571,15 +560,15 @@ static int64_t octal_size(const unsigned char *f)
  */
 static int keep_global_headers(struct tarstream *ts, struct act_err *err)
 {
-	unsigned char blk[512];
+	unsigned char blk[TAR_BLOCK];
 	int64_t p = ts->cur_pos;
 
-	while (retained_block(ts, p, blk) && blk[156] == 'g') {
-		int64_t size = octal_size(blk + 124);
+	while (retained_block(ts, p, blk) && blk[TARHDR_TYPEFLAG] == 'g') {
+		int64_t size = tarhdr_size(blk);
 
 		if (size < 0)
 			break;
-		p += 512 + ((size + 511) & ~(int64_t)511);
+		p += TAR_BLOCK * (1 + (int64_t)tar_blocks((uint64_t)size));
 	}
 	if (p == ts->cur_pos)
 		return 0;
