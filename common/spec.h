@@ -36,3 +36,9 @@ size_t spec_check_manifest(const char *text, size_t len, struct spec_report *r);
 /* The spec's string types (types.md). */
 bool spec_is_acidentifier(const char *s, size_t len);
 bool spec_is_acname(const char *s, size_t len);
+/* A POSIX-style environment variable name, as aci.md widens it:
+ * ^[A-Za-z_][A-Za-z0-9_.-]*$ */
+bool spec_is_env_name(const char *s, size_t len);
+/* SemVer 2.0.0 (semver.org's grammar, no leading zeros); the major number
+ * goes to *major when not NULL. */
+bool spec_is_semver(const char *s, size_t len, unsigned long long *major);
