@@ -24,6 +24,7 @@ struct act_cmd {
 extern const struct act_cmd act_cmd_add_filecaps;
 extern const struct act_cmd act_cmd_capabilities;
 extern const struct act_cmd act_cmd_cat_manifest;
+extern const struct act_cmd act_cmd_lint;
 extern const struct act_cmd act_cmd_list_filecaps;
 extern const struct act_cmd act_cmd_patch_manifest;
 

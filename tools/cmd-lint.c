@@ -1,0 +1,166 @@
+// SPDX-License-Identifier: Apache-2.0
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/json.h"
+#include "common/lint.h"
+#include "common/macro.h"
+#include "tools/cmd.h"
+
+enum { OPT_JSON = OPT_CMD_BASE, OPT_STRICT };
+
+/* One line per warning: a newline or other control byte in a path is
+ * written as \n or \xHH (and a backslash as \\). */
+static void put_escaped(const char *s)
+{
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+		if (*p == '\\')
+			fputs("\\\\", stdout);
+		else if (*p == '\n')
+			fputs("\\n", stdout);
+		else if (*p < 0x20 || *p == 0x7f)
+			printf("\\x%02x", *p);
+		else
+			putchar(*p);
+	}
+}
+
+static void print_text(const char *image, const struct lint_report *r)
+{
+	for (size_t i = 0; i < r->n; i++) {
+		const struct lint_warning *w = &r->items[i];
+
+		put_escaped(image);
+		printf(": %s: ", lint_code_name(w->code));
+		put_escaped(w->subject);
+		printf(": %s\n", w->message);
+	}
+}
+
+static void add_json(struct json_gen *g, const char *image, const struct lint_report *r)
+{
+	for (size_t i = 0; i < r->n; i++) {
+		const struct lint_warning *w = &r->items[i];
+
+		json_gen_object_open(g);
+		json_gen_cstr(g, "image");
+		json_gen_cstr(g, image);
+		json_gen_cstr(g, "code");
+		json_gen_cstr(g, lint_code_name(w->code));
+		json_gen_cstr(g, "subject");
+		json_gen_cstr(g, w->subject);
+		json_gen_cstr(g, "message");
+		json_gen_cstr(g, w->message);
+		json_gen_object_close(g);
+	}
+}
+
+/* Warnings of one image into r; -1 when it cannot be read. */
+static int lint_one(const char *image, struct lint_report *r, struct act_err *err)
+{
+	struct lint_image img = { 0 };
+	struct source *src = source_open(image, err);
+	int ret = -1;
+
+	if (src && lint_scan(src, &img, err) == 0) {
+		ret = lint_check(&img, r, err);
+		if (ret < 0)
+			act_err_wrap(err, "%s", source_path(src));
+	}
+	lint_image_done(&img);
+	source_free(src);
+	return ret;
+}
+
+static int run(const struct act_cmd *cmd, int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "json", optional_argument, NULL, OPT_JSON },
+		{ "strict", optional_argument, NULL, OPT_STRICT },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 },
+	};
+	bool as_json = false, strict = false, failed = false;
+	struct json_gen *g = NULL;
+	size_t warnings = 0;
+	int c, rc;
+
+	while ((c = cmd_getopt(cmd, argc, argv, longopts, &rc)) >= 0) {
+		if (c == OPT_JSON && cmd_parse_bool(cmd, "json", optarg, &as_json) < 0)
+			return EXIT_USAGE;
+		if (c == OPT_STRICT && cmd_parse_bool(cmd, "strict", optarg, &strict) < 0)
+			return EXIT_USAGE;
+	}
+	if (c == CMD_OPT_EXIT)
+		return rc;
+	if (argc - optind < 1)
+		return cmd_usage(cmd, "missing IMAGE");
+	if (as_json) {
+		g = json_gen_new();
+		json_gen_array_open(g);
+	}
+	for (int i = optind; i < argc; i++) {
+		struct lint_report r = LINT_REPORT_INIT;
+		struct act_err err = { 0 };
+
+		if (lint_one(argv[i], &r, &err) < 0) {
+			/* Warnings so far on stdout first: the order stays readable. */
+			fflush(stdout);
+			cmd_fail(cmd, &err);
+			failed = true;
+		} else if (g) {
+			add_json(g, argv[i], &r);
+		} else {
+			print_text(argv[i], &r);
+		}
+		warnings += r.n;
+		lint_report_free(&r);
+	}
+	if (g) {
+		struct act_err err = { 0 };
+		_cleanup_free_ char *text;
+		size_t len;
+
+		json_gen_array_close(g);
+		text = json_gen_finish(g, &len, &err);
+		json_gen_free(g);
+		if (!text)
+			return cmd_fail(cmd, &err);
+		printf("%.*s\n", (int)len, text);
+	}
+	if (fflush(stdout) != 0) {
+		struct act_err err = { 0 };
+
+		act_err_set(&err, errno, "(stdout): %s", strerror(errno));
+		return cmd_fail(cmd, &err);
+	}
+	if (failed || (strict && warnings))
+		return EXIT_FAIL;
+	return EXIT_OK;
+}
+
+const struct act_cmd act_cmd_lint = {
+	.name = "lint",
+	.run = run,
+	.summary = "Warn about capability settings that do not do what they seem to",
+	.synopsis = "[--strict] [--json] IMAGE...",
+	.help = "Check each image's capability isolators, file capabilities and set-id\n"
+		"files against the recommendations of rkt's capabilities guide and\n"
+		"appc's spec, and print one line per warning:\n"
+		"\n"
+		"  IMAGE: CODE: SUBJECT: WHY\n"
+		"\n"
+		"CODE is one of no-caps-isolator, broad-retain, remove-not-default,\n"
+		"retain-unreachable, filecap-hardlink, filecap-rootid,\n"
+		"filecap-outside-bounding, filecap-nnp, setuid, setgid (see\n"
+		"acitool-lint(1)); SUBJECT is a capability, a path in the rootfs or 'app'.\n"
+		"Warnings leave the exit status 0 unless --strict; an image that cannot\n"
+		"be read is an error (exit status 1) and the other images are still checked.\n"
+		"\n"
+		"Options:\n"
+		"      --strict             exit status 1 when there is any warning\n"
+		"      --json               one JSON array of {image, code, subject, message}\n"
+		"  -h, --help               show this help\n",
+};
