@@ -99,7 +99,7 @@ Architecture: $(dpkg --print-architecture)"
 	assert "$n" -ge 7 "libraries checked (libc, libarchive, yajl, libcap, libattr, isal, libdeflate)"
 }
 
-@test "debian: package files: binary, man pages, completions, docs" {
+@test "debian: package files: binary, man pages, completions, docs, examples" {
 	need_deb
 	local pages p
 	pages=$(cd "$SRC/docs" && ls *.1.scd | sed 's|\(.*\)\.scd$|./usr/share/man/man1/\1.gz|')
@@ -110,7 +110,11 @@ Architecture: $(dpkg --print-architecture)"
 ./usr/share/doc/acitool/README.md.gz
 ./usr/share/doc/acitool/changelog.gz
 ./usr/share/doc/acitool/copyright
+./usr/share/doc/acitool/examples/Makefile
+./usr/share/doc/acitool/examples/caps.txt
+./usr/share/doc/acitool/examples/filecaps.txt
 ./usr/share/doc/acitool/guide-filecaps.md.gz
+./usr/share/doc/acitool/makefile-recipe.md.gz
 ./usr/share/zsh/vendor-completions/_acitool
 $pages
 EOF
@@ -122,6 +126,9 @@ EOF
 
 	cmp root/usr/share/bash-completion/completions/acitool "$SRC/completions/bash/acitool"
 	cmp root/usr/share/zsh/vendor-completions/_acitool "$SRC/completions/zsh/_acitool"
+	for p in Makefile caps.txt filecaps.txt; do
+		cmp "root/usr/share/doc/acitool/examples/$p" "$SRC/docs/examples/$p"
+	done
 	# zsh looks there on Debian.
 	if command -v zsh >/dev/null; then
 		run -0 zsh -fc 'print -l $fpath'
