@@ -22,6 +22,7 @@ struct act_cmd {
 };
 
 extern const struct act_cmd act_cmd_add_filecaps;
+extern const struct act_cmd act_cmd_build;
 extern const struct act_cmd act_cmd_capabilities;
 extern const struct act_cmd act_cmd_cat_manifest;
 extern const struct act_cmd act_cmd_lint;
@@ -106,6 +107,16 @@ int write_opts_parse(const struct act_cmd *cmd, struct write_opts *w, int opt,
  */
 int write_image(const struct act_cmd *cmd, const struct write_opts *w, int argc,
 		char **argv, const struct aci_edit *edit);
+
+/*
+ * For a verb that makes an image from something that is not one (build):
+ * check the write options for OUTPUT (--replace is refused), fill so (def
+ * unless a compression is asked for) and *mode. 0, or EXIT_USAGE after
+ * printing why.
+ */
+int write_opts_output(const struct act_cmd *cmd, const struct write_opts *w,
+		      const char *outpath, enum act_compression def, struct sink_options *so,
+		      enum outfile_mode *mode);
 
 /* File capability edits (filecapopts.c). */
 struct capedit;

@@ -74,6 +74,31 @@ static int check_args(const struct act_cmd *cmd, const struct write_opts *w, int
 	return 0;
 }
 
+int write_opts_output(const struct act_cmd *cmd, const struct write_opts *w,
+		      const char *outpath, enum act_compression def, struct sink_options *so,
+		      enum outfile_mode *mode)
+{
+	struct act_err err = { 0 };
+
+	if (w->replace)
+		return cmd_usage(cmd, "--replace needs an image to rewrite; give OUTPUT");
+	if (w->no_compression && w->compression && !streq(w->compression, "none"))
+		return cmd_usage(cmd, "--no-compression and --compression=%s exclude each other",
+				 w->compression);
+	so->comp = def;
+	if (w->compression && compression_parse(w->compression, &so->comp, &err) < 0)
+		return cmd_usage(cmd, "%s", err.msg);
+	if (w->no_compression)
+		so->comp = ACT_COMP_NONE;
+	so->level = w->level;
+	if (streq(outpath, "-") && isatty(STDOUT_FILENO))
+		return cmd_usage(cmd, "refusing to write an image to a terminal");
+	*mode = streq(outpath, "-") ? OUTFILE_STDOUT
+		: w->overwrite	    ? OUTFILE_OVERWRITE
+				    : OUTFILE_NEW;
+	return 0;
+}
+
 /* Rewrite the image into the open output, once more if the edit asks. */
 static int rewrite(const char *inpath, struct outfile *of, struct sink_options *so,
 		   bool follow_input, const struct aci_edit *edit, struct act_err *err)

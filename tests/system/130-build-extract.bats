@@ -1,0 +1,245 @@
+#!/usr/bin/env bats
+# SPDX-License-Identifier: Apache-2.0
+#
+# build: a layout directory to an image; extract: the way back. Images are
+# checked with python's tarfile and bsdtar, extracted trees with getcap,
+# getfattr and stat. The parts that need root (setcap, chown, mknod) skip
+# without it; CI runs as root.
+
+bats_require_minimum_version 1.5.0
+
+load helpers
+
+setup() {
+	cd "$BATS_TEST_TMPDIR"
+}
+
+# Root can set file capabilities here (and the file system keeps them).
+can_setcap() {
+	is_root || return 1
+	: >"$BATS_TEST_TMPDIR/probe"
+	setcap cap_net_raw+ep "$BATS_TEST_TMPDIR/probe" 2>/dev/null &&
+		[ -n "$(getcap "$BATS_TEST_TMPDIR/probe")" ]
+	local r=$?
+	rm -f "$BATS_TEST_TMPDIR/probe"
+	return $r
+}
+
+MANIFEST='{"acKind":"ImageManifest","acVersion":"0.8.11","name":"example.com/tree","x-unknown":[1, 2]}'
+
+# mklayout DIR: a tree with everything build must keep.
+mklayout() {
+	local d=$1 r=$1/rootfs
+	mkdir -p "$r/bin" "$r/empty" "$r/etc/sub dir" "$r/ü-ñ"
+	printf '%s' "$MANIFEST" >"$d/manifest"
+	printf 'ping\n' >"$r/bin/ping"
+	chmod 4755 "$r/bin/ping"
+	ln "$r/bin/ping" "$r/bin/ping-link"
+	ln -s ping "$r/bin/ping-sym"
+	ln -s ../../nowhere "$r/etc/dangling"
+	printf 'a\n' >"$r/etc/sub dir/file with spaces"
+	printf 'b\n' >"$r/ü-ñ/ÿ"
+	printf 'c\n' >"$r/etc/new"$'\n'"line"
+	printf 'd\n' >"$r/a-b"
+	head -c 300000 /dev/urandom >"$r/bin/big"
+	mkfifo "$r/fifo"
+	setfattr -n user.binary -v 0s/wABCgsM "$r/etc/sub dir/file with spaces"
+	setfattr -n user.empty "$r/bin/big"
+	setfattr -n user.dir -v yes "$r/etc"
+	if can_setcap; then
+		setcap cap_net_raw+ep "$r/bin/ping"
+		chown 1234:5678 "$r/etc/sub dir/file with spaces"
+		mknod "$r/null" c 1 3
+	fi
+	touch -h -d '2001-02-03 04:05:06.123456789' "$r/etc/dangling" "$r/a-b"
+}
+
+# The image's entries, one per line: name, type, link, mode, uid:gid, mtime,
+# xattrs (hex), by python's tarfile.
+tarlist() {
+	python3 -c '
+import sys, tarfile
+with tarfile.open(sys.argv[1]) as t:
+    for m in t:
+        x = sorted((k[len("SCHILY.xattr."):], v.encode("utf-8", "surrogateescape").hex())
+                   for k, v in m.pax_headers.items() if k.startswith("SCHILY.xattr."))
+        print(repr(m.name), m.type.decode(), repr(m.linkname), oct(m.mode),
+              "%d:%d" % (m.uid, m.gid), m.pax_headers.get("mtime", m.mtime), m.uname,
+              m.gname, x)' "$1"
+}
+
+@test "build: every kind of entry, in a stable order, read by tarfile and bsdtar" {
+	mklayout lay
+	run_acitool build lay img.aci
+	assert "$output" == "" "nothing printed"
+	assert "$(compression img.aci)" == gzip "default compression"
+	run tarlist img.aci
+	echo "$output"
+	names=$(printf '%s\n' "$output" | sed -E "s/^('[^']*').*/\\1/")
+	expected="'manifest'
+'rootfs'
+'rootfs/a-b'
+'rootfs/bin'
+'rootfs/bin/big'
+'rootfs/bin/ping'
+'rootfs/bin/ping-link'
+'rootfs/bin/ping-sym'
+'rootfs/empty'
+'rootfs/etc'
+'rootfs/etc/dangling'
+'rootfs/etc/new\\nline'
+'rootfs/etc/sub dir'
+'rootfs/etc/sub dir/file with spaces'
+'rootfs/fifo'"
+	is_root && can_setcap && expected+="
+'rootfs/null'"
+	expected+="
+'rootfs/ü-ñ'
+'rootfs/ü-ñ/ÿ'"
+	assert "$names" == "$expected" "entry order"
+	assert "$output" =~ "'rootfs/bin/ping-link' 1 'rootfs/bin/ping' 0o4755" "hardlink to the first name"
+	assert "$output" =~ "'rootfs/bin/ping-sym' 2 'ping' " "symlink"
+	assert "$output" =~ "'rootfs/etc/dangling' 2 '../../nowhere' 0o777 [0-9]+:[0-9]+ 981173106.123456789 " "dangling symlink, ns mtime"
+	assert "$output" =~ "'rootfs/fifo' 6 " "fifo"
+	assert "$output" =~ "'rootfs/bin/big' 0 '' 0o644 [0-9:]+ [0-9.]+   \[\('user.empty', ''\)\]" "empty xattr value, no user names"
+	assert "$output" =~ "file with spaces' 0 '' 0o644 [0-9:]+ [0-9.]+   \[\('user.binary', 'ff00010a0b0c'\)\]" "binary xattr value"
+	assert "$output" =~ "'rootfs/etc' 5 '' 0o755 [0-9:]+ [0-9.]+   \[\('user.dir', '796573'\)\]" "directory xattr"
+	if can_setcap; then
+		assert "$output" =~ "'rootfs/bin/ping' 0 '' 0o4755 [0-9:]+ [0-9.]+   \[\('security.capability', '0100000200200000000000000000000000000000'\)\]" "file capability"
+		assert "$output" =~ "'rootfs/etc/sub dir/file with spaces' 0 '' 0o644 1234:5678" "owner"
+		assert "$output" =~ "'rootfs/null' 3 " "device"
+	fi
+	# The manifest as it is on disk, data as it is.
+	run -0 bsdtar -xOf img.aci manifest
+	assert "$output" == "$MANIFEST" "manifest bytes"
+	run -0 bsdtar -xOf img.aci rootfs/bin/big
+	bsdtar -xOf img.aci rootfs/bin/big | cmp - lay/rootfs/bin/big
+	run -0 bsdtar -tvf img.aci
+	assert "$output" =~ "hrwsr-xr-x .* rootfs/bin/ping-link link to rootfs/bin/ping" "bsdtar sees the hardlink"
+	if can_setcap; then
+		run_acitool list-filecaps img.aci
+		expect_output "/bin/ping cap_net_raw=ep"
+	fi
+}
+
+@test "build: the same tree twice gives the same bytes; mtime options" {
+	mklayout lay
+	run_acitool build lay a.aci
+	run_acitool build --compression=none lay a.tar
+	cat lay/rootfs/bin/big >/dev/null # atime and ctime are not stored
+	chmod 644 lay/rootfs/a-b
+	run_acitool build lay b.aci
+	cmp a.aci b.aci
+	sleep 0.01
+	touch lay/rootfs/bin lay/rootfs/etc
+	run_acitool build --no-compression lay b.tar
+	assert "$(compression b.tar)" == none
+	# The touched directories' mtime changed: only they differ.
+	run tarlist a.tar
+	a=$output
+	run tarlist b.tar
+	assert "$(diff <(echo "$a") <(echo "$output") | grep -c '^>')" -eq 2 "entries that changed"
+
+	# SOURCE_DATE_EPOCH clamps: older times stay, newer ones become it.
+	SOURCE_DATE_EPOCH=1000000000 run_acitool build --compression=none lay sde.tar
+	run tarlist sde.tar
+	assert "$output" =~ "'rootfs/a-b' 0 '' 0o644 [0-9:]+ 981173106.123456789 " "older time kept"
+	assert "$output" =~ "'rootfs/bin' 5 '' 0o755 [0-9:]+ 1000000000 " "newer time clamped"
+	SOURCE_DATE_EPOCH=1000000000 run_acitool build --compression=none lay sde2.tar
+	cmp sde.tar sde2.tar
+	# --mtime sets every time; --owner-root every owner.
+	run_acitool build --mtime=5 --owner-root --compression=none lay m.tar
+	run tarlist m.tar
+	assert "$(echo "$output" | grep -vc " 0:0 5 ")" -eq 0 "every entry 0:0 at time 5"
+	run_acitool build --mtime=1000000000 --clamp-mtime --compression=none lay c.tar
+	cmp sde.tar c.tar
+	SOURCE_DATE_EPOCH=junk run_acitool 2 build lay j.aci
+	run_acitool 2 build --mtime=-1 lay j.aci
+	run_acitool 2 build --clamp-mtime lay j.aci
+	expect_files . lay a.aci a.tar b.aci b.tar sde.tar sde2.tar m.tar c.tar
+}
+
+@test "build: compression options" {
+	mklayout lay
+	run_acitool build --compression=xz lay x.aci
+	assert "$(compression x.aci)" == xz
+	run_acitool build --compression=bzip2 --fast lay b.aci
+	assert "$(compression b.aci)" == bzip2
+	run_acitool build lay - >s.aci
+	run_acitool build --no-compression=true lay n.aci
+	assert "$(compression n.aci)" == none
+	run_acitool 2 build --replace lay
+	run_acitool 2 build --no-compression --compression=xz lay y.aci
+	run_acitool 2 build lay
+	run_acitool 2 build lay a b c
+	for f in x.aci b.aci n.aci; do
+		run_acitool cat-manifest "$f"
+		expect_output "$MANIFEST"
+	done
+}
+
+@test "build: what is not a layout is refused, and nothing is written" {
+	mkdir -p nomanifest/rootfs
+	run_acitool 1 build nomanifest out.aci
+	expect_error_line build "nomanifest: no manifest"
+
+	mkdir -p invalid/rootfs
+	echo '{"acKind":"ImageManifest","acVersion":"0.8.11"}' >invalid/manifest
+	run_acitool 1 build invalid out.aci
+	expect_error_line build "invalid/manifest: invalid manifest"
+	echo 'not json' >invalid/manifest
+	run_acitool 1 build invalid out.aci
+
+	mkdir rootfsfile
+	printf '%s' "$MANIFEST" >rootfsfile/manifest
+	: >rootfsfile/rootfs
+	run_acitool 1 build rootfsfile out.aci
+	expect_error_line build "rootfs is not a directory"
+
+	mkdir -p norootfs real
+	printf '%s' "$MANIFEST" >norootfs/manifest
+	run_acitool 1 build norootfs out.aci
+	expect_error_line build "no rootfs"
+	ln -s ../real norootfs/rootfs
+	run_acitool 1 build norootfs out.aci
+	expect_error_line build "rootfs is not a directory"
+
+	mklayout extra
+	: >extra/README
+	run_acitool 1 build extra out.aci
+	expect_error_line build "'README' does not belong in a layout"
+
+	run_acitool 1 build missing-dir out.aci
+	mklayout lay
+	run_acitool build lay out.aci
+	run_acitool 1 build lay out.aci
+	expect_error_line build "exists"
+	run_acitool build --overwrite lay out.aci
+	# The output inside the tree it is made of.
+	run_acitool 1 build lay lay/rootfs/out.aci
+	expect_error_line build "the output being written"
+	expect_files lay/rootfs a-b bin empty etc fifo "$(is_root && can_setcap && echo null)" ü-ñ
+	expect_files . nomanifest invalid rootfsfile norootfs real extra lay out.aci
+}
+
+@test "build: an unreadable file fails the build" {
+	local dir
+	dir=$(mktemp -d /tmp/act-unreadable.XXXXXX)
+	chmod 755 "$dir"
+	mklayout "$dir/lay"
+	chmod 000 "$dir/lay/rootfs/bin/big"
+	chmod 777 "$dir"
+	if is_root; then
+		# Root reads everything: build as nobody.
+		chmod -R a+rX "$dir/lay/rootfs/etc" "$dir/lay/rootfs/ü-ñ"
+		run -1 setpriv --reuid=65534 --regid=65534 --clear-groups \
+			"$ACITOOL" build "$dir/lay" "$dir/out.aci"
+	else
+		run -1 "$ACITOOL" build "$dir/lay" "$dir/out.aci"
+	fi
+	echo "$output"
+	assert "$output" =~ "^acitool: build: .*rootfs/bin/big: Permission denied$"
+	run ls -A "$dir"
+	assert "$output" == "lay" "no output left"
+	rm -rf "$dir"
+}

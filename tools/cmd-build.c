@@ -1,0 +1,165 @@
+// SPDX-License-Identifier: Apache-2.0
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/builder.h"
+#include "common/macro.h"
+#include "tools/cmd.h"
+#include "tools/progress.h"
+
+enum {
+	OPT_OWNER_ROOT = OPT_CMD_BASE,
+	OPT_MTIME,
+	OPT_CLAMP_MTIME,
+};
+
+static void warn(void *ctx, const char *msg)
+{
+	const struct act_cmd *cmd = ctx;
+
+	fprintf(stderr, "acitool: %s: warning: %s\n", cmd->name, msg);
+}
+
+/* Seconds since the epoch, as SOURCE_DATE_EPOCH spells them. */
+static int parse_epoch(const char *s, int64_t *ret)
+{
+	char *end;
+	long long v;
+
+	if (*s < '0' || *s > '9')
+		return -1;
+	errno = 0;
+	v = strtoll(s, &end, 10);
+	if (errno || *end || v > 077777777777LL) /* the largest ustar mtime */
+		return -1;
+	*ret = v;
+	return 0;
+}
+
+static int build(const struct act_cmd *cmd, const struct write_opts *w,
+		 struct build_options *bo, const char *dir, const char *outpath)
+{
+	struct sink_options so = { 0 };
+	struct act_err err = { 0 };
+	enum outfile_mode mode;
+	struct progress prog;
+	struct outfile of;
+	struct sink *out;
+	struct stat st;
+	int r;
+
+	r = write_opts_output(cmd, w, outpath, ACT_COMP_GZIP, &so, &mode);
+	if (r)
+		return r;
+	if (outfile_open(&of, outpath, mode, NULL, &err) < 0)
+		return cmd_fail(cmd, &err);
+	if (fstat(of.fd, &st) == 0 && S_ISREG(st.st_mode)) {
+		bo->have_output = true;
+		bo->out_dev = st.st_dev;
+		bo->out_ino = st.st_ino;
+	}
+	progress_init(&prog, w->progress, 0);
+	bo->progress = progress_update;
+	bo->progress_ctx = &prog;
+	r = -1;
+	out = sink_open_fd(of.fd, of.path ? of.path : "(stdout)", &so, &err);
+	if (out && build_image(dir, out, bo, &err) == 0 && sink_finish(out, &err) == 0)
+		r = 0;
+	sink_free(out);
+	if (r == 0)
+		r = outfile_commit(&of, &err);
+	progress_done(&prog, r == 0);
+	if (r < 0) {
+		outfile_abort(&of);
+		return cmd_fail(cmd, &err);
+	}
+	return EXIT_OK;
+}
+
+static int run(const struct act_cmd *cmd, int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "owner-root", optional_argument, NULL, OPT_OWNER_ROOT },
+		{ "mtime", required_argument, NULL, OPT_MTIME },
+		{ "clamp-mtime", optional_argument, NULL, OPT_CLAMP_MTIME },
+		WRITE_LONG_OPTIONS,
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 },
+	};
+	struct build_options bo = { .warn = warn, .warn_ctx = (void *)cmd };
+	struct write_opts w = WRITE_OPTS_INIT;
+	const char *sde;
+	int c, rc, r = 0;
+
+	while (r == 0 && (c = cmd_getopt(cmd, argc, argv, longopts, &rc)) >= 0) {
+		switch (c) {
+		case OPT_OWNER_ROOT:
+			if (cmd_parse_bool(cmd, "owner-root", optarg, &bo.owner_root) < 0)
+				r = EXIT_USAGE;
+			break;
+		case OPT_MTIME:
+			if (parse_epoch(optarg, &bo.mtime) < 0)
+				r = cmd_usage(cmd, "--mtime: '%s' is not a number of seconds since "
+						   "the epoch", optarg);
+			bo.set_mtime = true;
+			break;
+		case OPT_CLAMP_MTIME:
+			if (cmd_parse_bool(cmd, "clamp-mtime", optarg, &bo.clamp_mtime) < 0)
+				r = EXIT_USAGE;
+			break;
+		default:
+			if (write_opts_parse(cmd, &w, c, optarg) < 0)
+				r = EXIT_USAGE;
+		}
+	}
+	if (r == 0 && c == CMD_OPT_EXIT)
+		return rc; /* --help (0) or a bad option (2) */
+	if (r)
+		return r;
+	if (argc - optind != 2)
+		return cmd_usage(cmd, argc - optind < 2 ? "missing DIR or OUTPUT" : "too many arguments");
+	if (bo.clamp_mtime && !bo.set_mtime)
+		return cmd_usage(cmd, "--clamp-mtime goes with --mtime");
+	/* reproducible-builds.org: clamp to SOURCE_DATE_EPOCH. */
+	sde = getenv("SOURCE_DATE_EPOCH");
+	if (!bo.set_mtime && sde && *sde) {
+		if (parse_epoch(sde, &bo.mtime) < 0)
+			return cmd_usage(cmd, "SOURCE_DATE_EPOCH: '%s' is not a number of seconds "
+					      "since the epoch", sde);
+		bo.set_mtime = bo.clamp_mtime = true;
+	}
+	return build(cmd, &w, &bo, argv[optind], argv[optind + 1]);
+}
+
+const struct act_cmd act_cmd_build = {
+	.name = "build",
+	.run = run,
+	.summary = "Make an image from a layout directory",
+	.synopsis = "[options] DIR OUTPUT",
+	.help = "Write DIR, a layout directory holding only manifest and rootfs/, as the\n"
+		"image OUTPUT ('-' for standard output). The manifest is checked first and\n"
+		"stored first, as it is; then rootfs and its tree, a directory before its\n"
+		"content, names sorted bytewise. Every extended attribute is kept\n"
+		"(security.capability included), hardlinks are stored as such, owners as\n"
+		"numbers. The same tree gives the same bytes. OUTPUT is gzip unless\n"
+		"--compression says otherwise.\n"
+		"\n"
+		"Build options:\n"
+		"      --owner-root         store every owner as uid 0, gid 0\n"
+		"      --mtime=EPOCH        set every modification time to EPOCH (seconds)\n"
+		"      --clamp-mtime        with --mtime, change only times newer than EPOCH\n"
+		"  With no --mtime, SOURCE_DATE_EPOCH in the environment clamps times.\n"
+		"\n"
+		"Output options:\n"
+		"      --overwrite          replace an existing OUTPUT\n"
+		"      --compression=C      none, gzip, bzip2 or xz (default: gzip)\n"
+		"      --no-compression     same as --compression=none\n"
+		"      --compression-level=N  1 (fastest) to 9 (smallest); default 6 for\n"
+		"                           gzip and xz, 9 for bzip2\n"
+		"      --fast               same as --compression-level=1\n"
+		"      --progress, --no-progress  show progress on stderr (default: when\n"
+		"                           stderr is a terminal)\n"
+		"  -h, --help               show this help\n",
+};
