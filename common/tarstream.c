@@ -436,6 +436,25 @@ int tarstream_read_data(struct tarstream *ts, size_t max, char **ret, size_t *re
 	return 0;
 }
 
+int tarstream_read_block(struct tarstream *ts, const void **buf, size_t *len,
+			 int64_t *offset, struct act_err *err)
+{
+	la_int64_t off;
+	int r;
+
+	ts->data_done = true;
+	r = archive_read_data_block(ts->ar, buf, len, &off);
+	if (r == ARCHIVE_EOF)
+		return 0;
+	if (r != ARCHIVE_OK)
+		return ar_error(ts, err, "cannot read data");
+	if (ts->out && ts->read_pos - ts->settled > SETTLE_AT &&
+	    settle(ts, consumed(ts), err) < 0)
+		return -1;
+	*offset = off;
+	return 1;
+}
+
 /* ---- replaced entries ---- */
 
 static la_ssize_t aw_write_cb(struct archive *a, void *ctx, const void *buf, size_t len)

@@ -46,6 +46,12 @@ int64_t tarstream_index(const struct tarstream *ts);
 int tarstream_read_data(struct tarstream *ts, size_t max, char **buf, size_t *len,
 			struct act_err *err);
 
+/* The current entry's data block by block: 1 with *buf and *len holding the
+ * bytes at *offset (a sparse entry's holes are skipped), 0 after the last
+ * block, -1 on error. */
+int tarstream_read_block(struct tarstream *ts, const void **buf, size_t *len,
+			 int64_t *offset, struct act_err *err);
+
 /* Replace the current entry by hdr with the given data (hdr's size is set to
  * len). Its xattrs are written once per name, sorted. */
 int tarstream_replace(struct tarstream *ts, struct archive_entry *hdr, const void *data,
