@@ -156,6 +156,101 @@ static int write_data(struct builder *b, int fd, const char *path, int64_t size,
 	}
 }
 
+/*
+ * A file with holes (as SEEK_DATA and SEEK_HOLE report them) gets a sparse
+ * map, its data regions; libarchive then writes it as a GNU pax 1.0 sparse
+ * entry. Returns true when it has one; a file system that cannot tell has
+ * no holes.
+ */
+static bool sparse_map(int fd, struct archive_entry *e, const struct stat *st)
+{
+	int64_t pos = 0, size = st->st_size;
+	bool holes = false;
+
+	/* Cheap test first: every block allocated, no holes. */
+	if ((int64_t)st->st_blocks * 512 >= size)
+		return false;
+	while (pos < size) {
+		off_t data = lseek(fd, pos, SEEK_DATA), end;
+
+		if (data < 0 && errno == ENXIO) { /* a hole to the end */
+			holes = true;
+			break;
+		}
+		if (data < 0 || (end = lseek(fd, data, SEEK_HOLE)) < 0)
+			goto dense;
+		if (data > pos)
+			holes = true;
+		if (end > size)
+			end = size;
+		if (data >= end)
+			break;
+		archive_entry_sparse_add_entry(e, data, end - data);
+		pos = end;
+	}
+	if (lseek(fd, 0, SEEK_SET) < 0)
+		goto dense;
+	if (!holes)
+		goto dense;
+	/* All holes: one empty region at the end keeps it sparse. */
+	if (archive_entry_sparse_count(e) == 0)
+		archive_entry_sparse_add_entry(e, size, 0);
+	return true;
+dense:
+	archive_entry_sparse_clear(e);
+	lseek(fd, 0, SEEK_SET);
+	return false;
+}
+
+static int write_zeros(struct builder *b, int64_t n, const char *path, struct act_err *err)
+{
+	memset(b->buf, 0, n < DATA_BUF ? (size_t)n : DATA_BUF);
+	while (n > 0) {
+		size_t k = n < DATA_BUF ? (size_t)n : DATA_BUF;
+
+		if (archive_write_data(b->aw, b->buf, k) != (la_ssize_t)k)
+			return aw_error(b, path, err);
+		n -= (int64_t)k;
+	}
+	return 0;
+}
+
+/* A sparse file's data regions, read; its holes, zeros the pax writer skips. */
+static int write_sparse(struct builder *b, int fd, const char *path, struct archive_entry *e,
+			int64_t size, struct act_err *err)
+{
+	int64_t pos = 0, off, len;
+	struct stat st;
+
+	archive_entry_sparse_reset(e);
+	while (archive_entry_sparse_next(e, &off, &len) == ARCHIVE_OK) {
+		if (write_zeros(b, off - pos, path, err) < 0)
+			return -1;
+		pos = off;
+		while (pos < off + len) {
+			size_t want = off + len - pos < DATA_BUF ? (size_t)(off + len - pos) : DATA_BUF;
+			ssize_t n = pread(fd, b->buf, want, pos);
+
+			if (n < 0 && errno == EINTR)
+				continue;
+			if (n < 0)
+				return act_err_set(err, errno, "%s: cannot read: %s", path,
+						   strerror(errno));
+			if (n == 0)
+				return act_err_set(err, EAGAIN, "%s: shrank while being read", path);
+			if (archive_write_data(b->aw, b->buf, (size_t)n) != n)
+				return aw_error(b, path, err);
+			pos += n;
+			b->bytes += (uint64_t)n;
+		}
+	}
+	if (write_zeros(b, size - pos, path, err) < 0)
+		return -1;
+	if (fstat(fd, &st) < 0 || st.st_size != size)
+		return act_err_set(err, EAGAIN, "%s: changed size while being read", path);
+	return 0;
+}
+
 static int add_entry(struct builder *b, const struct treewalk_entry *te, struct act_err *err)
 {
 	const struct stat *st = &te->st;
@@ -163,6 +258,7 @@ static int add_entry(struct builder *b, const struct treewalk_entry *te, struct 
 	_cleanup_close_ int fd = -1;
 	_cleanup_free_ char *full = full_path(b, te->path);
 	const char *first = NULL;
+	bool sparse = false;
 	int r = -1;
 
 	if (S_ISSOCK(st->st_mode)) {
@@ -199,6 +295,8 @@ static int add_entry(struct builder *b, const struct treewalk_entry *te, struct 
 		}
 		if (fsxattr_read(fd, full, e, err) < 0)
 			goto out;
+		if (S_ISREG(st->st_mode))
+			sparse = sparse_map(fd, e, st);
 	} else {
 		if (fsxattr_read(-1, full, e, err) < 0)
 			goto out;
@@ -224,7 +322,8 @@ static int add_entry(struct builder *b, const struct treewalk_entry *te, struct 
 		goto out;
 	}
 	if (!first && S_ISREG(st->st_mode) &&
-	    write_data(b, fd, te->path, st->st_size, err) < 0)
+	    (sparse ? write_sparse(b, fd, te->path, e, st->st_size, err)
+		    : write_data(b, fd, te->path, st->st_size, err)) < 0)
 		goto out;
 	if (archive_write_finish_entry(b->aw) != ARCHIVE_OK) {
 		aw_error(b, te->path, err);
