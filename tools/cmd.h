@@ -25,6 +25,7 @@ extern const struct act_cmd act_cmd_add_filecaps;
 extern const struct act_cmd act_cmd_build;
 extern const struct act_cmd act_cmd_capabilities;
 extern const struct act_cmd act_cmd_cat_manifest;
+extern const struct act_cmd act_cmd_extract;
 extern const struct act_cmd act_cmd_lint;
 extern const struct act_cmd act_cmd_list_filecaps;
 extern const struct act_cmd act_cmd_patch_manifest;

@@ -51,7 +51,21 @@ mklayout() {
 		chown 1234:5678 "$r/etc/sub dir/file with spaces"
 		mknod "$r/null" c 1 3
 	fi
+	# A POSIX ACL (user 1234 rw), as the raw xattr, where the file system has them.
+	setfattr -n system.posix_acl_access -v 0x0200000001000600ffffffff02000600d204000004000400ffffffff10000600ffffffff20000400ffffffff \
+		"$r/ü-ñ/ÿ" 2>/dev/null || :
 	touch -h -d '2001-02-03 04:05:06.123456789' "$r/etc/dangling" "$r/a-b"
+}
+
+# tree DIR: every path under DIR with type, mode, owner, link count, size,
+# mtime and symlink target, by find.
+tree() {
+	(cd "$1" && find . -mindepth 1 -printf '%p %y %m %U:%G %n %s %T@ %l\n' | sort)
+}
+
+# xattrs DIR: every xattr under DIR, symlinks not followed (getfattr).
+xattrs() {
+	(cd "$1" && getfattr -h -R -d -m - -e hex . 2>/dev/null)
 }
 
 # The image's entries, one per line: name, type, link, mode, uid:gid, mtime,
@@ -242,4 +256,180 @@ with tarfile.open(sys.argv[1]) as t:
 	run ls -A "$dir"
 	assert "$output" == "lay" "no output left"
 	rm -rf "$dir"
+}
+
+@test "extract: build, extract, build gives the same bytes; getcap, getfattr and stat agree" {
+	mklayout lay
+	run_acitool build lay img.aci
+	run_acitool extract img.aci out
+	if ! is_root; then
+		expect_output --substring "warning: not root: owners not restored"
+		return
+	fi
+	assert "$output" == "" "nothing printed as root"
+	assert "$(tree out)" == "$(tree lay)" "paths, types, modes, owners, links, sizes, times"
+	assert "$(xattrs out)" == "$(xattrs lay)" "xattrs"
+	assert "$(xattrs out)" =~ "user.binary=0xff00010a0b0c" "a binary xattr"
+	assert "$(cd out && getcap -r .)" == "$(cd lay && getcap -r .)" "getcap -r"
+	if can_setcap; then
+		assert "$(cd out && getcap -r . | sort)" == "./rootfs/bin/ping cap_net_raw=ep
+./rootfs/bin/ping-link cap_net_raw=ep" "file capabilities survive the chown"
+		assert "$(stat -c %a out/rootfs/bin/ping)" == 4755 "setuid survives the chown"
+	fi
+	if getfattr -n system.posix_acl_access lay/rootfs/ü-ñ/ÿ >/dev/null 2>&1; then
+		assert "$(getfattr -n system.posix_acl_access -e hex out/rootfs/ü-ñ/ÿ 2>/dev/null)" =~ "0x0200000001000600ffffffff02000600d2040000" "ACL restored"
+	fi
+	cmp out/rootfs/bin/big lay/rootfs/bin/big
+	run_acitool build out again.aci
+	cmp img.aci again.aci
+	# From standard input, xz, into an empty directory (its mode kept).
+	run_acitool build --compression=xz lay img.xz.aci
+	mkdir empty
+	chmod 750 empty
+	run_acitool extract - empty/ <img.xz.aci
+	assert "$(tree empty)" == "$(tree lay)" "extracted from a pipe"
+	assert "$(stat -c %a empty)" == 750 "an existing DIR keeps its mode"
+	expect_files . lay img.aci out again.aci img.xz.aci empty
+}
+
+@test "extract: as non-root, owners, privileged xattrs and devices are skipped with one warning" {
+	is_root || skip "needs root to make the image and to become nobody"
+	mklayout lay
+	run_acitool build lay img.aci
+	local dir
+	dir=$(mktemp -d /tmp/act-extract.XXXXXX)
+	chmod 777 "$dir"
+	cp img.aci "$dir/"
+	run -0 setpriv --reuid=65534 --regid=65534 --clear-groups "$ACITOOL" extract "$dir/img.aci" "$dir/out"
+	echo "$output"
+	assert "${#lines[@]}" -eq 1 "one warning line"
+	local want="^acitool: extract: warning: not root: owners not restored"
+	can_setcap && want+="; 1 security.\* or trusted.\* xattrs skipped; 1 device nodes skipped$"
+	assert "$output" =~ "$want" "the warning"
+	assert "$(stat -c %U "$dir/out/rootfs/bin/ping")" == nobody "owned by the caller"
+	assert "$(getcap -r "$dir/out")" == "" "no file capabilities"
+	assert "$(stat -c %a "$dir/out/rootfs/bin/ping")" == 755 "set-id bit dropped"
+	assert "$(getfattr --absolute-names -n user.binary -e hex "$dir/out/rootfs/etc/sub dir/file with spaces" | sed -n 's/^user.binary=//p')" == 0xff00010a0b0c "user xattrs kept"
+	rm -rf "$dir"
+}
+
+@test "extract: DIR must not exist or be empty" {
+	mklayout lay
+	run_acitool build lay img.aci
+	mkdir full
+	: >full/keep
+	run_acitool 1 extract img.aci full
+	expect_error_line extract "full: not an empty directory"
+	: >afile
+	run_acitool 1 extract img.aci afile
+	expect_error_line extract "afile: exists and is not a directory"
+	ln -s lay alink
+	run_acitool 1 extract img.aci alink
+	run_acitool 1 extract img.aci nonexistent/out
+	run_acitool 2 extract img.aci
+	run_acitool 2 extract img.aci a b
+	expect_files . lay img.aci full afile alink
+	expect_files full keep
+}
+
+# mkhostile OUTDIR TARGET: images that try to write outside DIR (into TARGET).
+mkhostile() {
+	python3 - "$1" "$2" <<'PY'
+import io, sys, tarfile
+M = b'{"acKind":"ImageManifest","acVersion":"0.8.11","name":"example.com/h"}'
+def img(path, entries, manifest=M):
+    with tarfile.open(path, "w", format=tarfile.PAX_FORMAT) as t:
+        if manifest is not None:
+            ti = tarfile.TarInfo("manifest"); ti.size = len(manifest)
+            t.addfile(ti, io.BytesIO(manifest))
+        ti = tarfile.TarInfo("rootfs"); ti.type = tarfile.DIRTYPE; ti.mode = 0o755
+        t.addfile(ti)
+        for name, kind, arg in entries:
+            ti = tarfile.TarInfo(name)
+            if kind == "file":
+                ti.size = len(arg); t.addfile(ti, io.BytesIO(arg))
+            else:
+                ti.type = tarfile.SYMTYPE if kind == "sym" else tarfile.LNKTYPE
+                ti.linkname = arg; t.addfile(ti)
+out, target = sys.argv[1], sys.argv[2]
+a = ("rootfs/a", "file", b"a")
+img(out + "/dotdot.aci", [a, ("rootfs/../../evil", "file", b"x")])
+img(out + "/dotdot-inside.aci", [a, ("rootfs/b/../../../evil", "file", b"x")])
+img(out + "/absolute.aci", [a, (target + "/evil", "file", b"x")])
+img(out + "/symlink-abs.aci", [a, ("rootfs/link", "sym", target), ("rootfs/link/evil", "file", b"x")])
+img(out + "/symlink-up.aci", [a, ("rootfs/link", "sym", "../../.."), ("rootfs/link/evil", "file", b"x")])
+img(out + "/hardlink-out.aci", [a, ("rootfs/h", "hard", "../../victim")])
+img(out + "/hardlink-abs.aci", [a, ("rootfs/h", "hard", target + "/victim")])
+img(out + "/hardlink-sym.aci", [a, ("rootfs/link", "sym", target), ("rootfs/h", "hard", "rootfs/link/victim")])
+img(out + "/top-level.aci", [a, ("evil", "file", b"x")])
+img(out + "/twice.aci", [a, ("rootfs/link", "sym", target), ("rootfs/link", "file", b"x")])
+img(out + "/no-manifest.aci", [a], manifest=None)
+img(out + "/bad-manifest.aci", [a], manifest=b'{"acKind":"ImageManifest"}')
+PY
+}
+
+@test "extract: hostile and broken images: exit 1, nothing written outside DIR, DIR removed" {
+	mkdir images target
+	echo victim >target/victim
+	mkhostile images "$PWD/target"
+	local f
+	for f in images/*.aci; do
+		run_acitool 1 extract "$f" out
+		assert "${#lines[@]}" -eq 1 "one error line for $f"
+		expect_files . images target
+		expect_files target victim
+		assert "$(cat target/victim)" == victim "victim untouched by $f"
+	done
+	run_acitool 1 extract images/twice.aci out
+	expect_error_line extract "twice"
+	run_acitool 1 extract images/symlink-abs.aci out
+	expect_error_line extract "symlink"
+	# A truncated image, into an existing empty directory: emptied again.
+	mklayout lay
+	run_acitool build --compression=none lay img.tar
+	head -c 200000 img.tar >cut.tar
+	mkdir empty
+	run_acitool 1 extract cut.tar empty
+	expect_files empty
+	expect_files . images target lay img.tar cut.tar empty
+}
+
+@test "build: files with holes are stored sparse; every reader gets the same data" {
+	mkdir -p sp/rootfs
+	printf '%s' "$MANIFEST" >sp/manifest
+	truncate -s 10M sp/rootfs/tail-hole
+	printf 'data' | dd of=sp/rootfs/tail-hole bs=1 seek=5000000 conv=notrunc 2>/dev/null
+	truncate -s 3M sp/rootfs/all-hole
+	printf 'start' >sp/rootfs/head-and-end
+	truncate -s 8M sp/rootfs/head-and-end
+	printf 'end' >>sp/rootfs/head-and-end
+	[ "$(du -k sp/rootfs/all-hole | cut -f1)" -eq 0 ] || skip "this file system has no holes"
+	run_acitool build --compression=none sp sp.tar
+	assert "$(stat -c %s sp.tar)" -lt 100000 "holes are not stored"
+	run -0 python3 -c '
+import sys, tarfile
+with tarfile.open(sys.argv[1]) as t:
+    for m in t:
+        if m.isfile():
+            data = t.extractfile(m).read()
+            if data != open("sp/" + m.name, "rb").read():
+                sys.exit("python: %s differs" % m.name)
+            print(m.name, m.size, len(m.sparse or ()))' sp.tar
+	assert "$output" == "manifest ${#MANIFEST} 0
+rootfs/all-hole 3145728 1
+rootfs/head-and-end 8388611 2
+rootfs/tail-hole 10485760 2" "sizes and sparse regions"
+	mkdir bsd gnu
+	bsdtar -xf sp.tar -C bsd
+	tar -xf sp.tar -C gnu
+	run_acitool extract sp.tar ours
+	local f
+	for f in all-hole head-and-end tail-hole; do
+		cmp sp/rootfs/$f bsd/rootfs/$f
+		cmp sp/rootfs/$f gnu/rootfs/$f
+		cmp sp/rootfs/$f ours/rootfs/$f
+	done
+	assert "$(du -k ours/rootfs/all-hole | cut -f1)" -eq 0 "extracted with its holes"
+	run_acitool build --compression=none ours again.tar
+	cmp sp.tar again.tar
 }
