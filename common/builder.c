@@ -12,7 +12,7 @@
 #include "common/builder.h"
 #include "common/fsxattr.h"
 #include "common/macro.h"
-#include "common/manifest.h"
+#include "common/spec.h"
 #include "common/treewalk.h"
 
 #define DATA_BUF (1024 * 1024)
@@ -403,6 +403,27 @@ static int read_manifest(int fd, const char *path, char **ret, size_t *ret_len,
 	return 0;
 }
 
+/* An image is made here: its manifest must be what the spec says. */
+static int check_manifest(const char *path, const char *text, size_t len, struct act_err *err)
+{
+	struct spec_report rep = SPEC_REPORT_INIT;
+	size_t n = spec_check_manifest(text, len, &rep);
+
+	if (n) {
+		const struct spec_problem *p = &rep.items[0];
+		char more[64] = "";
+
+		if (n > 1)
+			snprintf(more, sizeof(more), " (and %zu more problem%s)", n - 1,
+				 n > 2 ? "s" : "");
+		act_err_set(err, EINVAL, "%s: invalid manifest: %s%s%s%s", path,
+			    p->field ? p->field : "", p->field && *p->field ? ": " : "",
+			    p->message, more);
+	}
+	spec_report_free(&rep);
+	return n ? -1 : 0;
+}
+
 /* The manifest first, its bytes as they are on disk. */
 static int add_manifest(struct builder *b, int dfd, struct act_err *err)
 {
@@ -418,8 +439,8 @@ static int add_manifest(struct builder *b, int dfd, struct act_err *err)
 		return act_err_set(err, errno, "%s: %s", full, strerror(errno));
 	if (read_manifest(fd, full, &text, &len, err) < 0)
 		return -1;
-	if (manifest_check(text, len, err) < 0)
-		return act_err_wrap(err, "%s: invalid manifest", full);
+	if (check_manifest(full, text, len, err) < 0)
+		return -1;
 	st.st_size = (off_t)len;
 	e = entry_from_stat(b, "manifest", &st);
 	if (fsxattr_read(fd, full, e, err) < 0)

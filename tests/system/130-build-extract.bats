@@ -203,6 +203,10 @@ with tarfile.open(sys.argv[1]) as t:
 	expect_error_line build "invalid/manifest: invalid manifest"
 	echo 'not json' >invalid/manifest
 	run_acitool 1 build invalid out.aci
+	# Checked against the spec, not only for the members acitool needs.
+	echo '{"acKind":"ImageManifest","acVersion":"0.8.11","name":"Not An ACIdentifier"}' >invalid/manifest
+	run_acitool 1 build invalid out.aci
+	expect_error_line build "invalid manifest: name: not an ACIdentifier"
 
 	mkdir rootfsfile
 	printf '%s' "$MANIFEST" >rootfsfile/manifest
