@@ -70,6 +70,27 @@ EOF
 only in debian/control:"
 }
 
+@test "debian: ACT_SYSTEM_TESTS=OFF (debian/rules) configures the tests without bats or python3" {
+	command -v cmake >/dev/null && command -v make >/dev/null && command -v cc >/dev/null ||
+		skip "no cmake, make or cc"
+	grep -q -- '-DACT_SYSTEM_TESTS=OFF' "$SRC/debian/rules" || die "debian/rules does not set it"
+	cd "$BATS_TEST_TMPDIR"
+	# find_program sees nothing in the system's bin directories, and PATH
+	# leaves out bats's own; the tools CMake itself needs are named explicitly.
+	local hide=(-DCMAKE_IGNORE_PATH="/usr/bin;/bin;/usr/local/bin;/usr/sbin;/sbin"
+		-DCMAKE_C_COMPILER="$(command -v cc)" -DCMAKE_MAKE_PROGRAM="$(command -v make)"
+		-DPKG_CONFIG_EXECUTABLE="$(command -v pkg-config)" -DACT_MANPAGES=OFF -DBUILD_TESTING=ON)
+	run -1 env PATH=/usr/bin:/bin cmake -S "$SRC" -B all "${hide[@]}"
+	assert "$output" =~ "BATS_PROGRAM" "without the option: bats is required"
+	run -0 env PATH=/usr/bin:/bin cmake -S "$SRC" -B unit "${hide[@]}" -DACT_SYSTEM_TESTS=OFF
+	run -0 ctest --test-dir unit -N
+	local names
+	names=$(sed -n 's|^ *Test *#[0-9]*: ||p' <<<"$output")
+	assert "$names" =~ "unit/test-" "unit tests"
+	assert "$names" =~ "fuzz-regress/" "fuzz-regress tests"
+	assert "$(grep -v -e '^unit/' -e '^fuzz-regress/' <<<"$names")" == "" "other tests"
+}
+
 @test "debian: package fields: name, version, architecture, shared library Depends" {
 	need_deb
 	run -0 dpkg-deb -f "$DEB" Package Version Architecture
