@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "common/gzenc.h"
+#include "common/imageid.h"
 #include "common/macro.h"
 #include "common/sink.h"
 #include "common/source.h"
@@ -23,7 +24,10 @@ struct sink {
 	unsigned char *buf;	/* plain output is written in large blocks */
 	size_t buf_len;
 	uint64_t bytes_in;
+	struct imageid *id; /* with image_id */
+	char id_text[IMAGEID_LEN + 1];
 	int write_errno;
+	bool discard; /* opened on fd -1: nothing is written */
 	bool finished;
 };
 
@@ -31,6 +35,8 @@ static int write_all(struct sink *s, const void *buf, size_t len)
 {
 	const char *p = buf;
 
+	if (s->discard)
+		return 0;
 	while (len > 0) {
 		ssize_t n = write(s->fd, p, len);
 
@@ -129,8 +135,13 @@ struct sink *sink_open_fd(int fd, const char *name, const struct sink_options *o
 	struct sink *s = xcalloc(1, sizeof(*s));
 
 	s->fd = fd;
+	s->discard = fd < 0;
 	s->name = xstrdup(name);
 	s->comp = opt->comp;
+	if (opt->image_id && !(s->id = imageid_new(err))) {
+		sink_free(s);
+		return NULL;
+	}
 	if (opt->comp == ACT_COMP_NONE) {
 		s->buf = xmalloc(BUF_SIZE);
 	} else if (opt->comp == ACT_COMP_GZIP && !codec_fallback()) {
@@ -161,6 +172,8 @@ static int write_error(struct sink *s, struct act_err *err)
 int sink_write(struct sink *s, const void *buf, size_t len, struct act_err *err)
 {
 	s->bytes_in += len;
+	if (s->id)
+		imageid_update(s->id, buf, len);
 	if (s->gz)
 		return gzenc_write(s->gz, buf, len, err);
 	if (s->aw) {
@@ -174,6 +187,8 @@ int sink_write(struct sink *s, const void *buf, size_t len, struct act_err *err)
 		}
 		return 0;
 	}
+	if (s->discard)
+		return 0;
 	if (s->buf_len + len > BUF_SIZE) {
 		if (write_all(s, s->buf, s->buf_len) < 0)
 			return write_error(s, err);
@@ -198,9 +213,14 @@ int sink_copy_member(struct sink *s, const void *member, size_t len, uint64_t ul
 	return gzenc_copy_member(s->gz, member, len, err);
 }
 
-int sink_finish(struct sink *s, struct act_err *err)
+void sink_account_uncompressed(struct sink *s, const void *buf, size_t len)
 {
-	s->finished = true;
+	if (s->id)
+		imageid_update(s->id, buf, len);
+}
+
+static int finish_output(struct sink *s, struct act_err *err)
+{
 	if (s->gz)
 		return gzenc_finish(s->gz, err);
 	if (s->aw) {
@@ -212,6 +232,19 @@ int sink_finish(struct sink *s, struct act_err *err)
 		return write_error(s, err);
 	s->buf_len = 0;
 	return 0;
+}
+
+int sink_finish(struct sink *s, struct act_err *err)
+{
+	s->finished = true;
+	if (finish_output(s, err) < 0)
+		return -1;
+	return s->id ? imageid_finish(s->id, s->id_text, err) : 0;
+}
+
+const char *sink_image_id(const struct sink *s)
+{
+	return s->id_text[0] ? s->id_text : NULL;
 }
 
 void sink_free(struct sink *s)
@@ -226,6 +259,7 @@ void sink_free(struct sink *s)
 		archive_write_free(s->aw);
 	}
 	gzenc_free(s->gz);
+	imageid_free(s->id);
 	free(s->buf);
 	free(s->name);
 	free(s);

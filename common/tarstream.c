@@ -22,7 +22,9 @@ struct chunk {
 	unsigned char data[];
 };
 
-enum mode { MODE_COPY, MODE_DROP };
+/* MODE_COPIED: the bytes went out inside a gzip member copied whole; they
+ * still count for the output's image ID. */
+enum mode { MODE_COPY, MODE_DROP, MODE_COPIED };
 
 struct tarstream {
 	struct source *src;
@@ -148,6 +150,9 @@ static int emit(struct tarstream *ts, int64_t upto, struct act_err *err)
 		    sink_write(ts->out, c->data + (ts->settled - c->off),
 			       (size_t)(end - ts->settled), err) < 0)
 			return -1;
+		if (ts->mode == MODE_COPIED)
+			sink_account_uncompressed(ts->out, c->data + (ts->settled - c->off),
+						  (size_t)(end - ts->settled));
 		ts->settled = end;
 		trim(ts);
 	}
@@ -173,7 +178,7 @@ static int settle_to(struct tarstream *ts, int64_t upto, bool soft, struct act_e
 			if (sink_copy_member(ts->out, b, (size_t)(m.c_end - m.c_start),
 					     m.u_end - m.u_start, err) < 0)
 				return -1;
-			ts->mode = MODE_DROP;
+			ts->mode = MODE_COPIED;
 			if (emit(ts, (int64_t)m.u_end, err) < 0)
 				return -1;
 			ts->mode = MODE_COPY;

@@ -117,7 +117,7 @@ Architecture: $(dpkg --print-architecture)"
 		assert "$depends" =~ "(^|, )$pkg( |,|$)" "Depends has $pkg (for $lib)"
 		n=$((n + 1))
 	done
-	assert "$n" -ge 7 "libraries checked (libc, libarchive, yajl, libcap, libattr, isal, libdeflate)"
+	assert "$n" -ge 8 "libraries checked (libc, libarchive, yajl, libcap, libattr, isal, libdeflate, libcrypto)"
 }
 
 @test "debian: package files: binary, man pages, completions, docs, examples" {
