@@ -17,6 +17,7 @@ static const struct act_cmd *const commands[] = {
 	&act_cmd_capabilities,
 	&act_cmd_cat_manifest,
 	&act_cmd_extract,
+	&act_cmd_id,
 	&act_cmd_lint,
 	&act_cmd_list_filecaps,
 	&act_cmd_patch_manifest,

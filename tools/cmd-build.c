@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "common/builder.h"
+#include "common/imageid.h"
 #include "common/macro.h"
 #include "tools/cmd.h"
 #include "tools/progress.h"
@@ -46,6 +47,7 @@ static int build(const struct act_cmd *cmd, const struct write_opts *w,
 	enum outfile_mode mode;
 	struct progress prog;
 	struct outfile of;
+	char id[IMAGEID_LEN + 1];
 	struct sink *out;
 	struct stat st;
 	int r;
@@ -65,8 +67,11 @@ static int build(const struct act_cmd *cmd, const struct write_opts *w,
 	bo->progress_ctx = &prog;
 	r = -1;
 	out = sink_open_fd(of.fd, of.path ? of.path : "(stdout)", &so, &err);
-	if (out && build_image(dir, out, bo, &err) == 0 && sink_finish(out, &err) == 0)
+	if (out && build_image(dir, out, bo, &err) == 0 && sink_finish(out, &err) == 0) {
 		r = 0;
+		if (so.image_id)
+			memcpy(id, sink_image_id(out), sizeof(id));
+	}
 	sink_free(out);
 	if (r == 0)
 		r = outfile_commit(&of, &err);
@@ -75,7 +80,7 @@ static int build(const struct act_cmd *cmd, const struct write_opts *w,
 		outfile_abort(&of);
 		return cmd_fail(cmd, &err);
 	}
-	return EXIT_OK;
+	return write_print_id(cmd, w, id);
 }
 
 static int run(const struct act_cmd *cmd, int argc, char **argv)
@@ -161,5 +166,6 @@ const struct act_cmd act_cmd_build = {
 		"      --fast               same as --compression-level=1\n"
 		"      --progress, --no-progress  show progress on stderr (default: when\n"
 		"                           stderr is a terminal)\n"
+		"      --print-id           print the output's image ID on stdout\n"
 		"  -h, --help               show this help\n",
 };

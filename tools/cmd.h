@@ -26,6 +26,7 @@ extern const struct act_cmd act_cmd_build;
 extern const struct act_cmd act_cmd_capabilities;
 extern const struct act_cmd act_cmd_cat_manifest;
 extern const struct act_cmd act_cmd_extract;
+extern const struct act_cmd act_cmd_id;
 extern const struct act_cmd act_cmd_lint;
 extern const struct act_cmd act_cmd_list_filecaps;
 extern const struct act_cmd act_cmd_patch_manifest;
@@ -63,6 +64,7 @@ enum {
 	OPT_FAST,
 	OPT_PROGRESS,
 	OPT_NO_PROGRESS,
+	OPT_PRINT_ID,
 	OPT_HELP,
 	OPT_CMD_BASE = 0x200, /* verbs number their own options from here */
 };
@@ -75,7 +77,8 @@ enum {
 	{ "compression-level", required_argument, NULL, OPT_LEVEL },           \
 	{ "fast", no_argument, NULL, OPT_FAST },                               \
 	{ "progress", no_argument, NULL, OPT_PROGRESS },                       \
-	{ "no-progress", no_argument, NULL, OPT_NO_PROGRESS }
+	{ "no-progress", no_argument, NULL, OPT_NO_PROGRESS },                 \
+	{ "print-id", optional_argument, NULL, OPT_PRINT_ID }
 
 #define WRITE_OPTIONS_HELP                                                     \
 	"Output options:\n"                                                    \
@@ -87,10 +90,11 @@ enum {
 	"                           gzip and xz, 9 for bzip2\n"               \
 	"      --fast               same as --compression-level=1\n"          \
 	"      --progress, --no-progress  show progress on stderr (default: when\n" \
-	"                           stderr is a terminal)\n"
+	"                           stderr is a terminal)\n"                 \
+	"      --print-id           print the output's image ID on stdout\n"
 
 struct write_opts {
-	bool overwrite, replace, no_compression;
+	bool overwrite, replace, no_compression, print_id;
 	const char *compression;
 	int level;    /* 0: the codec's default */
 	int progress; /* -1: when stderr is a terminal */
@@ -118,6 +122,10 @@ int write_image(const struct act_cmd *cmd, const struct write_opts *w, int argc,
 int write_opts_output(const struct act_cmd *cmd, const struct write_opts *w,
 		      const char *outpath, enum act_compression def, struct sink_options *so,
 		      enum outfile_mode *mode);
+
+/* With --print-id, after the output is committed: print id on stdout.
+ * Returns the exit code. */
+int write_print_id(const struct act_cmd *cmd, const struct write_opts *w, const char *id);
 
 /* File capability edits (filecapopts.c). */
 struct capedit;

@@ -5,6 +5,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "common/imageid.h"
 #include "common/macro.h"
 #include "common/source.h"
 #include "tools/cmd.h"
@@ -41,6 +42,8 @@ int write_opts_parse(const struct act_cmd *cmd, struct write_opts *w, int opt,
 	case OPT_NO_PROGRESS:
 		w->progress = opt == OPT_PROGRESS;
 		return 1;
+	case OPT_PRINT_ID:
+		return cmd_parse_bool(cmd, "print-id", arg, &w->print_id) < 0 ? -1 : 1;
 	default:
 		return 0;
 	}
@@ -69,8 +72,11 @@ static int check_args(const struct act_cmd *cmd, const struct write_opts *w, int
 	if (w->no_compression)
 		so->comp = ACT_COMP_NONE;
 	so->level = w->level;
+	if (!w->replace && streq(argv[1], "-") && w->print_id)
+		return cmd_usage(cmd, "--print-id prints on standard output: OUTPUT cannot be '-'");
 	if (!w->replace && streq(argv[1], "-") && isatty(STDOUT_FILENO))
 		return cmd_usage(cmd, "refusing to write an image to a terminal");
+	so->image_id = w->print_id;
 	return 0;
 }
 
@@ -91,17 +97,22 @@ int write_opts_output(const struct act_cmd *cmd, const struct write_opts *w,
 	if (w->no_compression)
 		so->comp = ACT_COMP_NONE;
 	so->level = w->level;
+	if (streq(outpath, "-") && w->print_id)
+		return cmd_usage(cmd, "--print-id prints on standard output: OUTPUT cannot be '-'");
 	if (streq(outpath, "-") && isatty(STDOUT_FILENO))
 		return cmd_usage(cmd, "refusing to write an image to a terminal");
+	so->image_id = w->print_id;
 	*mode = streq(outpath, "-") ? OUTFILE_STDOUT
 		: w->overwrite	    ? OUTFILE_OVERWRITE
 				    : OUTFILE_NEW;
 	return 0;
 }
 
-/* Rewrite the image into the open output, once more if the edit asks. */
+/* Rewrite the image into the open output, once more if the edit asks; with
+ * so->image_id, id gets the output's image ID. */
 static int rewrite(const char *inpath, struct outfile *of, struct sink_options *so,
-		   bool follow_input, const struct aci_edit *edit, struct act_err *err)
+		   bool follow_input, const struct aci_edit *edit, char *id,
+		   struct act_err *err)
 {
 	for (int pass = 0;; pass++) {
 		struct source *src = source_open(inpath, err);
@@ -113,8 +124,11 @@ static int rewrite(const char *inpath, struct outfile *of, struct sink_options *
 		if (follow_input)
 			so->comp = source_compression(src);
 		out = sink_open_fd(of->fd, of->path ? of->path : "(stdout)", so, err);
-		if (out && aci_rewrite(src, out, edit, err) == 0 && sink_finish(out, err) == 0)
+		if (out && aci_rewrite(src, out, edit, err) == 0 && sink_finish(out, err) == 0) {
 			r = 0;
+			if (so->image_id)
+				memcpy(id, sink_image_id(out), IMAGEID_LEN + 1);
+		}
 		sink_free(out);
 		source_free(src);
 		if (r < 0 || !edit->again || !edit->again(edit->ctx))
@@ -142,6 +156,7 @@ int write_image(const struct act_cmd *cmd, const struct write_opts *w, int argc,
 	struct progress prog;
 	struct stat in_st;
 	struct outfile of;
+	char id[IMAGEID_LEN + 1];
 	const char *outpath;
 	enum outfile_mode mode;
 	bool stdin_in;
@@ -166,12 +181,25 @@ int write_image(const struct act_cmd *cmd, const struct write_opts *w, int argc,
 		      !stdin_in && S_ISREG(in_st.st_mode) ? (uint64_t)in_st.st_size : 0);
 	ed.progress = progress_update;
 	ed.progress_ctx = &prog;
-	r = rewrite(argv[0], &of, &so, !w->compression && !w->no_compression, &ed, &err);
+	r = rewrite(argv[0], &of, &so, !w->compression && !w->no_compression, &ed, id, &err);
 	if (r == 0)
 		r = outfile_commit(&of, &err);
 	progress_done(&prog, r == 0);
 	if (r < 0) {
 		outfile_abort(&of);
+		return cmd_fail(cmd, &err);
+	}
+	return write_print_id(cmd, w, id);
+}
+
+int write_print_id(const struct act_cmd *cmd, const struct write_opts *w, const char *id)
+{
+	struct act_err err = { 0 };
+
+	if (!w->print_id)
+		return EXIT_OK;
+	if (printf("%s\n", id) < 0 || fflush(stdout) != 0) {
+		act_err_set(&err, errno, "(stdout): write error: %s", strerror(errno));
 		return cmd_fail(cmd, &err);
 	}
 	return EXIT_OK;

@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: Apache-2.0
 #
 # Hostile and broken input (pitfalls §8, §12, Top-15 #3): every malformed
-# image from tests/fixtures/mkbad.py, and a few more built here, through
+# image from tests/fixtures/mkbad.py, and a few more built here, through id,
 # cat-manifest, patch-manifest and add-filecaps, to a file and with --replace.
 #
 # A failure is: exit 1 (never 0, never 2, never a crash or timeout), exactly
@@ -251,8 +251,9 @@ check_write() {
 	local verb=$1 img=$2 pattern=$3 sum name args
 	name=$(basename "$img")
 	sum=$(sha256 "$img")
+	# --print-id: no ID either.
 	case "$verb" in
-	patch-manifest) args=(--capability CAP_NET_RAW "$img" out/new.aci) ;;
+	patch-manifest) args=(--print-id --capability CAP_NET_RAW "$img" out/new.aci) ;;
 	add-filecaps) args=("$img" out/new.aci /bin/ping cap_net_raw+ep) ;;
 	esac
 	run_act "$verb" "${args[@]}"
@@ -271,6 +272,19 @@ check_write() {
 	assert "$output" == "" "stdout of $verb --replace"
 	expect_files rep "$name"
 	assert "$(sha256 "rep/$name")" == "$sum" "rep/$name after $verb --replace"
+}
+
+# check_id IMAGE PATTERN: no ID for a broken image, alone or among others.
+check_id() {
+	local img=$1 pattern=$2 sum
+	sum=$(sha256 "$img")
+	run_act id "$img"
+	expect_failure id "$pattern"
+	assert "$output" == "" "stdout of id"
+	run_act id "$img" "$ACT_FIXTURES/minimal.tar"
+	assert "$status" -eq 1 "exit status of id with a good image after"
+	assert "$output" =~ "^sha512-[0-9a-f]{128}  .*/minimal.tar\$" "stdout: the good image's line only"
+	assert "$(sha256 "$img")" == "$sum" "$img after id"
 }
 
 # each_case FUNCTION VERB [BUG]: FUNCTION on every row not marked with a known
@@ -295,11 +309,11 @@ each_case() {
 			}
 		fi
 		echo "# --- $img"
-		if [ "$fn" = check_cat ]; then
-			check_cat "$path" "$cat" "$pattern"
-		else
-			check_write "$verb" "$path" "$pattern"
-		fi
+		case "$fn" in
+		check_cat) check_cat "$path" "$cat" "$pattern" ;;
+		check_id) check_id "$path" "$pattern" ;;
+		*) check_write "$verb" "$path" "$pattern" ;;
+		esac
 		n=$((n + 1))
 	done < <(cases $bug)
 	assert "$n" -gt 0 "cases run"
@@ -326,6 +340,10 @@ each_case() {
 
 @test "add-filecaps: every bad image, to OUTPUT and with --replace" {
 	each_case check_write add-filecaps
+}
+
+@test "id: every bad image: exit 1, one error line, no ID" {
+	each_case check_id id
 }
 
 @test "a missing IMAGE and a directory as IMAGE: exit 1, one line, nothing written" {
