@@ -7,8 +7,10 @@
 #include "common/capname.h"
 #include "common/err.h"
 #include "common/json.h"
+#include "common/jsonsplice.h"
 #include "common/macro.h"
 #include "common/manifest.h"
+#include "common/patcharg.h"
 #include "tap.h"
 
 #define HEAD "{\"acKind\":\"ImageManifest\",\"acVersion\":\"0.8.11\",\"name\":\"example.com/x\""
@@ -439,6 +441,257 @@ static void test_bounding_set(void)
 	check_bset_error("{}", "acKind must be 'ImageManifest'");
 }
 
+
+/* ---- splices (jsonsplice.h) -------------------------------------------- */
+
+static const char *const ORDER[] = { "a", "b", "c", "d", NULL };
+
+/* Set key=value on the object in, as jsplice_object_set does, and compare. */
+static void check_set(const char *in, const char *const *kv, const char *want)
+{
+	struct act_err err = { 0 };
+	struct json_edit e = JSON_EDIT_INIT;
+	struct jsplice_object o;
+	struct json_value *v = json_parse(in, strlen(in), &err);
+	char *out = NULL;
+	size_t len;
+
+	CHECK(v != NULL);
+	if (!v)
+		return;
+	jsplice_object_init(&o, in, v, ORDER);
+	for (size_t i = 0; kv[i]; i += 2)
+		jsplice_object_set(&o, &e, kv[i], kv[i + 1], strlen(kv[i + 1]));
+	jsplice_object_finish(&o, &e);
+	CHECK_INT(json_edit_apply(&e, in, strlen(in), &out, &len, &err), 0);
+	if (out)
+		CHECK_STR(out, want);
+	free(out);
+	json_edit_done(&e);
+	json_free(v);
+}
+
+static void test_object_set(void)
+{
+	/* Replace in place; add where the order says. */
+	check_set("{\"b\":1}", (const char *[]){ "b", "[2]", NULL }, "{\"b\":[2]}");
+	check_set("{}", (const char *[]){ "c", "3", "a", "1", NULL }, "{\"a\":1,\"c\":3}");
+	check_set("{ }", (const char *[]){ "b", "2", NULL }, "{\"b\":2 }");
+	check_set("{\"b\":2}", (const char *[]){ "d", "4", "a", "1", "c", "3", NULL },
+		  "{\"a\":1,\"b\":2,\"c\":3,\"d\":4}");
+	/* Unknown keys: stay put; a new key follows its predecessor, or comes
+	 * before its successor; a key outside the order goes last. */
+	check_set("{\"x\":0,\"c\":3,\"y\":0}", (const char *[]){ "a", "1", "d", "4", "z", "9", NULL },
+		  "{\"x\":0,\"a\":1,\"c\":3,\"d\":4,\"y\":0,\"z\":9}");
+	/* Pretty: the neighbour's indentation and ':' spacing. */
+	check_set("{\n  \"b\" : 2,\n  \"c\":3\n}", (const char *[]){ "a", "1", "d", "4", NULL },
+		  "{\n  \"a\" : 1,\n  \"b\" : 2,\n  \"c\":3,\n  \"d\":4\n}");
+	check_set("{\n\t\"b\": 2\n}", (const char *[]){ "a", "1", "b", "0", "c", "3", NULL },
+		  "{\n\t\"a\": 1,\n\t\"b\": 0,\n\t\"c\": 3\n}");
+}
+
+static void check_rewrite(const char *in, const struct jsplice_elem *ops,
+			  const struct jsplice_elem *app, size_t napp, const char *want)
+{
+	struct act_err err = { 0 };
+	struct json_edit e = JSON_EDIT_INIT;
+	struct json_value *v = json_parse(in, strlen(in), &err);
+	char *out = NULL;
+	size_t len;
+
+	CHECK(v != NULL);
+	if (!v)
+		return;
+	jsplice_array_rewrite(&e, in, v, ops, app, napp);
+	CHECK_INT(json_edit_apply(&e, in, strlen(in), &out, &len, &err), 0);
+	if (out)
+		CHECK_STR(out, want);
+	free(out);
+	json_edit_done(&e);
+	json_free(v);
+}
+
+#define KEEP { JSPLICE_KEEP, NULL, 0 }
+#define DROP { JSPLICE_DROP, NULL, 0 }
+#define REPL(s) { JSPLICE_REPLACE, s, sizeof(s) - 1 }
+
+static void test_array_rewrite(void)
+{
+	static const struct jsplice_elem x[] = { REPL("\"x\""), REPL("\"y\"") };
+
+	check_rewrite("[]", NULL, x, 2, "[\"x\",\"y\"]");
+	check_rewrite("[ ]", NULL, x, 1, "[\"x\"]");
+	check_rewrite("[1,2]", NULL, x, 2, "[1,2,\"x\",\"y\"]");
+	check_rewrite("[1, 2 ,3]", (struct jsplice_elem[]){ KEEP, REPL("{}"), DROP }, NULL, 0,
+		      "[1, {}]");
+	check_rewrite("[1, 2 ,3]", (struct jsplice_elem[]){ DROP, KEEP, KEEP }, x, 1,
+		      "[2 ,3,\"x\"]");
+	check_rewrite("[1,2]", (struct jsplice_elem[]){ DROP, DROP }, x, 2, "[\"x\",\"y\"]");
+	check_rewrite("[\n    1,\n    2\n  ]", (struct jsplice_elem[]){ KEEP, DROP }, x, 2,
+		      "[\n    1,\n    \"x\",\n    \"y\"\n  ]");
+}
+
+/* ---- field patches ------------------------------------------------------ */
+
+#define APP(body) HEAD ",\"app\":{" body "}}"
+
+/* The patch the options in args (NULL-terminated pairs) make. */
+static struct manifest_patch fields(const char *const *args)
+{
+	static const struct {
+		const char *opt;
+		int (*fn)(struct manifest_patch *, const char *, struct act_err *);
+	} fns[] = {
+		{ "name", patcharg_name },     { "exec", patcharg_exec },
+		{ "user", patcharg_user },     { "group", patcharg_group },
+		{ "gids", patcharg_supplementary_groups },
+		{ "mounts", patcharg_mounts }, { "ports", patcharg_ports },
+		{ "isolators", patcharg_isolators },
+		{ "seccomp-mode", patcharg_seccomp_mode },
+		{ "seccomp-set", patcharg_seccomp_set },
+	};
+	struct manifest_patch p = { 0 };
+	struct act_err err = { 0 };
+
+	for (size_t i = 0; args[i]; i += 2)
+		for (size_t k = 0; k < ARRAY_SIZE(fns); k++)
+			if (streq(fns[k].opt, args[i]) && fns[k].fn(&p, args[i + 1], &err) < 0)
+				printf("# --%s=%s: %s\n", args[i], args[i + 1], err.msg);
+	CHECK_INT(patcharg_finish(&p, &err), 0);
+	return p;
+}
+
+#define FIELDS(...) fields((const char *const[]){ __VA_ARGS__, NULL })
+
+static void check_fields(const char *in, struct manifest_patch p, const char *want)
+{
+	check_patch(in, &p, want);
+	manifest_patch_free(&p);
+}
+
+static void check_fields_error(const char *in, struct manifest_patch p, const char *msg)
+{
+	check_patch_error(in, &p, msg);
+	manifest_patch_free(&p);
+}
+
+static void test_fields(void)
+{
+	check_fields(HEAD "}", FIELDS("name", "example.com/y"),
+		     "{\"acKind\":\"ImageManifest\",\"acVersion\":\"0.8.11\",\"name\":\"example.com/y\"}");
+	check_fields(APP("\"exec\":null,\"user\":\"0\",\"group\":\"0\""),
+		     FIELDS("exec", " /bin/a  'b c' \"d\\\"\" e\\ f ", "user", "u\"1", "group", "/g"),
+		     APP("\"exec\":[\"/bin/a\",\"b c\",\"d\\\"\",\"e f\"],\"user\":\"u\\\"1\","
+			 "\"group\":\"/g\""));
+	/* supplementaryGIDs: the spec example's spelling kept; added after group. */
+	check_fields(APP("\"supplementaryGids\":[1],\"user\":\"0\""), FIELDS("gids", "2,3"),
+		     APP("\"supplementaryGids\":[2,3],\"user\":\"0\""));
+	check_fields(APP("\"user\":\"0\",\"group\":\"0\",\"ports\":[]"), FIELDS("gids", "0"),
+		     APP("\"user\":\"0\",\"group\":\"0\",\"supplementaryGIDs\":[0],\"ports\":[]"));
+	/* Mounts and ports: same name replaced in place (later namesakes go),
+	 * new ones appended; null is as good as absent. */
+	check_fields(APP("\"mountPoints\":[{\"name\":\"a\",\"path\":\"/a\"},{\"name\":\"b\"},"
+			 "{\"name\":\"a\"}],\"ports\":null"),
+		     FIELDS("mounts", "c,path=/c:a,path=/x,readOnly=1", "ports",
+			    "p,protocol=tcp,port=9,count=3,socketActivated=true"),
+		     APP("\"mountPoints\":[{\"name\":\"a\",\"path\":\"/x\",\"readOnly\":true},"
+			 "{\"name\":\"b\"},{\"name\":\"c\",\"path\":\"/c\"}],\"ports\":[{\"name\":"
+			 "\"p\",\"protocol\":\"tcp\",\"port\":9,\"count\":3,\"socketActivated\":true}]"));
+	/* Isolators: capabilities, seccomp, then the named ones, each
+	 * replacing its kind; the others keep their place. */
+	check_fields(APP("\"isolators\":[" RETAIN("\"CAP_KILL\"") "," MEMORY ","
+			 "{\"name\":\"os/linux/seccomp-retain-set\",\"value\":{\"set\":[\"read\"]}},"
+			 "{\"name\":\"x\",\"value\":1}]"),
+		     FIELDS("isolators", "resource/memory,limit=2G:os/linux/oom-score-adj,-0",
+			    "seccomp-mode", "remove,errno=E2BIG", "seccomp-set", "reboot,reboot"),
+		     APP("\"isolators\":[{\"name\":\"os/linux/capabilities-retain-set\",\"value\":{"
+			 "\"set\":[\"CAP_KILL\"]}},{\"name\":\"x\",\"value\":1},"
+			 "{\"name\":\"os/linux/seccomp-remove-set\",\"value\":{\"set\":[\"reboot\"],"
+			 "\"errno\":\"E2BIG\"}},{\"name\":\"resource/memory\",\"value\":{\"limit\":"
+			 "\"2G\"}},{\"name\":\"os/linux/oom-score-adj\",\"value\":0}]"));
+	/* A new app, where appc puts it, from exec, user and group. */
+	check_fields(HEAD ",\"labels\":[],\"x\":1}",
+		     FIELDS("exec", "/a", "user", "0", "group", "0", "isolators",
+			    "os/linux/no-new-privileges,true"),
+		     HEAD ",\"labels\":[],\"app\":{\"exec\":[\"/a\"],\"user\":\"0\",\"group\":\"0\","
+			  "\"isolators\":[{\"name\":\"os/linux/no-new-privileges\",\"value\":true}]},"
+			  "\"x\":1}");
+	check_fields(HEAD ",\"app\":null}", FIELDS("exec", "/a", "user", "0", "group", "0"),
+		     HEAD ",\"app\":{\"exec\":[\"/a\"],\"user\":\"0\",\"group\":\"0\"}}");
+
+	check_fields_error(HEAD "}", FIELDS("user", "0"), "manifest has no app: user belongs to an app");
+	check_fields_error(HEAD ",\"app\":null}", FIELDS("seccomp-mode", "retain", "seccomp-set", "x"),
+			   "manifest has no app: seccomp isolators apply to an app");
+	check_fields_error(HEAD "}", FIELDS("exec", "/a", "user", "0"),
+			   "manifest has no app: a new one needs user and group as well as exec");
+	check_fields_error(APP("\"ports\":{}"), FIELDS("ports", "p,protocol=tcp,port=1"),
+			   "app.ports must be an array or null");
+	check_fields_error(APP("\"isolators\":1"), FIELDS("isolators", "resource/cpu,limit=1"),
+			   "app.isolators must be an array or null");
+	CHECK(manifest_patch_empty(&(struct manifest_patch){ 0 }));
+}
+
+/* One option's text: accepted (NULL) or refused with msg. */
+static void check_arg(int (*fn)(struct manifest_patch *, const char *, struct act_err *),
+		      const char *arg, const char *msg)
+{
+	struct manifest_patch p = { 0 };
+	struct act_err err = { 0 };
+
+	CHECK_INT(fn(&p, arg, &err), msg ? -1 : 0);
+	if (msg)
+		CHECK_STR(err.msg, msg);
+	manifest_patch_free(&p);
+}
+
+static void test_patcharg(void)
+{
+	struct manifest_patch p = { 0 };
+	struct act_err err = { 0 };
+
+	CHECK_INT(patcharg_exec(&p, "/bin/sh -c 'a  b'\"c\\\\d\"", &err), 0);
+	CHECK_INT(p.nexec, 3);
+	if (p.nexec == 3)
+		CHECK_STR(p.exec[2], "a  bc\\d");
+	CHECK_INT(patcharg_exec(&p, "/x", &err), -1);
+	CHECK_STR(err.msg, "given twice");
+	manifest_patch_free(&p);
+
+	check_arg(patcharg_exec, "/a ''", NULL);
+	check_arg(patcharg_exec, "'/a b'", NULL);
+	check_arg(patcharg_exec, "\"\"", "'' is not an absolute path (the spec requires one)");
+	check_arg(patcharg_name, "a.b-c_d~e/f9", NULL);
+	check_arg(patcharg_name, "a_", "'a_' is not an AC identifier (lower-case letters and "
+					"digits, in runs joined by one of -._~/)");
+	check_arg(patcharg_name, "-a", "'-a' is not an AC identifier (lower-case letters and "
+					"digits, in runs joined by one of -._~/)");
+	check_arg(patcharg_name, "\n", "'?' is not an AC identifier (lower-case letters and "
+				       "digits, in runs joined by one of -._~/)");
+	check_arg(patcharg_supplementary_groups, "4294967294,0", NULL);
+	for (const char *const *q = (const char *const[]){ "1", "0.5", ".5", "5.", "250m", "1k",
+							   "1Ki", "2Ei", "1e3", "1E-2", "7n",
+							   NULL };
+	     *q; q++) {
+		char buf[64];
+
+		snprintf(buf, sizeof(buf), "resource/cpu,limit=%s", *q);
+		check_arg(patcharg_isolators, buf, NULL);
+	}
+	check_arg(patcharg_isolators, "resource/cpu,limit=.", "limit: '.' is not a quantity (a "
+			  "number, then an optional suffix: m, k, M, G, Ki, Mi, Gi, ...)");
+	check_arg(patcharg_isolators, "resource/cpu,limit=1e", "limit: '1e': unknown suffix 'e' "
+			  "(known: m, k, M, G, T, P, E, Ki, Mi, Gi, Ti, Pi, Ei)");
+	check_arg(patcharg_isolators, "resource/cpu,limit=1+x", "limit: '1+x': unknown suffix "
+			  "'+x' (known: m, k, M, G, T, P, E, Ki, Mi, Gi, Ti, Pi, Ei)");
+	check_arg(patcharg_isolators, "os/linux/oom-score-adj,-1000", NULL);
+	check_arg(patcharg_isolators, "os/linux/oom-score-adj,+1",
+		  "'os/linux/oom-score-adj,+1' is not NAME,N with N from -1000 to 1000");
+	check_arg(patcharg_seccomp_set, "@rkt/default-whitelist,_sysctl,epoll_create1", NULL);
+	check_arg(patcharg_seccomp_mode, "retain,errno=EPERM", NULL);
+	check_arg(patcharg_seccomp_mode, "retain,retain", "'retain,retain' is not remove or "
+			  "retain, then an optional errno=ENAME");
+}
+
 int main(void)
 {
 	RUN(test_appc_example);
@@ -448,5 +701,9 @@ int main(void)
 	RUN(test_kept_bytes);
 	RUN(test_check);
 	RUN(test_bounding_set);
+	RUN(test_object_set);
+	RUN(test_array_rewrite);
+	RUN(test_fields);
+	RUN(test_patcharg);
 	return tap_done();
 }
