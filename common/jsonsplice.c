@@ -124,7 +124,8 @@ void jsplice_object_finish(struct jsplice_object *o, struct json_edit *e)
 	const struct json_value *obj = o->obj;
 	const char *text = o->text;
 
-	qsort(o->adds, o->nadds, sizeof(*o->adds), member_cmp);
+	if (o->nadds)
+		qsort(o->adds, o->nadds, sizeof(*o->adds), member_cmp);
 	for (size_t i = 0; i < o->nadds;) {
 		size_t a = o->adds[i].anchor, j = i, at;
 		struct buf b = { 0 };
