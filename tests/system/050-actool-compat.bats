@@ -312,3 +312,163 @@ EOF
 	assert "$output" =~ "GNU.sparse" "tarcmp a.aci b.aci"
 	assert "$output" !~ "sha256" "tarcmp a.aci b.aci"
 }
+
+# app_json IMAGE: the manifest's app, as python's json sees it.
+app_json() {
+	python3 -c '
+import json, sys, tarfile
+with tarfile.open(sys.argv[1], "r:*") as t:
+    print(json.dumps(json.loads(t.extractfile("manifest").read())["app"]))
+' "$1"
+}
+
+@test "the field options: the same manifest as actool's" {
+	local img
+	local -a args=(--name=example.com/renamed "--exec=/bin/sh -c true" --user=1000 --group=nobody
+		--supplementary-groups=10,0 --mounts=work,path=/opt,readOnly=true:data,path=/data
+		--ports=http,protocol=tcp,port=80,count=1:dns,protocol=udp,port=53,count=2,socketActivated=true
+		--isolators=resource/cpu,limit=500m:os/linux/oom-score-adj,-100:os/linux/no-new-privileges,true
+		--seccomp-mode=retain,errno=EPERM --seccomp-set=read,write,@appc.io/all)
+	for img in kitchen minimal; do
+		cp "$ACT_FIXTURES/$img.tgz" in.aci
+		rm -f a.aci b.aci
+		run_actool patch-manifest "${args[@]}" in.aci a.aci
+		run_acitool patch-manifest "${args[@]}" in.aci b.aci
+		assert "$(manifest_json b.aci)" == "$(manifest_json a.aci)" "manifest ($img)"
+		run_actool validate b.aci
+	done
+	assert "$(app_json b.aci)" =~ '"supplementaryGIDs": \[10, 0\], "mountPoints": \[\{"name": "work"' \
+		"app"
+
+	# --exec makes an app where there was none.
+	printf '{"acKind":"ImageManifest","acVersion":"0.8.11","name":"example.com/noapp","labels":[{"name":"os","value":"linux"}]}' >m.json
+	mkimage noapp.aci m.json
+	rm -f a.aci b.aci
+	run_actool patch-manifest --exec=/bin/true --user=0 --group=0 noapp.aci a.aci
+	run_acitool patch-manifest --exec=/bin/true --user=0 --group=0 noapp.aci b.aci
+	assert "$(manifest_json b.aci)" == "$(manifest_json a.aci)" "manifest with a new app"
+
+	# --manifest: the file's bytes, for both.
+	printf '{"acKind":"ImageManifest","acVersion":"0.8.11","name":"example.com/new","x-y":1}\n' >new.json
+	rm -f a.aci b.aci
+	run_actool patch-manifest --manifest=new.json in.aci a.aci
+	run_acitool patch-manifest --manifest=new.json in.aci b.aci
+	to_file 0 want "$ACTOOL" cat-manifest a.aci
+	to_file 0 got "$ACITOOL" cat-manifest b.aci
+	cmp new.json got
+}
+
+@test "fault: actool ignores some options next to --manifest; acitool refuses them all" {
+	cp "$ACT_FIXTURES/kitchen.tgz" in.aci
+	printf '{"acKind":"ImageManifest","acVersion":"0.8.11","name":"example.com/new"}' >new.json
+	local opt
+	for opt in --revoke-capability=CAP_MKNOD --supplementary-groups=1 --ports=p,protocol=tcp,port=1 \
+		--isolators=resource/cpu,limit=1 "--seccomp-mode=remove --seccomp-set=reboot"; do
+		rm -f a.aci b.aci
+		# shellcheck disable=SC2086
+		run_actool patch-manifest --manifest=new.json $opt in.aci a.aci
+		assert "$(manifest_json a.aci)" == "$(python3 -c 'import json; print(json.dumps(json.load(open("new.json"))))')" \
+			"actool's manifest with $opt"
+		# shellcheck disable=SC2086
+		run_acitool 2 patch-manifest --manifest=new.json $opt in.aci b.aci
+		expect_error_line patch-manifest "--manifest replaces the whole manifest"
+		[ ! -e b.aci ]
+	done
+}
+
+@test "fault: actool writes a --manifest that is not a manifest; acitool refuses it" {
+	cp "$ACT_FIXTURES/kitchen.tgz" in.aci
+	printf 'not json' >bad.json
+	run_actool patch-manifest --manifest=bad.json in.aci a.aci
+	assert "$(tar -xOzf a.aci manifest)" == "not json" "actool's manifest"
+	run_actool 1 validate a.aci
+	run_acitool 1 patch-manifest --manifest=bad.json in.aci b.aci
+	expect_error_line patch-manifest "bad.json: not a valid image manifest"
+	expect_files . in.aci bad.json a.aci
+}
+
+@test "fault: actool crashes on --seccomp-mode without an app; acitool says why" {
+	printf '{"acKind":"ImageManifest","acVersion":"0.8.11","name":"example.com/noapp"}' >m.json
+	mkimage in.aci m.json
+	run_actool 2 patch-manifest --seccomp-mode=remove --seccomp-set=reboot in.aci a.aci
+	expect_output --substring "nil pointer dereference"
+	run_acitool 1 patch-manifest --seccomp-mode=remove --seccomp-set=reboot in.aci b.aci
+	expect_error_line patch-manifest "in.aci: .*manifest has no app: seccomp isolators apply to an app"
+	[ ! -e b.aci ]
+}
+
+@test "fault: actool writes what the spec forbids; acitool refuses or does it right" {
+	cp "$ACT_FIXTURES/kitchen.tgz" in.aci
+	# Each line: the options, then what actool writes in app (a python
+	# expression on app), then acitool's exit status and app (or error).
+	local n=0 opts ex rc want
+	while IFS='|' read -r opts ex rc want; do
+		[ -n "$opts" ] || continue
+		n=$((n + 1))
+		eval "set -- $opts"
+		rm -f a.aci b.aci
+		run_actool patch-manifest "$@" in.aci a.aci
+		run python3 -c "
+import json, sys, tarfile
+app = json.loads(tarfile.open('a.aci', 'r:*').extractfile('manifest').read())['app']
+print($ex)"
+		assert "$output" == True "actool: $opts: $ex"
+		run_acitool "$rc" patch-manifest "$@" in.aci b.aci
+		if [ "$rc" = 0 ]; then
+			run python3 -c "
+import json, sys, tarfile
+app = json.loads(tarfile.open('b.aci', 'r:*').extractfile('manifest').read())['app']
+print($want)"
+			assert "$output" == True "acitool: $opts: $want"
+		else
+			expect_error_line patch-manifest "$want"
+		fi
+	done <<'EOF'
+"--exec=/bin/sh  -c 'a b'"|app["exec"] == ["/bin/sh", "", "-c", "'a", "b'"]|0|app["exec"] == ["/bin/sh", "-c", "a b"]
+--exec=bin/sh|app["exec"] == ["bin/sh"]|2|'bin/sh' is not an absolute path
+--ports=http,port=80|app["ports"] == [{"name": "http", "protocol": "", "port": 80, "count": 0, "socketActivated": False}]|2|no protocol=
+--ports=http,protocol=tcp,port=80|app["ports"][0]["count"] == 0|0|app["ports"][0]["count"] == 1
+--mounts=work,path=/a:work,path=/b|[m["name"] for m in app["mountPoints"]] == ["work", "work"]|2|mount point 'work' given twice
+--supplementary-groups=-1|app["supplementaryGIDs"] == [-1]|2|'-1' is not a group id
+--seccomp-mode=remove|app["isolators"][-1]["value"] == {"set": [""], "errno": ""}|2|--seccomp-mode needs --seccomp-set
+EOF
+	assert "$n" -eq 7 "cases"
+	# A second mount of an existing name: actool adds it, acitool replaces.
+	run_actool patch-manifest --mounts=work,path=/a in.aci a1.aci
+	run_actool patch-manifest --mounts=work,path=/b a1.aci a2.aci
+	assert "$(app_json a2.aci)" =~ '"mountPoints": \[\{"name": "work", "path": "/a"\}, \{"name": "work", "path": "/b"\}\]' \
+		"actool's mounts"
+	run_acitool patch-manifest --mounts=work,path=/a in.aci b1.aci
+	run_acitool patch-manifest --mounts=work,path=/b b1.aci b2.aci
+	assert "$(app_json b2.aci)" =~ '"mountPoints": \[\{"name": "work", "path": "/b"\}\]' \
+		"acitool's mounts"
+	# --name: actool takes runs of separators, which the spec's regex refuses.
+	run_actool patch-manifest --name=example..com in.aci n.aci
+	run_acitool 2 patch-manifest --name=example..com in.aci n2.aci
+	expect_error_line patch-manifest "'example..com' is not an AC identifier"
+}
+
+@test "fault: actool cannot set an isolator that is already there, nor bandwidth limits" {
+	cp "$ACT_FIXTURES/kitchen.tgz" in.aci
+	# kitchen has resource/memory: actool appends a second one.
+	run_actool patch-manifest --isolators=resource/memory,limit=2G in.aci a.aci
+	assert "$(isolators a.aci)" =~ '"limit": "1G".*"limit": "2G"' "actool's isolators"
+	run_acitool patch-manifest --isolators=resource/memory,limit=2G in.aci b.aci
+	assert "$(isolators b.aci)" == '[{"name": "os/linux/capabilities-retain-set", "value": {"set": ["CAP_NET_RAW"]}}, {"name": "resource/memory", "value": {"limit": "2G"}}]' \
+		"acitool's isolators"
+	run_actool validate b.aci
+	# Of a kind that may appear once, actool's second one fails.
+	run_actool patch-manifest --isolators=os/linux/oom-score-adj,1 in.aci a1.aci
+	run_actool 1 patch-manifest --isolators=os/linux/oom-score-adj,2 a1.aci a2.aci
+	expect_output --substring "too many instances"
+	run_acitool patch-manifest --isolators=os/linux/oom-score-adj,1 in.aci b1.aci
+	run_acitool patch-manifest --isolators=os/linux/oom-score-adj,2 b1.aci b2.aci
+	run_actool validate b2.aci
+	assert "$(isolators b2.aci)" =~ '\{"name": "os/linux/oom-score-adj", "value": 2\}\]$' "acitool's"
+	# Bandwidth limits need "default": true, which actool cannot write.
+	run_actool 1 patch-manifest --isolators=resource/block-bandwidth,default=true,limit=1M in.aci a3.aci
+	run_acitool patch-manifest --isolators=resource/block-bandwidth,limit=1M in.aci b3.aci
+	run_actool validate b3.aci
+	assert "$(isolators b3.aci)" =~ '\{"name": "resource/block-bandwidth", "value": \{"default": true, "limit": "1M"\}\}\]$' \
+		"acitool's"
+}

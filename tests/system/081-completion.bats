@@ -186,6 +186,14 @@ xz"
 	assert "$(echo $output)" == "1 2 3 4 5 6 7 8 9" "levels"
 	comp add-filecaps --rootid ""
 	expect_output ""
+	comp patch-manifest --seccomp-mode ""
+	expect_output "remove
+retain"
+	comp patch-manifest --seccomp-mode = ret
+	expect_output retain
+	touch new-manifest.json
+	comp patch-manifest --manifest new-man
+	expect_output new-manifest.json
 }
 
 @test "completion: bash: image operands offer .aci files and directories" {
@@ -285,6 +293,13 @@ cap_net_raw+ep"
 	expect_output "$ACITOOL
 capabilities
 --default-set"
+	touch new-manifest.json
+	run -0 $SHCOMPLETE zsh "$BATS_TEST_TMPDIR" "$init" \
+		"$ACITOOL patch-m\t --seccomp-mode=ret\t --manifest=new-m\t"
+	expect_output "$ACITOOL
+patch-manifest
+--seccomp-mode=retain
+--manifest=new-manifest.json"
 }
 
 @test "completion: every verb with operands is known to both completions" {
