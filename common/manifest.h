@@ -87,6 +87,12 @@ struct manifest_patch {
 	size_t nisolators;
 };
 
+/*
+ * Whether the values p sets are what the appc spec allows (spec.h), on
+ * their own, whatever manifest they go into: a usage check, before any
+ * manifest is read. Fails (EINVAL) naming the first bad field.
+ */
+int manifest_patch_check(const struct manifest_patch *p, struct act_err *err);
 /* Free what a patch holds (not caps: an array) and zero it. */
 void manifest_patch_free(struct manifest_patch *p);
 /* Whether p changes anything in the manifest. */

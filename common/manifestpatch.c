@@ -10,6 +10,7 @@
 #include "common/jsonsplice.h"
 #include "common/macro.h"
 #include "common/manifest.h"
+#include "common/spec.h"
 
 /* appc's order (schema/image.go, schema/types/app.go): new members go there. */
 static const char *const top_order[] = {
@@ -600,5 +601,85 @@ int manifest_patch_apply(const char *text, size_t len, const struct manifest_pat
 out:
 	json_edit_done(&e);
 	json_free(root);
+	return r;
+}
+
+/*
+ * "app.isolators[2].value.errno" names the third new isolator of the
+ * skeleton below: say which one it is instead.
+ */
+static void name_element(char *out, size_t size, const char *field,
+			 const struct manifest_patch *p, const struct texts *isos)
+{
+	static const struct {
+		const char *prefix, *what;
+	} arrays[] = {
+		{ "app.mountPoints[", "mount point" },
+		{ "app.ports[", "port" },
+		{ "app.isolators[", "isolator" },
+	};
+
+	snprintf(out, size, "%s", field);
+	for (size_t a = 0; a < ARRAY_SIZE(arrays); a++) {
+		size_t plen = strlen(arrays[a].prefix), i;
+		const char *name = NULL;
+		char *end;
+
+		if (strncmp(field, arrays[a].prefix, plen) != 0)
+			continue;
+		i = strtoul(field + plen, &end, 10);
+		if (*end != ']')
+			return;
+		if (a == 0 && i < p->nmounts)
+			name = p->mounts[i].name;
+		else if (a == 1 && i < p->nports)
+			name = p->ports[i].name;
+		else if (a == 2 && i < isos->n) {
+			struct json_value *v = json_parse(isos->v[i].text, isos->v[i].len, NULL);
+			const struct json_value *n = json_get(v, "name");
+
+			if (n && n->type == JSON_STRING)
+				snprintf(out, size, "isolator '%s'%s%s", n->str, end[1] ? ": " : "",
+					 end + 1 + (end[1] == '.'));
+			json_free(v);
+			return;
+		}
+		if (name)
+			snprintf(out, size, "%s '%s'%s%s", arrays[a].what, name,
+				 end[1] ? ": " : "", end + 1 + (end[1] == '.'));
+		return;
+	}
+}
+
+int manifest_patch_check(const struct manifest_patch *p, struct act_err *err)
+{
+	/* The patch applied to the least manifest the spec takes: whatever
+	 * the spec finds wrong in the result comes from the patch. */
+	static const char skeleton[] = "{\"acKind\":\"ImageManifest\",\"acVersion\":\"0.8.11\","
+				       "\"name\":\"example.com/patch\",\"app\":{\"exec\":[\"/x\"],"
+				       "\"user\":\"0\",\"group\":\"0\"}}";
+	struct spec_report rep = SPEC_REPORT_INIT;
+	struct texts isos = { 0 };
+	char *out = NULL, field[256];
+	size_t len;
+	int r = -1;
+
+	if (manifest_patch_apply(skeleton, sizeof(skeleton) - 1, p, &out, &len, err) < 0 ||
+	    new_isolators(p, &isos, err) < 0)
+		goto out;
+	if (spec_check_manifest(out, len, &rep) == 0) {
+		r = 0;
+		goto out;
+	}
+	name_element(field, sizeof(field), rep.items[0].field, p, &isos);
+	if (rep.n > 1)
+		act_err_set(err, EINVAL, "%s: %s (and %zu more problems)", field,
+			    rep.items[0].message, rep.n - 1);
+	else
+		act_err_set(err, EINVAL, "%s: %s", field, rep.items[0].message);
+out:
+	spec_report_free(&rep);
+	texts_free(&isos);
+	free(out);
 	return r;
 }

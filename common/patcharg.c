@@ -8,6 +8,7 @@
 #include "common/json.h"
 #include "common/macro.h"
 #include "common/patcharg.h"
+#include "common/spec.h"
 
 /* A user string for one line of a message: at most 64 bytes, no controls. */
 struct shown {
@@ -31,39 +32,16 @@ static struct shown show(const char *s, size_t len)
 }
 #define SHOW(s) (show((s), strlen(s)).str)
 
-/* ---- the spec's types (spec/types.md) ----------------------------------- */
-
-static bool alnum_lower(char c)
-{
-	return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
-}
-
-/* ^[a-z0-9]+([SEPS][a-z0-9]+)*$ */
-static bool runs_of(const char *s, const char *seps)
-{
-	bool after_sep = true;
-
-	if (!*s)
-		return false;
-	for (; *s; s++) {
-		if (alnum_lower(*s))
-			after_sep = false;
-		else if (strchr(seps, *s) && !after_sep)
-			after_sep = true;
-		else
-			return false;
-	}
-	return !after_sep;
-}
+/* ---- the spec's types (spec.h) ------------------------------------------ */
 
 static bool is_acidentifier(const char *s)
 {
-	return runs_of(s, "-._~/");
+	return spec_is_acidentifier(s, strlen(s));
 }
 
 static bool is_acname(const char *s)
 {
-	return runs_of(s, "-");
+	return spec_is_acname(s, strlen(s));
 }
 
 /* The text as a JSON string: fails on invalid UTF-8. */

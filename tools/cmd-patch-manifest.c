@@ -11,6 +11,7 @@
 #include "common/macro.h"
 #include "common/manifest.h"
 #include "common/patcharg.h"
+#include "common/spec.h"
 #include "tools/cmd.h"
 
 enum {
@@ -114,6 +115,7 @@ static int read_replacement(const struct act_cmd *cmd, struct patch_ctx *pc,
 			    const char *path)
 {
 	struct act_err err = { 0 };
+	struct spec_report rep = SPEC_REPORT_INIT;
 	_cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC);
 	size_t cap = 4096, len = 0;
 	char *buf;
@@ -154,6 +156,19 @@ static int read_replacement(const struct act_cmd *cmd, struct patch_ctx *pc,
 	}
 	if (manifest_check(buf, len, &err) < 0) {
 		act_err_wrap(&err, "%s: not a valid image manifest", path);
+		goto fail;
+	}
+	if (spec_check_manifest(buf, len, &rep) > 0) {
+		const struct spec_problem *sp = &rep.items[0];
+
+		if (rep.n > 1)
+			act_err_set(&err, EINVAL, "%s: not a valid image manifest: %s%s%s (and "
+				    "%zu more problems)", path, sp->field,
+				    *sp->field ? ": " : "", sp->message, rep.n - 1);
+		else
+			act_err_set(&err, EINVAL, "%s: not a valid image manifest: %s%s%s", path,
+				    sp->field, *sp->field ? ": " : "", sp->message);
+		spec_report_free(&rep);
 		goto fail;
 	}
 	pc->replacement = buf;
@@ -267,7 +282,8 @@ static int run(const struct act_cmd *cmd, int argc, char **argv)
 		r = cmd_usage(cmd, "--rootid goes with --filecap");
 		goto out;
 	}
-	if (patcharg_finish(&pc.patch, &perr) < 0) {
+	if (patcharg_finish(&pc.patch, &perr) < 0 ||
+	    (!manifest_patch_empty(&pc.patch) && manifest_patch_check(&pc.patch, &perr) < 0)) {
 		r = cmd_usage(cmd, "%s", perr.msg);
 		goto out;
 	}

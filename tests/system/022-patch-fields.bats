@@ -291,6 +291,9 @@ app["isolators"] = [
 	printf '{"acKind":"ImageManifest","acVersion":"0.8.11","name":"example.com/ok"' >trunc.json
 	printf '{"acKind":"PodManifest","acVersion":"0.8.11","name":"example.com/ok"}' >pod.json
 	printf 'not json' >text.json
+	printf '{"acKind":"ImageManifest","acVersion":"1.0","name":"Foo","app":{"user":"0"}}' >spec.json
+	printf '{"acKind":"ImageManifest","acVersion":"0.8.11","name":"Foo"}' >name.json
+	python3 -c 'print("{\"acKind\":\"ImageManifest\",\"acVersion\":\"0.8.11\",\"name\":\"example.com/a\"" + " " * 1048576 + "}")' >big.json
 	mkimage noapp.aci noapp.json
 	mkimage badtype.aci badtype.json
 	cp "$ACT_FIXTURES/kitchen.tgz" in.aci
@@ -380,6 +383,10 @@ app["isolators"] = [
 2|in.aci|--seccomp-mode=remove --seccomp-set=reboot,Read|--seccomp-set: 'Read' is not a system call name
 2|in.aci|--seccomp-mode=remove --seccomp-set=reboot,|'' is not a system call name
 2|in.aci|--seccomp-mode=remove --seccomp-set=@|'@' is not a system call name
+2|in.aci|--seccomp-mode=remove,errno=EACCESS --seccomp-set=reboot|isolator 'os/linux/seccomp-remove-set': value.errno: unknown errno name 'EACCESS'
+2|in.aci|--seccomp-mode=remove --seccomp-set=@appc.io/all|isolator 'os/linux/seccomp-remove-set': value.set\[0\]: '@appc.io/all' is not an appc wildcard here
+2|in.aci|--seccomp-mode=retain --seccomp-set=read,@all|value.set\[1\]: a wildcard needs a scope
+2|in.aci|--isolators=os/linux/oom-score-adj,1:resource/cpu,request=2,limit=500m|isolator 'resource/cpu': value.request: the request is more than the limit
 2|in.aci|--manifest=ok.json --user=0|--manifest replaces the whole manifest: it excludes
 2|in.aci|--manifest=ok.json --revoke-capability=mknod|--manifest replaces the whole manifest
 2|in.aci|--manifest=ok.json --supplementary-groups=1|--manifest replaces the whole manifest
@@ -388,6 +395,9 @@ app["isolators"] = [
 2|in.aci|--manifest=ok.json --manifest=ok.json|--manifest given twice
 1|in.aci|--manifest=trunc.json|trunc.json: not a valid image manifest: 
 1|in.aci|--manifest=pod.json|pod.json: not a valid image manifest: acKind must be 'ImageManifest'
+1|in.aci|--manifest=spec.json|spec.json: not a valid image manifest: acVersion: not a SemVer 2.0.0 version: '1.0' \(and 2 more problems\)$
+1|in.aci|--manifest=name.json|name.json: not a valid image manifest: name: not an ACIdentifier: 'Foo'$
+1|in.aci|--manifest=big.json|big.json: over the manifest size limit of 1048576 bytes
 1|in.aci|--manifest=text.json|text.json: not a valid image manifest
 1|in.aci|--manifest=missing.json|missing.json: cannot open: No such file or directory
 1|in.aci|--manifest=.|\.: cannot read: Is a directory

@@ -631,6 +631,31 @@ static void test_fields(void)
 	CHECK(manifest_patch_empty(&(struct manifest_patch){ 0 }));
 }
 
+/* manifest_patch_check: the patch's values against the spec, on their own. */
+static void check_spec(struct manifest_patch p, const char *msg)
+{
+	struct act_err err = { 0 };
+
+	CHECK_INT(manifest_patch_check(&p, &err), msg ? -1 : 0);
+	CHECK_STR(err.msg, msg ? msg : "");
+	manifest_patch_free(&p);
+}
+
+static void test_patch_check(void)
+{
+	check_spec(FIELDS("name", "example.com/a", "exec", "/a b", "mounts", "m,path=/m",
+			  "ports", "p,protocol=tcp,port=1", "isolators",
+			  "resource/cpu,request=1,limit=1",
+			  "seccomp-mode", "retain,errno=EPERM", "seccomp-set", "@appc.io/all"),
+		   NULL);
+	check_spec(caps_patch(MANIFEST_CAPS_REMOVE, "mknod"), NULL);
+	check_spec(FIELDS("seccomp-mode", "remove,errno=EACCESS", "seccomp-set", "x"),
+		   "isolator 'os/linux/seccomp-remove-set': value.errno: unknown errno name "
+		   "'EACCESS'");
+	check_spec(FIELDS("isolators", "os/linux/oom-score-adj,1:resource/memory,request=2,limit=1"),
+		   "isolator 'resource/memory': value.request: the request is more than the limit");
+}
+
 /* One option's text: accepted (NULL) or refused with msg. */
 static void check_arg(int (*fn)(struct manifest_patch *, const char *, struct act_err *),
 		      const char *arg, const char *msg)
@@ -705,5 +730,6 @@ int main(void)
 	RUN(test_array_rewrite);
 	RUN(test_fields);
 	RUN(test_patcharg);
+	RUN(test_patch_check);
 	return tap_done();
 }
