@@ -5,13 +5,17 @@
  * values, and pretty-printing is idempotent), manifest_check,
  * manifest_patch_apply with a capability patch (a valid manifest with an app
  * patches, the result is valid, has the asked bounding set, and patching it
- * again changes nothing) and manifest_bounding_set.
+ * again changes nothing), with every field patch (it fails only on a field of
+ * the wrong type; the fields read back as set; patching again changes
+ * nothing) and manifest_bounding_set.
  */
 #include <string.h>
 
 #include "common/capname.h"
 #include "common/json.h"
+#include "common/macro.h"
 #include "common/manifest.h"
+#include "common/patcharg.h"
 #include "fuzz.h"
 
 static int span_is(const char *text, const struct json_value *v, const char *lit)
@@ -151,6 +155,91 @@ static void check_patch(const char *text, size_t size, const struct json_value *
 	free(out2);
 }
 
+/* Every field option at once, as patch-manifest would parse them. */
+static struct manifest_patch fields_patch(void)
+{
+	struct manifest_patch p = { .caps_kind = MANIFEST_CAPS_REMOVE, .caps = { 27 }, .ncaps = 1 };
+	struct act_err err = { 0 };
+
+	FUZZ_CHECK(patcharg_name(&p, "example.com/fuzz", &err) == 0);
+	FUZZ_CHECK(patcharg_exec(&p, "/bin/x 'a b'", &err) == 0);
+	FUZZ_CHECK(patcharg_user(&p, "u", &err) == 0);
+	FUZZ_CHECK(patcharg_group(&p, "g", &err) == 0);
+	FUZZ_CHECK(patcharg_supplementary_groups(&p, "1,2", &err) == 0);
+	FUZZ_CHECK(patcharg_mounts(&p, "m,path=/m", &err) == 0);
+	FUZZ_CHECK(patcharg_ports(&p, "p,protocol=tcp,port=1", &err) == 0);
+	FUZZ_CHECK(patcharg_isolators(&p, "resource/memory,limit=1G", &err) == 0);
+	FUZZ_CHECK(patcharg_seccomp_mode(&p, "retain", &err) == 0);
+	FUZZ_CHECK(patcharg_seccomp_set(&p, "read", &err) == 0);
+	FUZZ_CHECK(patcharg_finish(&p, &err) == 0);
+	FUZZ_CHECK(manifest_patch_check(&p, &err) == 0);
+	return p;
+}
+
+/* The one element of arr named name. */
+static const struct json_value *named(const struct json_value *arr, const char *name)
+{
+	const struct json_value *found = NULL;
+
+	FUZZ_CHECK(arr && arr->type == JSON_ARRAY);
+	for (size_t i = 0; i < arr->n; i++) {
+		if (json_is_string(json_get(arr->items[i], "name"), name)) {
+			FUZZ_CHECK(!found);
+			found = arr->items[i];
+		}
+	}
+	FUZZ_CHECK(found);
+	return found;
+}
+
+static void check_fields(const char *text, size_t size, const struct json_value *root)
+{
+	static const char *const last[] = { MANIFEST_CAPS_REMOVE_NAME, MANIFEST_SECCOMP_RETAIN_NAME,
+					    "resource/memory" };
+	struct manifest_patch p = fields_patch();
+	const struct json_value *app = json_get(root, "app"), *a, *x, *gids = NULL;
+	struct act_err err = { 0 };
+	struct json_value *v;
+	char *out = NULL, *out2 = NULL;
+	size_t outlen, outlen2;
+
+	if (manifest_patch_apply(text, size, &p, &out, &outlen, &err) < 0) {
+		/* Only a field to edit of the wrong type is refused. */
+		FUZZ_CHECK(!strstr(err.msg, "internal error"));
+		FUZZ_CHECK(strstr(err.msg, "must be an array or null"));
+		FUZZ_CHECK(app && app->type == JSON_OBJECT);
+		manifest_patch_free(&p);
+		return;
+	}
+	v = json_parse(out, outlen, &err);
+	FUZZ_CHECK(v);
+	a = json_get(v, "app");
+	FUZZ_CHECK(json_is_string(json_get(v, "name"), "example.com/fuzz"));
+	x = json_get(a, "exec");
+	FUZZ_CHECK(x && x->type == JSON_ARRAY && x->n == 2 && json_is_string(x->items[1], "a b"));
+	FUZZ_CHECK(json_is_string(json_get(a, "user"), "u") && json_is_string(json_get(a, "group"), "g"));
+	for (size_t i = 0; i < a->n; i++)
+		if (streq(a->keys[i], "supplementaryGIDs") || streq(a->keys[i], "supplementaryGids"))
+			FUZZ_CHECK((gids = a->items[i])->n == 2);
+	FUZZ_CHECK(gids);
+	FUZZ_CHECK(json_is_string(json_get(named(json_get(a, "mountPoints"), "m"), "path"), "/m"));
+	FUZZ_CHECK(json_is_string(json_get(named(json_get(a, "ports"), "p"), "protocol"), "tcp"));
+	x = json_get(a, "isolators");
+	FUZZ_CHECK(x && x->type == JSON_ARRAY && x->n >= 3);
+	for (size_t i = 0; i < 3; i++)
+		FUZZ_CHECK(named(x, last[i]) == x->items[x->n - 3 + i]);
+	for (size_t i = 0; i < x->n; i++)
+		FUZZ_CHECK(!json_is_string(json_get(x->items[i], "name"), MANIFEST_CAPS_RETAIN_NAME) &&
+			   !json_is_string(json_get(x->items[i], "name"),
+					   MANIFEST_SECCOMP_REMOVE_NAME));
+	FUZZ_CHECK(manifest_patch_apply(out, outlen, &p, &out2, &outlen2, &err) == 0);
+	FUZZ_CHECK(outlen2 == outlen && memcmp(out, out2, outlen) == 0);
+	json_free(v);
+	free(out);
+	free(out2);
+	manifest_patch_free(&p);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	const char *text = (const char *)data;
@@ -172,6 +261,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (manifest_check(text, size, &err) == 0) {
 		check_patch(text, size, root, MANIFEST_CAPS_RETAIN);
 		check_patch(text, size, root, MANIFEST_CAPS_REMOVE);
+		check_fields(text, size, root);
 		(void)manifest_bounding_set(text, size, &bset, &err);
 	}
 	json_free(root);
