@@ -11,19 +11,24 @@ static bool is_manifest(struct tarstream *ts)
 	return !tarstream_name_escapes(ts) && streq(tarstream_name(ts), "manifest");
 }
 
+const char *aci_manifest_entry_fault(struct archive_entry *e)
+{
+	if (archive_entry_hardlink(e))
+		return "a hardlink";
+	if (archive_entry_filetype(e) == AE_IFDIR)
+		return "a directory";
+	if (archive_entry_filetype(e) == AE_IFLNK)
+		return "a symlink";
+	if (archive_entry_filetype(e) != AE_IFREG)
+		return "not a regular file";
+	return NULL;
+}
+
 static int check_manifest_entry(struct source *src, struct archive_entry *e,
 				struct act_err *err)
 {
-	const char *what = NULL;
+	const char *what = aci_manifest_entry_fault(e);
 
-	if (archive_entry_hardlink(e))
-		what = "a hardlink";
-	else if (archive_entry_filetype(e) == AE_IFDIR)
-		what = "a directory";
-	else if (archive_entry_filetype(e) == AE_IFLNK)
-		what = "a symlink";
-	else if (archive_entry_filetype(e) != AE_IFREG)
-		what = "not a regular file";
 	if (what)
 		return act_err_set(err, EINVAL, "%s: the manifest entry is %s",
 				   source_path(src), what);

@@ -13,6 +13,11 @@
 /* A manifest is a small JSON document; anything larger is not one. */
 #define ACI_MANIFEST_MAX (1024 * 1024)
 
+/* Why an entry named manifest cannot be the manifest ("a directory", "a
+ * symlink", ...): the spec wants a regular file. NULL when it can. */
+struct archive_entry;
+const char *aci_manifest_entry_fault(struct archive_entry *e);
+
 /*
  * Read the image's manifest, stopping as soon as it is found (the rest of the
  * image is not read, so a second manifest further on goes unseen).

@@ -8,6 +8,7 @@
 
 struct layout {
 	void *seen; /* tsearch tree of cleaned names */
+	bool rootfs;
 };
 
 struct layout *layout_new(void)
@@ -28,26 +29,24 @@ void layout_free(struct layout *l)
 	free(l);
 }
 
-int layout_check(struct layout *l, struct archive_entry *e, const char *clean, bool escapes,
-		 struct act_err *err)
+enum layout_fault layout_classify(struct layout *l, struct archive_entry *e, const char *clean,
+				  bool escapes)
 {
-	const char *name = archive_entry_pathname(e) ?: "";
 	char *key;
 	void *slot;
 
 	if (escapes)
-		return act_err_set(err, EINVAL,
-				   "entry '%s' is absolute or climbs out of the image", name);
+		return LAYOUT_ESCAPES;
 	if (clean[0] == '\0') /* "." or "./" */
-		return 0;
+		return LAYOUT_OK;
 	if (streq(clean, "rootfs")) {
+		l->rootfs = true;
 		if (archive_entry_filetype(e) != AE_IFDIR || archive_entry_hardlink(e))
-			return act_err_set(err, EINVAL, "entry '%s': rootfs is not a directory",
-					   name);
-	} else if (strncmp(clean, "rootfs/", 7) != 0 && !streq(clean, "manifest")) {
-		return act_err_set(err, EINVAL,
-				   "entry '%s' is outside rootfs/ (an image holds only "
-				   "manifest and rootfs)", name);
+			return LAYOUT_ROOTFS_NOT_DIR;
+	} else if (strncmp(clean, "rootfs/", 7) == 0) {
+		l->rootfs = true;
+	} else if (!streq(clean, "manifest")) {
+		return LAYOUT_OUTSIDE;
 	}
 	key = xstrdup(clean);
 	slot = tsearch(key, &l->seen, cmp);
@@ -55,6 +54,34 @@ int layout_check(struct layout *l, struct archive_entry *e, const char *clean, b
 		abort(); /* out of memory */
 	if (*(char **)slot != key) {
 		free(key);
+		return LAYOUT_TWICE;
+	}
+	return LAYOUT_OK;
+}
+
+bool layout_has_rootfs(const struct layout *l)
+{
+	return l->rootfs;
+}
+
+int layout_check(struct layout *l, struct archive_entry *e, const char *clean, bool escapes,
+		 struct act_err *err)
+{
+	const char *name = archive_entry_pathname(e) ?: "";
+
+	switch (layout_classify(l, e, clean, escapes)) {
+	case LAYOUT_OK:
+		return 0;
+	case LAYOUT_ESCAPES:
+		return act_err_set(err, EINVAL,
+				   "entry '%s' is absolute or climbs out of the image", name);
+	case LAYOUT_ROOTFS_NOT_DIR:
+		return act_err_set(err, EINVAL, "entry '%s': rootfs is not a directory", name);
+	case LAYOUT_OUTSIDE:
+		return act_err_set(err, EINVAL,
+				   "entry '%s' is outside rootfs/ (an image holds only "
+				   "manifest and rootfs)", name);
+	case LAYOUT_TWICE:
 		return act_err_set(err, EINVAL, "entry '%s' is in the image twice", name);
 	}
 	return 0;

@@ -19,3 +19,16 @@ void layout_free(struct layout *l);
 /* clean and escapes as from entrypath_clean(); name is the name as stored. */
 int layout_check(struct layout *l, struct archive_entry *e, const char *clean, bool escapes,
 		 struct act_err *err);
+
+/* The same check, for a caller that reports every fault rather than the first. */
+enum layout_fault {
+	LAYOUT_OK,
+	LAYOUT_ESCAPES,		/* absolute, or climbs out of the image */
+	LAYOUT_ROOTFS_NOT_DIR,	/* "rootfs" itself is not a directory */
+	LAYOUT_OUTSIDE,		/* neither manifest nor under rootfs/ */
+	LAYOUT_TWICE,		/* a second entry of that (cleaned) name */
+};
+enum layout_fault layout_classify(struct layout *l, struct archive_entry *e, const char *clean,
+				  bool escapes);
+/* Whether an entry "rootfs" or one under rootfs/ was seen. */
+bool layout_has_rootfs(const struct layout *l);

@@ -225,23 +225,41 @@ static const char *sniff_other(const unsigned char *b, size_t n)
 	return "a text file, not a tar archive";
 }
 
+/* The codec of the bytes, or -1 when they are none we read. */
+static int sniff_codec(const unsigned char *b, size_t n)
+{
+	if (n >= 2 && b[0] == 0x1f && b[1] == 0x8b)
+		return ACT_COMP_GZIP;
+	if (n >= 3 && memcmp(b, "BZh", 3) == 0)
+		return ACT_COMP_BZIP2;
+	if (n >= 6 && memcmp(b, "\xfd" "7zXZ\0", 6) == 0)
+		return ACT_COMP_XZ;
+	if (n == SNIFF_LEN && (memcmp(b + 257, "ustar", 5) == 0 || tar_checksum_ok(b)))
+		return ACT_COMP_NONE;
+	return -1;
+}
+
 static int sniff(struct source *src, struct act_err *err)
 {
-	const unsigned char *b = src->sniff;
-	size_t n = src->sniff_len;
+	int c = sniff_codec(src->sniff, src->sniff_len);
 
-	if (n >= 2 && b[0] == 0x1f && b[1] == 0x8b)
-		src->comp = ACT_COMP_GZIP;
-	else if (n >= 3 && memcmp(b, "BZh", 3) == 0)
-		src->comp = ACT_COMP_BZIP2;
-	else if (n >= 6 && memcmp(b, "\xfd" "7zXZ\0", 6) == 0)
-		src->comp = ACT_COMP_XZ;
-	else if (n == SNIFF_LEN && (memcmp(b + 257, "ustar", 5) == 0 || tar_checksum_ok(b)))
-		src->comp = ACT_COMP_NONE;
-	else
+	if (c < 0)
 		return act_err_set(err, EINVAL, "%s: unsupported image format: %s",
-				   src->path, sniff_other(b, n));
+				   src->path, sniff_other(src->sniff, src->sniff_len));
+	src->comp = (enum act_compression)c;
 	return 0;
+}
+
+enum source_kind source_guess(const unsigned char *b, size_t n)
+{
+	if (sniff_codec(b, n) >= 0)
+		return SOURCE_KIND_IMAGE;
+	/* Other archives and codecs (zip, zstd, lz4, ...) show control bytes
+	 * within their first 512 bytes; JSON text does not. */
+	for (size_t i = 0; i < n; i++)
+		if (b[i] < 0x09 || (b[i] > 0x0d && b[i] < 0x20))
+			return SOURCE_KIND_OTHER;
+	return SOURCE_KIND_TEXT;
 }
 
 static int open_filter(struct source *src, struct act_err *err)

@@ -17,6 +17,14 @@
  */
 struct source;
 
+/*
+ * What a file's first bytes (up to 512) look like: an image source_open
+ * reads (tar, or tar in one of the codecs), text, or other data (another
+ * archive or codec, binary). For guessing what a user named.
+ */
+enum source_kind { SOURCE_KIND_IMAGE, SOURCE_KIND_TEXT, SOURCE_KIND_OTHER };
+enum source_kind source_guess(const unsigned char *b, size_t n);
+
 /* path "-" reads standard input. */
 struct source *source_open(const char *path, struct act_err *err);
 void source_free(struct source *src);
