@@ -192,7 +192,8 @@ static const char *quote(struct quoted *q, const char *s, size_t len)
 	for (size_t i = 0; i < len; i++) {
 		unsigned char c = (unsigned char)s[i];
 
-		if (o + 8 >= sizeof(q->s)) {
+		/* Cut only before a character, never inside one. */
+		if ((c & 0xc0) != 0x80 && o + 8 >= sizeof(q->s)) {
 			memcpy(q->s + o, "...", 4);
 			return q->s;
 		}

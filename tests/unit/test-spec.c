@@ -550,6 +550,24 @@ static void test_report(void)
 	CHECK_STR(r.items[0].message, "not an ACIdentifier: 'a\\x0aB'");
 	spec_report_free(&r);
 	CHECK_INT(r.n, 0);
+	/* A long string is cut, between characters: '€' is 3 bytes. */
+	{
+		char buf[700];
+		const char *msg;
+		size_t k;
+
+		k = (size_t)snprintf(buf, sizeof(buf), "{" HEAD ",\"labels\":[{\"name\":\"");
+		for (int i = 0; i < 100; i++)
+			k += (size_t)snprintf(buf + k, sizeof(buf) - k, "\xe2\x82\xac");
+		snprintf(buf + k, sizeof(buf) - k, "\",\"value\":\"\"}]}");
+		CHECK_INT(spec_check_manifest(buf, strlen(buf), &r), 1);
+		msg = r.n ? r.items[0].message : "";
+		CHECK(strstr(msg, "...'") != NULL);
+		k = strlen(msg) - strlen("...'");
+		/* Before the "...": the quote's opening, then whole characters. */
+		CHECK(strstr(msg, "'") && (k - (size_t)(strstr(msg, "'") + 1 - msg)) % 3 == 0);
+		spec_report_free(&r);
+	}
 	spec_report_add(&r, "x", "%d problems", 3);
 	CHECK_STR(r.items[0].field, "x");
 	CHECK_STR(r.items[0].message, "3 problems");
