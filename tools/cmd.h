@@ -30,6 +30,7 @@ extern const struct act_cmd act_cmd_id;
 extern const struct act_cmd act_cmd_lint;
 extern const struct act_cmd act_cmd_list_filecaps;
 extern const struct act_cmd act_cmd_patch_manifest;
+extern const struct act_cmd act_cmd_validate;
 
 /* Exit codes: documented in acitool(1). */
 enum { EXIT_OK = 0, EXIT_FAIL = 1, EXIT_USAGE = 2 };
