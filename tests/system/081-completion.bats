@@ -317,3 +317,20 @@ patch-manifest
 		fi
 	done
 }
+
+@test "completion: bash: validate takes any file or directory, --type its three types" {
+	touch a.aci manifest.json
+	mkdir lay
+	comp validate ""
+	expect_output "a.aci
+lay
+manifest.json"
+	comp validate a.aci m
+	expect_output manifest.json
+	comp validate --type ""
+	expect_output "image
+layout
+manifest"
+	comp validate --type=l
+	expect_output "--type=layout"
+}
