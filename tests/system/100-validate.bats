@@ -361,7 +361,7 @@ broken() {
 @test "validate: broken archives are errors, not problems" {
 	for f in truncated.tar truncated.tgz corrupt-crc.tgz corrupt.tbz2 truncated.txz \
 		bad-checksum.tar archive.zip archive.cpio pax-huge-size.tar trailing-garbage.tar \
-		truncated-at-block.tar; do
+		truncated-at-block.tar xattr-conflict.tar xattr-duplicate.tar bad-xattr-base64.tar; do
 		broken "$f"
 	done
 	[ ! -e "$FX/bad/archive.zst" ] || broken archive.zst
