@@ -1074,9 +1074,10 @@ static void check_ports(struct spec_report *r, const char *field, const struct j
 		at_index(&p, field, i);
 		if (!want(r, p.s, pt, JSON_OBJECT))
 			continue;
+		/* Required, but it "MAY be any value" (aci.md). */
 		proto = required(r, p.s, pt, "protocol");
-		if (proto && want(r, KEY(p.s, "protocol"), proto, JSON_STRING) && proto->len == 0)
-			spec_report_add(r, KEY(p.s, "protocol"), "must not be empty");
+		if (proto)
+			want(r, KEY(p.s, "protocol"), proto, JSON_STRING);
 		port = required(r, p.s, pt, "port");
 		if (port)
 			port_ok = check_int(r, KEY(p.s, "port"), port, 1, 65535, &pn);

@@ -367,6 +367,8 @@ static void test_app(void)
 	INVALID(APP(",\"ports\":[{\"name\":\"a\",\"protocol\":\"tcp\",\"port\":80,\"count\":0}]"),
 		"app.ports[0].count");
 	INVALID(APP(",\"ports\":[{\"name\":\"a\",\"port\":80}]"), "app.ports[0].protocol");
+	INVALID(APP(",\"ports\":[{\"name\":\"a\",\"protocol\":6,\"port\":80}]"), "app.ports[0].protocol");
+	VALID(APP(",\"ports\":[{\"name\":\"a\",\"protocol\":\"\",\"port\":80}]"));
 	INVALID(APP(",\"ports\":[{\"protocol\":\"tcp\",\"port\":80}]"), "app.ports[0].name");
 	INVALID(APP(",\"ports\":[{\"name\":\"a\",\"protocol\":\"tcp\"}]"), "app.ports[0].port");
 	INVALID(APP(",\"ports\":[{\"name\":\"a\",\"protocol\":\"tcp\",\"port\":80.0}]"),
