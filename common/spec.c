@@ -12,6 +12,7 @@
 #include "common/json.h"
 #include "common/macro.h"
 #include "common/spec.h"
+#include "common/specfield.h"
 
 /*
  * Where the spec and appc's Go code disagree, the spec wins (see
@@ -177,151 +178,9 @@ bool spec_is_semver(const char *s, size_t len, unsigned long long *major)
 	return true;
 }
 
-/* ------------------------------------------------------------------------ */
-
-/* A user's string fit for a one-line message: control bytes escaped, long
- * strings cut. */
-struct quoted {
-	char s[100];
-};
-
-static const char *quote(struct quoted *q, const char *s, size_t len)
-{
-	size_t o = 0;
-
-	for (size_t i = 0; i < len; i++) {
-		unsigned char c = (unsigned char)s[i];
-
-		/* Cut only before a character, never inside one. */
-		if ((c & 0xc0) != 0x80 && o + 8 >= sizeof(q->s)) {
-			memcpy(q->s + o, "...", 4);
-			return q->s;
-		}
-		if (c < 0x20 || c == 0x7f || c == '\'' || c == '\\')
-			o += (size_t)snprintf(q->s + o, sizeof(q->s) - o, "\\x%02x", c);
-		else
-			q->s[o++] = (char)c;
-	}
-	q->s[o] = '\0';
-	return q->s;
-}
-
-#define Q(v) quote(&(struct quoted){ .s = "" }, (v)->str, (v)->len)
-
-struct path {
-	char s[512];
-};
-
-static const char *at_key(struct path *p, const char *parent, const char *key)
-{
-	snprintf(p->s, sizeof(p->s), "%s%s%s", parent, parent[0] ? "." : "", key);
-	return p->s;
-}
-
-static const char *at_index(struct path *p, const char *parent, size_t i)
-{
-	snprintf(p->s, sizeof(p->s), "%s[%zu]", parent, i);
-	return p->s;
-}
-
-#define KEY(parent, key) at_key(&(struct path){ .s = "" }, (parent), (key))
-#define IDX(parent, i) at_index(&(struct path){ .s = "" }, (parent), (i))
-
-static const char *type_name(enum json_type t)
-{
-	switch (t) {
-	case JSON_NULL: return "null";
-	case JSON_BOOL: return "a boolean";
-	case JSON_NUMBER: return "a number";
-	case JSON_STRING: return "a string";
-	case JSON_ARRAY: return "an array";
-	case JSON_OBJECT: return "an object";
-	}
-	return "?";
-}
-
-static bool want(struct spec_report *r, const char *field, const struct json_value *v,
-		 enum json_type t)
-{
-	if (v->type == t)
-		return true;
-	spec_report_add(r, field, "must be %s, not %s", type_name(t), type_name(v->type));
-	return false;
-}
-
-/* A member the spec requires; a key differing only in case gets a hint, as
- * appc's decoder would have taken it. */
-static const struct json_value *required(struct spec_report *r, const char *parent,
-					 const struct json_value *obj, const char *key)
-{
-	const struct json_value *v = json_get(obj, key);
-
-	if (v && v->type != JSON_NULL)
-		return v;
-	if (v) {
-		spec_report_add(r, KEY(parent, key), "required, but null");
-		return NULL;
-	}
-	for (size_t i = 0; i < obj->n; i++) {
-		if (strcasecmp(obj->keys[i], key) == 0) {
-			spec_report_add(r, KEY(parent, key),
-					"missing (there is '%s': keys are case-sensitive)",
-					quote(&(struct quoted){ .s = "" }, obj->keys[i],
-					      obj->keylens[i]));
-			return NULL;
-		}
-	}
-	spec_report_add(r, KEY(parent, key), "missing");
-	return NULL;
-}
-
-/* An optional member: NULL when absent or null. */
-static const struct json_value *optional(const struct json_value *obj, const char *key)
-{
-	const struct json_value *v = json_get(obj, key);
-
-	return v && v->type != JSON_NULL ? v : NULL;
-}
-
-static bool streq_n(const struct json_value *v, const struct json_value *w)
-{
-	return v->len == w->len && memcmp(v->str, w->str, v->len) == 0;
-}
-
-static bool has_nul(const struct json_value *v)
-{
-	return memchr(v->str, '\0', v->len) != NULL;
-}
-
-/* A JSON integer (no fraction, no exponent) in [lo, hi]. */
-static bool check_int(struct spec_report *r, const char *field, const struct json_value *v,
-		      long long lo, long long hi, long long *out)
-{
-	const char *s;
-	char *end;
-	long long n;
-
-	if (!want(r, field, v, JSON_NUMBER))
-		return false;
-	s = v->str;
-	if (strpbrk(s, ".eE")) {
-		spec_report_add(r, field, "must be an integer, not %s", s);
-		return false;
-	}
-	errno = 0;
-	n = strtoll(s, &end, 10);
-	if (errno == ERANGE || *end || n < lo || n > hi) {
-		spec_report_add(r, field, "%s is out of range (%lld to %lld)", s, lo, hi);
-		return false;
-	}
-	if (out)
-		*out = n;
-	return true;
-}
-
 static bool check_absolute(struct spec_report *r, const char *field, const struct json_value *v)
 {
-	if (!want(r, field, v, JSON_STRING))
+	if (!spec_want(r, field, v, JSON_STRING))
 		return false;
 	if (v->len == 0 || v->str[0] != '/') {
 		spec_report_add(r, field, "not an absolute path: '%s'", Q(v));
@@ -333,31 +192,17 @@ static bool check_absolute(struct spec_report *r, const char *field, const struc
 static void check_acidentifier(struct spec_report *r, const char *field,
 			       const struct json_value *v)
 {
-	if (want(r, field, v, JSON_STRING) && !spec_is_acidentifier(v->str, v->len))
+	if (spec_want(r, field, v, JSON_STRING) && !spec_is_acidentifier(v->str, v->len))
 		spec_report_add(r, field, "not an ACIdentifier: '%s'", Q(v));
 }
 
 static void check_string_array(struct spec_report *r, const char *field,
 			       const struct json_value *v)
 {
-	if (!want(r, field, v, JSON_ARRAY))
+	if (!spec_want(r, field, v, JSON_ARRAY))
 		return;
 	for (size_t i = 0; i < v->n; i++)
-		want(r, IDX(field, i), v->items[i], JSON_STRING);
-}
-
-/* An object whose members are all strings (userAnnotations, sysctl). */
-static void check_string_map(struct spec_report *r, const char *field,
-			     const struct json_value *v)
-{
-	if (!want(r, field, v, JSON_OBJECT))
-		return;
-	for (size_t i = 0; i < v->n; i++) {
-		if (v->items[i]->type != JSON_STRING)
-			spec_report_add(r, field, "the value of '%s' must be a string, not %s",
-					quote(&(struct quoted){ .s = "" }, v->keys[i], v->keylens[i]),
-					type_name(v->items[i]->type));
-	}
+		spec_want(r, IDX(field, i), v->items[i], JSON_STRING);
 }
 
 /* ------------------------------------------------------------------------ */
@@ -375,25 +220,25 @@ check_name_values(struct spec_report *r, const char *field, const struct json_va
 {
 	const struct json_value **names;
 
-	if (!want(r, field, list, JSON_ARRAY))
+	if (!spec_want(r, field, list, JSON_ARRAY))
 		return NULL;
 	names = xcalloc(list->n, sizeof(*names));
 	for (size_t i = 0; i < list->n; i++) {
 		const struct json_value *e = list->items[i], *name, *value;
 		struct path p;
 
-		at_index(&p, field, i);
-		if (!want(r, p.s, e, JSON_OBJECT))
+		spec_at_index(&p, field, i);
+		if (!spec_want(r, p.s, e, JSON_OBJECT))
 			continue;
-		name = required(r, p.s, e, "name");
-		value = required(r, p.s, e, "value");
+		name = spec_required(r, p.s, e, "name");
+		value = spec_required(r, p.s, e, "value");
 		if (value)
-			want(r, KEY(p.s, "value"), value, JSON_STRING);
-		if (!name || !want(r, KEY(p.s, "name"), name, JSON_STRING))
+			spec_want(r, KEY(p.s, "value"), value, JSON_STRING);
+		if (!name || !spec_want(r, KEY(p.s, "name"), name, JSON_STRING))
 			continue;
 		check_name(r, KEY(p.s, "name"), name);
 		for (size_t j = 0; j < i; j++) {
-			if (names[j] && streq_n(names[j], name)) {
+			if (names[j] && spec_streq_n(names[j], name)) {
 				spec_report_add(r, KEY(p.s, "name"), "duplicate %s '%s' (also %s[%zu])",
 						what, Q(name), field, j);
 				break;
@@ -584,386 +429,11 @@ static void check_annotations(struct spec_report *r, const char *field,
 }
 
 /* ------------------------------------------------------------------------ */
-/* Isolators (spec/ace.md, plus the two appc's code defines). */
-
-struct iso_ctx {
-	struct spec_report *r;
-	const char *field; /* the isolator's "value" */
-	const struct json_value *v;
-};
-
-static void iso_bool(struct iso_ctx *c)
-{
-	want(c->r, c->field, c->v, JSON_BOOL);
-}
-
-/*
- * A resource quantity: a non-negative decimal, as a JSON number or a string
- * with an optional suffix (spec/ace.md lists E P T G M K, Ei..Ki and m; the
- * Kubernetes grammar appc copied also has k, u, n and e<N>). Its value in
- * base units goes to *out.
- */
-static bool quantity(struct spec_report *r, const char *field, const struct json_value *v,
-		     double *out)
-{
-	static const struct {
-		const char *s;
-		double mult;
-	} suffixes[] = {
-		{ "", 1 },	   { "n", 1e-9 },    { "u", 1e-6 },	 { "m", 1e-3 },
-		{ "k", 1e3 },	   { "K", 1e3 },     { "M", 1e6 },	 { "G", 1e9 },
-		{ "T", 1e12 },	   { "P", 1e15 },    { "E", 1e18 },	 { "Ki", 0x1p10 },
-		{ "Mi", 0x1p20 },  { "Gi", 0x1p30 }, { "Ti", 0x1p40 }, { "Pi", 0x1p50 },
-		{ "Ei", 0x1p60 },
-	};
-	const char *s = v->str;
-	size_t i = 0, len = v->len;
-	char *end;
-	double n;
-
-	if (v->type == JSON_NUMBER) {
-		n = strtod(s, &end);
-		if (n < 0) {
-			spec_report_add(r, field, "a quantity cannot be negative: %s", s);
-			return false;
-		}
-		*out = n;
-		return true;
-	}
-	if (v->type != JSON_STRING) {
-		spec_report_add(r, field, "must be a quantity (a string such as '500m' or "
-				"'1Gi', or a number), not %s", type_name(v->type));
-		return false;
-	}
-	while (i < len && s[i] >= '0' && s[i] <= '9')
-		i++;
-	if (i < len && s[i] == '.') {
-		i++;
-		while (i < len && s[i] >= '0' && s[i] <= '9')
-			i++;
-	}
-	if (i == 0 || (i == 1 && s[0] == '.') || has_nul(v))
-		goto bad;
-	{
-		/* Only the digits: strtod would take "1e3" whole. */
-		_cleanup_free_ char *numpart = xstrndup(s, i);
-
-		n = strtod(numpart, NULL); /* LC_NUMERIC stays "C" */
-	}
-	for (size_t k = 0; k < ARRAY_SIZE(suffixes); k++) {
-		if (streq(s + i, suffixes[k].s)) {
-			*out = n * suffixes[k].mult;
-			return true;
-		}
-	}
-	if (s[i] == 'e' || s[i] == 'E') {
-		size_t j = i + 1, start;
-
-		if (j < len && (s[j] == '+' || s[j] == '-'))
-			j++;
-		start = j;
-		while (j < len && s[j] >= '0' && s[j] <= '9')
-			j++;
-		if (j == len && j > start && j - start <= 3) {
-			long e = strtol(s + i + 1, NULL, 10);
-
-			for (; e > 0; e--)
-				n *= 10;
-			for (; e < 0; e++)
-				n /= 10;
-			*out = n;
-			return true;
-		}
-	}
-bad:
-	if (len && s[0] == '-')
-		spec_report_add(r, field, "a quantity cannot be negative: '%s'", Q(v));
-	else
-		spec_report_add(r, field, "not a quantity: '%s' (a decimal with an optional "
-				"suffix: m, k, K, M, G, T, P, E, Ki, Mi, Gi, Ti, Pi, Ei)", Q(v));
-	return false;
-}
-
-static void iso_request_limit(struct iso_ctx *c)
-{
-	const struct json_value *req, *lim;
-	double rq = 0, lm = 0;
-	bool rok, lok;
-
-	if (!want(c->r, c->field, c->v, JSON_OBJECT))
-		return;
-	req = optional(c->v, "request");
-	lim = optional(c->v, "limit");
-	rok = req && quantity(c->r, KEY(c->field, "request"), req, &rq);
-	lok = lim && quantity(c->r, KEY(c->field, "limit"), lim, &lm);
-	if (!req && !lim)
-		spec_report_add(c->r, c->field, "has neither a request nor a limit");
-	if (rok && lok && rq > lm)
-		spec_report_add(c->r, KEY(c->field, "request"),
-				"the request is more than the limit");
-}
-
-/* block-bandwidth, block-iops, network-bandwidth. */
-static void iso_default_limit(struct iso_ctx *c)
-{
-	const struct json_value *def, *lim;
-	double lm;
-
-	if (!want(c->r, c->field, c->v, JSON_OBJECT))
-		return;
-	def = required(c->r, c->field, c->v, "default");
-	if (def && want(c->r, KEY(c->field, "default"), def, JSON_BOOL) && !def->boolean)
-		spec_report_add(c->r, KEY(c->field, "default"), "must be true");
-	lim = required(c->r, c->field, c->v, "limit");
-	if (lim)
-		quantity(c->r, KEY(c->field, "limit"), lim, &lm);
-	if (optional(c->v, "request"))
-		spec_report_add(c->r, KEY(c->field, "request"),
-				"this resource takes no request, only a limit");
-}
-
-static const struct json_value *set_member(struct iso_ctx *c)
-{
-	const struct json_value *set;
-
-	if (!want(c->r, c->field, c->v, JSON_OBJECT))
-		return NULL;
-	set = required(c->r, c->field, c->v, "set");
-	if (!set || !want(c->r, KEY(c->field, "set"), set, JSON_ARRAY))
-		return NULL;
-	if (set->n == 0) {
-		spec_report_add(c->r, KEY(c->field, "set"), "must not be empty");
-		return NULL;
-	}
-	return set;
-}
-
-static void iso_caps(struct iso_ctx *c)
-{
-	const struct json_value *set = set_member(c);
-
-	for (size_t i = 0; set && i < set->n; i++) {
-		const struct json_value *s = set->items[i];
-		const char *f = IDX(KEY(c->field, "set"), i);
-		int cap;
-
-		if (!want(c->r, f, s, JSON_STRING))
-			continue;
-		for (cap = 0; cap < ACT_CAP_COUNT; cap++)
-			if (json_is_string(s, capname_name(cap)))
-				break;
-		if (cap < ACT_CAP_COUNT)
-			continue;
-		cap = has_nul(s) ? -1 : capname_parse(s->str, NULL);
-		if (cap >= 0)
-			spec_report_add(c->r, f, "'%s' is spelt '%s'", Q(s), capname_name(cap));
-		else
-			spec_report_add(c->r, f, "unknown capability '%s'", Q(s));
-	}
-}
-
-/* Linux's errno names (asm-generic/errno*.h) and POSIX's ENOTSUP. */
-static const char *const errno_names[] = {
-	"E2BIG", "EACCES", "EADDRINUSE", "EADDRNOTAVAIL", "EADV", "EAFNOSUPPORT", "EAGAIN",
-	"EALREADY", "EBADE", "EBADF", "EBADFD", "EBADMSG", "EBADR", "EBADRQC", "EBADSLT",
-	"EBFONT", "EBUSY", "ECANCELED", "ECHILD", "ECHRNG", "ECOMM", "ECONNABORTED",
-	"ECONNREFUSED", "ECONNRESET", "EDEADLK", "EDEADLOCK", "EDESTADDRREQ", "EDOM",
-	"EDOTDOT", "EDQUOT", "EEXIST", "EFAULT", "EFBIG", "EHOSTDOWN", "EHOSTUNREACH",
-	"EHWPOISON", "EIDRM", "EILSEQ", "EINPROGRESS", "EINTR", "EINVAL", "EIO", "EISCONN",
-	"EISDIR", "EISNAM", "EKEYEXPIRED", "EKEYREJECTED", "EKEYREVOKED", "EL2HLT",
-	"EL2NSYNC", "EL3HLT", "EL3RST", "ELIBACC", "ELIBBAD", "ELIBEXEC", "ELIBMAX",
-	"ELIBSCN", "ELNRNG", "ELOOP", "EMEDIUMTYPE", "EMFILE", "EMLINK", "EMSGSIZE",
-	"EMULTIHOP", "ENAMETOOLONG", "ENAVAIL", "ENETDOWN", "ENETRESET", "ENETUNREACH",
-	"ENFILE", "ENOANO", "ENOBUFS", "ENOCSI", "ENODATA", "ENODEV", "ENOENT", "ENOEXEC",
-	"ENOKEY", "ENOLCK", "ENOLINK", "ENOMEDIUM", "ENOMEM", "ENOMSG", "ENONET", "ENOPKG",
-	"ENOPROTOOPT", "ENOSPC", "ENOSR", "ENOSTR", "ENOSYS", "ENOTBLK", "ENOTCONN",
-	"ENOTDIR", "ENOTEMPTY", "ENOTNAM", "ENOTRECOVERABLE", "ENOTSOCK", "ENOTSUP", "ENOTTY",
-	"ENOTUNIQ", "ENXIO", "EOPNOTSUPP", "EOVERFLOW", "EOWNERDEAD", "EPERM",
-	"EPFNOSUPPORT", "EPIPE", "EPROTO", "EPROTONOSUPPORT", "EPROTOTYPE", "ERANGE",
-	"EREMCHG", "EREMOTE", "EREMOTEIO", "ERESTART", "ERFKILL", "EROFS", "ESHUTDOWN",
-	"ESOCKTNOSUPPORT", "ESPIPE", "ESRCH", "ESRMNT", "ESTALE", "ESTRPIPE", "ETIME",
-	"ETIMEDOUT", "ETOOMANYREFS", "ETXTBSY", "EUCLEAN", "EUNATCH", "EUSERS",
-	"EWOULDBLOCK", "EXDEV", "EXFULL",
-};
-
-static void iso_seccomp(struct iso_ctx *c, const char *wildcard)
-{
-	const struct json_value *set = set_member(c), *err;
-
-	for (size_t i = 0; set && i < set->n; i++) {
-		const struct json_value *s = set->items[i];
-		const char *f = IDX(KEY(c->field, "set"), i);
-
-		if (!want(c->r, f, s, JSON_STRING))
-			continue;
-		if (s->len == 0)
-			spec_report_add(c->r, f, "an empty syscall name");
-		else if (s->str[0] == '@' && !memchr(s->str, '/', s->len))
-			spec_report_add(c->r, f, "a wildcard needs a scope ('@scope/name'): '%s'",
-					Q(s));
-		else if (s->len > 9 && memcmp(s->str, "@appc.io/", 9) == 0 &&
-			 !json_is_string(s, wildcard))
-			spec_report_add(c->r, f, "'%s' is not an appc wildcard here (this set "
-					"knows '%s')", Q(s), wildcard);
-	}
-	err = optional(c->v, "errno");
-	if (err && want(c->r, KEY(c->field, "errno"), err, JSON_STRING) && err->len) {
-		for (size_t k = 0; k < ARRAY_SIZE(errno_names); k++)
-			if (json_is_string(err, errno_names[k]))
-				return;
-		spec_report_add(c->r, KEY(c->field, "errno"), "unknown errno name '%s'", Q(err));
-	}
-}
-
-static void iso_seccomp_remove(struct iso_ctx *c)
-{
-	iso_seccomp(c, "@appc.io/empty");
-}
-
-static void iso_seccomp_retain(struct iso_ctx *c)
-{
-	iso_seccomp(c, "@appc.io/all");
-}
-
-static void iso_selinux(struct iso_ctx *c)
-{
-	static const char *const parts[] = { "user", "role", "type", "level" };
-
-	if (!want(c->r, c->field, c->v, JSON_OBJECT))
-		return;
-	for (size_t i = 0; i < ARRAY_SIZE(parts); i++) {
-		const struct json_value *p = required(c->r, c->field, c->v, parts[i]);
-		const char *f = KEY(c->field, parts[i]);
-
-		if (!p || !want(c->r, f, p, JSON_STRING))
-			continue;
-		if (p->len == 0)
-			spec_report_add(c->r, f, "must not be empty");
-		else if (i < 3 && memchr(p->str, ':', p->len))
-			spec_report_add(c->r, f, "must not contain ':': '%s'", Q(p));
-	}
-}
-
-static void iso_apparmor(struct iso_ctx *c)
-{
-	const struct json_value *p;
-
-	if (!want(c->r, c->field, c->v, JSON_OBJECT))
-		return;
-	p = required(c->r, c->field, c->v, "profile");
-	if (p && want(c->r, KEY(c->field, "profile"), p, JSON_STRING) && p->len == 0)
-		spec_report_add(c->r, KEY(c->field, "profile"), "must not be empty");
-}
-
-static void iso_oom_score_adj(struct iso_ctx *c)
-{
-	check_int(c->r, c->field, c->v, -1000, 1000, NULL);
-}
-
-static void iso_cpu_shares(struct iso_ctx *c)
-{
-	check_int(c->r, c->field, c->v, 2, 262144, NULL);
-}
-
-static void iso_sysctl(struct iso_ctx *c)
-{
-	check_string_map(c->r, c->field, c->v);
-}
-
-enum iso_flags {
-	ISO_SINGLE = 1,	  /* at most one per app */
-	ISO_POD_ONLY = 2, /* scope: pod */
-};
-
-static const struct iso_kind {
-	const char *name;
-	void (*check)(struct iso_ctx *c);
-	unsigned flags;
-	const char *excludes; /* may not be used together with */
-} iso_kinds[] = {
-	{ "os/linux/capabilities-remove-set", iso_caps, 0, "os/linux/capabilities-retain-set" },
-	{ "os/linux/capabilities-retain-set", iso_caps, 0, "os/linux/capabilities-remove-set" },
-	{ "os/linux/seccomp-remove-set", iso_seccomp_remove, ISO_SINGLE,
-	  "os/linux/seccomp-retain-set" },
-	{ "os/linux/seccomp-retain-set", iso_seccomp_retain, ISO_SINGLE,
-	  "os/linux/seccomp-remove-set" },
-	{ "os/linux/no-new-privileges", iso_bool, 0, NULL },
-	{ "os/linux/selinux-context", iso_selinux, ISO_SINGLE, NULL },
-	{ "os/linux/apparmor-profile", iso_apparmor, ISO_SINGLE, NULL },
-	{ "os/linux/oom-score-adj", iso_oom_score_adj, ISO_SINGLE, NULL },
-	{ "os/linux/cpu-shares", iso_cpu_shares, ISO_SINGLE, NULL },
-	{ "os/unix/sysctl", iso_sysctl, ISO_SINGLE | ISO_POD_ONLY, NULL },
-	{ "resource/cpu", iso_request_limit, ISO_SINGLE, NULL },
-	{ "resource/memory", iso_request_limit, ISO_SINGLE, NULL },
-	{ "resource/block-bandwidth", iso_default_limit, ISO_SINGLE, NULL },
-	{ "resource/block-iops", iso_default_limit, ISO_SINGLE, NULL },
-	{ "resource/network-bandwidth", iso_default_limit, ISO_SINGLE, NULL },
-};
-
-static void check_isolators(struct spec_report *r, const char *field,
-			    const struct json_value *v)
-{
-	const struct json_value **names;
-
-	if (!want(r, field, v, JSON_ARRAY))
-		return;
-	names = xcalloc(v->n, sizeof(*names));
-	for (size_t i = 0; i < v->n; i++) {
-		const struct json_value *iso = v->items[i], *name, *value;
-		const struct iso_kind *kind = NULL;
-		struct path p;
-
-		at_index(&p, field, i);
-		if (!want(r, p.s, iso, JSON_OBJECT))
-			continue;
-		name = required(r, p.s, iso, "name");
-		/* "value may be an arbitrary JSON value", null included. */
-		value = json_get(iso, "value");
-		if (!value)
-			required(r, p.s, iso, "value");
-		if (!name || !want(r, KEY(p.s, "name"), name, JSON_STRING))
-			continue;
-		if (!spec_is_acidentifier(name->str, name->len)) {
-			spec_report_add(r, KEY(p.s, "name"), "not an ACIdentifier: '%s'", Q(name));
-			continue;
-		}
-		names[i] = name;
-		for (size_t k = 0; k < ARRAY_SIZE(iso_kinds); k++)
-			if (json_is_string(name, iso_kinds[k].name))
-				kind = &iso_kinds[k];
-		if (!kind)
-			continue; /* executors may ignore isolators they do not know */
-		if (kind->flags & ISO_POD_ONLY)
-			spec_report_add(r, KEY(p.s, "name"), "%s applies to a pod, not to an app",
-					kind->name);
-		for (size_t j = 0; j < i; j++) {
-			if (!names[j])
-				continue;
-			if ((kind->flags & ISO_SINGLE) && streq_n(names[j], name)) {
-				spec_report_add(r, KEY(p.s, "name"),
-						"a second %s isolator (the first is %s[%zu])",
-						kind->name, field, j);
-				break;
-			}
-			if (kind->excludes && json_is_string(names[j], kind->excludes)) {
-				spec_report_add(r, KEY(p.s, "name"),
-						"%s cannot be used together with %s (%s[%zu])",
-						kind->name, kind->excludes, field, j);
-				break;
-			}
-		}
-		if (value)
-			kind->check(&(struct iso_ctx){ r, KEY(p.s, "value"), value });
-	}
-	free(names);
-}
-
-/* ------------------------------------------------------------------------ */
 /* The app. */
 
 static void check_exec(struct spec_report *r, const char *field, const struct json_value *v)
 {
-	if (!want(r, field, v, JSON_ARRAY))
+	if (!spec_want(r, field, v, JSON_ARRAY))
 		return;
 	check_string_array(r, field, v);
 	/* Not required absolute: the ACE searches PATH as exec(3) does. */
@@ -976,21 +446,21 @@ static void check_event_handlers(struct spec_report *r, const char *field,
 {
 	const struct json_value **names;
 
-	if (!want(r, field, v, JSON_ARRAY))
+	if (!spec_want(r, field, v, JSON_ARRAY))
 		return;
 	names = xcalloc(v->n, sizeof(*names));
 	for (size_t i = 0; i < v->n; i++) {
 		const struct json_value *h = v->items[i], *name, *exec;
 		struct path p;
 
-		at_index(&p, field, i);
-		if (!want(r, p.s, h, JSON_OBJECT))
+		spec_at_index(&p, field, i);
+		if (!spec_want(r, p.s, h, JSON_OBJECT))
 			continue;
-		exec = required(r, p.s, h, "exec");
+		exec = spec_required(r, p.s, h, "exec");
 		if (exec)
 			check_exec(r, KEY(p.s, "exec"), exec);
-		name = required(r, p.s, h, "name");
-		if (!name || !want(r, KEY(p.s, "name"), name, JSON_STRING))
+		name = spec_required(r, p.s, h, "name");
+		if (!name || !spec_want(r, KEY(p.s, "name"), name, JSON_STRING))
 			continue;
 		if (!json_is_string(name, "pre-start") && !json_is_string(name, "post-stop")) {
 			spec_report_add(r, KEY(p.s, "name"),
@@ -998,7 +468,7 @@ static void check_event_handlers(struct spec_report *r, const char *field,
 			continue;
 		}
 		for (size_t j = 0; j < i; j++) {
-			if (names[j] && streq_n(names[j], name)) {
+			if (names[j] && spec_streq_n(names[j], name)) {
 				spec_report_add(r, KEY(p.s, "name"),
 						"a second %s handler (the first is %s[%zu])",
 						name->str, field, j);
@@ -1022,31 +492,31 @@ static void check_mount_points(struct spec_report *r, const char *field,
 {
 	const struct json_value **names;
 
-	if (!want(r, field, v, JSON_ARRAY))
+	if (!spec_want(r, field, v, JSON_ARRAY))
 		return;
 	names = xcalloc(v->n, sizeof(*names));
 	for (size_t i = 0; i < v->n; i++) {
 		const struct json_value *m = v->items[i], *name, *path, *ro;
 		struct path p;
 
-		at_index(&p, field, i);
-		if (!want(r, p.s, m, JSON_OBJECT))
+		spec_at_index(&p, field, i);
+		if (!spec_want(r, p.s, m, JSON_OBJECT))
 			continue;
-		path = required(r, p.s, m, "path");
+		path = spec_required(r, p.s, m, "path");
 		if (path)
 			check_absolute(r, KEY(p.s, "path"), path);
-		ro = optional(m, "readOnly");
+		ro = spec_optional(m, "readOnly");
 		if (ro)
-			want(r, KEY(p.s, "readOnly"), ro, JSON_BOOL);
-		name = required(r, p.s, m, "name");
-		if (!name || !want(r, KEY(p.s, "name"), name, JSON_STRING))
+			spec_want(r, KEY(p.s, "readOnly"), ro, JSON_BOOL);
+		name = spec_required(r, p.s, m, "name");
+		if (!name || !spec_want(r, KEY(p.s, "name"), name, JSON_STRING))
 			continue;
 		if (!spec_is_acname(name->str, name->len)) {
 			spec_report_add(r, KEY(p.s, "name"), "not an ACName: '%s'", Q(name));
 			continue;
 		}
 		for (size_t j = 0; j < i; j++) {
-			if (names[j] && streq_n(names[j], name)) {
+			if (names[j] && spec_streq_n(names[j], name)) {
 				spec_report_add(r, KEY(p.s, "name"),
 						"duplicate mount point '%s' (also %s[%zu])", Q(name),
 						field, j);
@@ -1062,7 +532,7 @@ static void check_ports(struct spec_report *r, const char *field, const struct j
 {
 	const struct json_value **names;
 
-	if (!want(r, field, v, JSON_ARRAY))
+	if (!spec_want(r, field, v, JSON_ARRAY))
 		return;
 	names = xcalloc(v->n, sizeof(*names));
 	for (size_t i = 0; i < v->n; i++) {
@@ -1071,34 +541,34 @@ static void check_ports(struct spec_report *r, const char *field, const struct j
 		bool port_ok = false, count_ok = true;
 		struct path p;
 
-		at_index(&p, field, i);
-		if (!want(r, p.s, pt, JSON_OBJECT))
+		spec_at_index(&p, field, i);
+		if (!spec_want(r, p.s, pt, JSON_OBJECT))
 			continue;
 		/* Required, but it "MAY be any value" (aci.md). */
-		proto = required(r, p.s, pt, "protocol");
+		proto = spec_required(r, p.s, pt, "protocol");
 		if (proto)
-			want(r, KEY(p.s, "protocol"), proto, JSON_STRING);
-		port = required(r, p.s, pt, "port");
+			spec_want(r, KEY(p.s, "protocol"), proto, JSON_STRING);
+		port = spec_required(r, p.s, pt, "port");
 		if (port)
-			port_ok = check_int(r, KEY(p.s, "port"), port, 1, 65535, &pn);
-		count = optional(pt, "count");
+			port_ok = spec_check_int(r, KEY(p.s, "port"), port, 1, 65535, &pn);
+		count = spec_optional(pt, "count");
 		if (count)
-			count_ok = check_int(r, KEY(p.s, "count"), count, 1, 65535, &cn);
+			count_ok = spec_check_int(r, KEY(p.s, "count"), count, 1, 65535, &cn);
 		if (port_ok && count_ok && pn + cn - 1 > 65535)
 			spec_report_add(r, KEY(p.s, "count"),
 					"the range %lld-%lld ends beyond port 65535", pn, pn + cn - 1);
-		sa = optional(pt, "socketActivated");
+		sa = spec_optional(pt, "socketActivated");
 		if (sa)
-			want(r, KEY(p.s, "socketActivated"), sa, JSON_BOOL);
-		name = required(r, p.s, pt, "name");
-		if (!name || !want(r, KEY(p.s, "name"), name, JSON_STRING))
+			spec_want(r, KEY(p.s, "socketActivated"), sa, JSON_BOOL);
+		name = spec_required(r, p.s, pt, "name");
+		if (!name || !spec_want(r, KEY(p.s, "name"), name, JSON_STRING))
 			continue;
 		if (!spec_is_acname(name->str, name->len)) {
 			spec_report_add(r, KEY(p.s, "name"), "not an ACName: '%s'", Q(name));
 			continue;
 		}
 		for (size_t j = 0; j < i; j++) {
-			if (names[j] && streq_n(names[j], name)) {
+			if (names[j] && spec_streq_n(names[j], name)) {
 				spec_report_add(r, KEY(p.s, "name"),
 						"duplicate port '%s' (also %s[%zu])", Q(name), field, j);
 				break;
@@ -1113,19 +583,19 @@ static void check_app(struct spec_report *r, const struct json_value *app)
 {
 	const struct json_value *v, *gids, *gids2, **names = NULL;
 
-	if (!want(r, "app", app, JSON_OBJECT))
+	if (!spec_want(r, "app", app, JSON_OBJECT))
 		return;
-	if ((v = optional(app, "exec")))
+	if ((v = spec_optional(app, "exec")))
 		check_exec(r, "app.exec", v);
-	if ((v = required(r, "app", app, "user")) && want(r, "app.user", v, JSON_STRING) &&
+	if ((v = spec_required(r, "app", app, "user")) && spec_want(r, "app.user", v, JSON_STRING) &&
 	    v->len == 0)
 		spec_report_add(r, "app.user", "must not be empty");
-	if ((v = required(r, "app", app, "group")) && want(r, "app.group", v, JSON_STRING) &&
+	if ((v = spec_required(r, "app", app, "group")) && spec_want(r, "app.group", v, JSON_STRING) &&
 	    v->len == 0)
 		spec_report_add(r, "app.group", "must not be empty");
 	/* The schema's spelling and the one of the spec's own example. */
-	gids = optional(app, "supplementaryGIDs");
-	gids2 = optional(app, "supplementaryGids");
+	gids = spec_optional(app, "supplementaryGIDs");
+	gids2 = spec_optional(app, "supplementaryGids");
 	if (gids && gids2)
 		spec_report_add(r, "app.supplementaryGids",
 				"given twice, as supplementaryGIDs and supplementaryGids");
@@ -1133,28 +603,28 @@ static void check_app(struct spec_report *r, const struct json_value *app)
 	if (v) {
 		const char *f = gids ? "app.supplementaryGIDs" : "app.supplementaryGids";
 
-		if (want(r, f, v, JSON_ARRAY))
+		if (spec_want(r, f, v, JSON_ARRAY))
 			for (size_t i = 0; i < v->n; i++)
-				check_int(r, IDX(f, i), v->items[i], 0, UINT32_MAX, NULL);
+				spec_check_int(r, IDX(f, i), v->items[i], 0, UINT32_MAX, NULL);
 	}
-	if ((v = optional(app, "eventHandlers")))
+	if ((v = spec_optional(app, "eventHandlers")))
 		check_event_handlers(r, "app.eventHandlers", v);
-	if ((v = optional(app, "workingDirectory")))
+	if ((v = spec_optional(app, "workingDirectory")))
 		check_absolute(r, "app.workingDirectory", v);
-	if ((v = optional(app, "environment")))
+	if ((v = spec_optional(app, "environment")))
 		check_name_values(r, "app.environment", v, env_name, "environment variable",
 				  &names);
 	free(names);
-	if ((v = optional(app, "isolators")))
-		check_isolators(r, "app.isolators", v);
-	if ((v = optional(app, "mountPoints")))
+	if ((v = spec_optional(app, "isolators")))
+		spec_check_isolators(r, "app.isolators", v);
+	if ((v = spec_optional(app, "mountPoints")))
 		check_mount_points(r, "app.mountPoints", v);
-	if ((v = optional(app, "ports")))
+	if ((v = spec_optional(app, "ports")))
 		check_ports(r, "app.ports", v);
-	if ((v = optional(app, "userAnnotations")))
-		check_string_map(r, "app.userAnnotations", v);
-	if ((v = optional(app, "userLabels")))
-		check_string_map(r, "app.userLabels", v);
+	if ((v = spec_optional(app, "userAnnotations")))
+		spec_check_string_map(r, "app.userAnnotations", v);
+	if ((v = spec_optional(app, "userLabels")))
+		spec_check_string_map(r, "app.userLabels", v);
 }
 
 /* ------------------------------------------------------------------------ */
@@ -1173,26 +643,26 @@ static bool is_image_id(const char *s, size_t len)
 static void check_dependencies(struct spec_report *r, const char *field,
 			       const struct json_value *v)
 {
-	if (!want(r, field, v, JSON_ARRAY))
+	if (!spec_want(r, field, v, JSON_ARRAY))
 		return;
 	for (size_t i = 0; i < v->n; i++) {
 		const struct json_value *d = v->items[i], *x;
 		struct path p;
 
-		at_index(&p, field, i);
-		if (!want(r, p.s, d, JSON_OBJECT))
+		spec_at_index(&p, field, i);
+		if (!spec_want(r, p.s, d, JSON_OBJECT))
 			continue;
-		if ((x = required(r, p.s, d, "imageName")))
+		if ((x = spec_required(r, p.s, d, "imageName")))
 			check_acidentifier(r, KEY(p.s, "imageName"), x);
-		if ((x = optional(d, "imageID")) && want(r, KEY(p.s, "imageID"), x, JSON_STRING) &&
+		if ((x = spec_optional(d, "imageID")) && spec_want(r, KEY(p.s, "imageID"), x, JSON_STRING) &&
 		    !is_image_id(x->str, x->len))
 			spec_report_add(r, KEY(p.s, "imageID"),
 					"not an image ID: '%s' (want 'sha512-' and 128 "
 					"lower-case hex digits)", Q(x));
-		if ((x = optional(d, "labels")))
+		if ((x = spec_optional(d, "labels")))
 			check_labels(r, KEY(p.s, "labels"), x);
-		if ((x = optional(d, "size")))
-			check_int(r, KEY(p.s, "size"), x, 0, INT64_MAX, NULL);
+		if ((x = spec_optional(d, "size")))
+			spec_check_int(r, KEY(p.s, "size"), x, 0, INT64_MAX, NULL);
 	}
 }
 
@@ -1207,15 +677,15 @@ size_t spec_check_manifest(const char *text, size_t len, struct spec_report *r)
 		spec_report_add(r, "", "not JSON: %s", err.msg);
 		return r->n - n0;
 	}
-	if (!want(r, "", m, JSON_OBJECT))
+	if (!spec_want(r, "", m, JSON_OBJECT))
 		goto out;
-	if ((v = required(r, "", m, "acKind")) && want(r, "acKind", v, JSON_STRING) &&
+	if ((v = spec_required(r, "", m, "acKind")) && spec_want(r, "acKind", v, JSON_STRING) &&
 	    !json_is_string(v, "ImageManifest"))
 		spec_report_add(r, "acKind", "must be 'ImageManifest', not '%s'", Q(v));
-	if ((v = required(r, "", m, "acVersion")) && want(r, "acVersion", v, JSON_STRING)) {
+	if ((v = spec_required(r, "", m, "acVersion")) && spec_want(r, "acVersion", v, JSON_STRING)) {
 		unsigned long long major = 0;
 
-		if (has_nul(v) || !spec_is_semver(v->str, v->len, &major))
+		if (spec_has_nul(v) || !spec_is_semver(v->str, v->len, &major))
 			spec_report_add(r, "acVersion", "not a SemVer 2.0.0 version: '%s'", Q(v));
 		else if (json_is_string(v, "0.0.0"))
 			spec_report_add(r, "acVersion", "0.0.0 is no version of the spec");
@@ -1223,17 +693,17 @@ size_t spec_check_manifest(const char *text, size_t len, struct spec_report *r)
 			spec_report_add(r, "acVersion", "major version %llu: the spec knows only "
 					"0.x (up to 0.8.11), and majors are incompatible", major);
 	}
-	if ((v = required(r, "", m, "name")))
+	if ((v = spec_required(r, "", m, "name")))
 		check_acidentifier(r, "name", v);
-	if ((v = optional(m, "labels")))
+	if ((v = spec_optional(m, "labels")))
 		check_labels(r, "labels", v);
-	if ((v = optional(m, "app")))
+	if ((v = spec_optional(m, "app")))
 		check_app(r, v);
-	if ((v = optional(m, "annotations")))
+	if ((v = spec_optional(m, "annotations")))
 		check_annotations(r, "annotations", v);
-	if ((v = optional(m, "dependencies")))
+	if ((v = spec_optional(m, "dependencies")))
 		check_dependencies(r, "dependencies", v);
-	if ((v = optional(m, "pathWhitelist")) && want(r, "pathWhitelist", v, JSON_ARRAY))
+	if ((v = spec_optional(m, "pathWhitelist")) && spec_want(r, "pathWhitelist", v, JSON_ARRAY))
 		for (size_t i = 0; i < v->n; i++)
 			check_absolute(r, IDX("pathWhitelist", i), v->items[i]);
 out:
