@@ -110,7 +110,7 @@ success_args() {
 		add-filecaps) args="missing.aci out.aci /bin/ping cap_net_raw+ep" ;;
 		build) args="missing out.aci" ;;
 		extract) args="missing.aci out" ;;
-		cat-manifest | list-filecaps | lint) args="missing.aci" ;;
+		cat-manifest | list-filecaps | lint | validate) args="missing.aci" ;;
 		*) continue ;;
 		esac
 		# shellcheck disable=SC2086
