@@ -407,21 +407,17 @@ static int read_manifest(int fd, const char *path, char **ret, size_t *ret_len,
 static int check_manifest(const char *path, const char *text, size_t len, struct act_err *err)
 {
 	struct spec_report rep = SPEC_REPORT_INIT;
-	size_t n = spec_check_manifest(text, len, &rep);
+	int r = 0;
 
-	if (n) {
-		const struct spec_problem *p = &rep.items[0];
-		char more[64] = "";
+	if (spec_check_manifest(text, len, &rep)) {
+		_cleanup_free_ char *what = NULL;
 
-		if (n > 1)
-			snprintf(more, sizeof(more), " (and %zu more problem%s)", n - 1,
-				 n > 2 ? "s" : "");
-		act_err_set(err, EINVAL, "%s: invalid manifest: %s%s%s%s", path,
-			    p->field ? p->field : "", p->field && *p->field ? ": " : "",
-			    p->message, more);
+		if (asprintf(&what, "%s: invalid manifest", path) < 0)
+			abort();
+		r = spec_report_err(&rep, what, NULL, err);
 	}
 	spec_report_free(&rep);
-	return n ? -1 : 0;
+	return r;
 }
 
 /* The manifest first, its bytes as they are on disk. */

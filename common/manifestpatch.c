@@ -672,11 +672,7 @@ int manifest_patch_check(const struct manifest_patch *p, struct act_err *err)
 		goto out;
 	}
 	name_element(field, sizeof(field), rep.items[0].field, p, &isos);
-	if (rep.n > 1)
-		act_err_set(err, EINVAL, "%s: %s (and %zu more problems)", field,
-			    rep.items[0].message, rep.n - 1);
-	else
-		act_err_set(err, EINVAL, "%s: %s", field, rep.items[0].message);
+	spec_report_err(&rep, NULL, field, err);
 out:
 	spec_report_free(&rep);
 	texts_free(&isos);

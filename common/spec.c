@@ -55,6 +55,21 @@ void spec_report_free(struct spec_report *r)
 	*r = (struct spec_report)SPEC_REPORT_INIT;
 }
 
+int spec_report_err(const struct spec_report *r, const char *what, const char *field,
+		    struct act_err *err)
+{
+	const struct spec_problem *p = &r->items[0];
+	char more[64] = "";
+
+	if (!field)
+		field = p->field;
+	if (r->n > 1)
+		snprintf(more, sizeof(more), " (and %zu more problem%s)", r->n - 1,
+			 r->n > 2 ? "s" : "");
+	return act_err_set(err, EINVAL, "%s%s%s%s%s%s", what ? what : "", what ? ": " : "",
+			   field, *field ? ": " : "", p->message, more);
+}
+
 static bool is_alnum_lower(char c)
 {
 	return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');

@@ -4,6 +4,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "common/err.h"
+
 /*
  * What the appc spec (spec/aci.md, spec/types.md) says an image manifest
  * must be, checked as the spec words it rather than as appc's Go code
@@ -28,6 +30,13 @@ struct spec_report {
 void spec_report_add(struct spec_report *r, const char *field, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 void spec_report_free(struct spec_report *r);
+/*
+ * Fill err from r's first problem (r->n > 0) and return -1:
+ * "[<what>: ]<field>: <message> (and N more problems)". field, when not
+ * NULL, names the problem instead of the report's own field.
+ */
+int spec_report_err(const struct spec_report *r, const char *what, const char *field,
+		    struct act_err *err);
 
 /* Add every problem of the manifest text to r; returns how many it added.
  * Text that is not JSON at all is one problem. */

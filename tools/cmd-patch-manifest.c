@@ -159,15 +159,11 @@ static int read_replacement(const struct act_cmd *cmd, struct patch_ctx *pc,
 		goto fail;
 	}
 	if (spec_check_manifest(buf, len, &rep) > 0) {
-		const struct spec_problem *sp = &rep.items[0];
+		_cleanup_free_ char *what = NULL;
 
-		if (rep.n > 1)
-			act_err_set(&err, EINVAL, "%s: not a valid image manifest: %s%s%s (and "
-				    "%zu more problems)", path, sp->field,
-				    *sp->field ? ": " : "", sp->message, rep.n - 1);
-		else
-			act_err_set(&err, EINVAL, "%s: not a valid image manifest: %s%s%s", path,
-				    sp->field, *sp->field ? ": " : "", sp->message);
+		if (asprintf(&what, "%s: not a valid image manifest", path) < 0)
+			abort();
+		spec_report_err(&rep, what, NULL, &err);
 		spec_report_free(&rep);
 		goto fail;
 	}
