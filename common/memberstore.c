@@ -4,25 +4,23 @@
 #include "common/macro.h"
 #include "common/memberstore.h"
 
-struct bchunk {
-	struct bchunk *next;
-	uint64_t off;
-	size_t len;
-	unsigned char data[];
-};
-
 struct memberstore {
 	size_t max_member;
 	uint64_t max_span;
 	uint64_t last_u_end;	/* where the member being decoded starts */
-	struct bchunk *head, *tail;
+	bool cut;		/* it was settled into: it cannot be kept */
+	uint64_t recent;	/* the bytes of the last two reads: the decoder may
+				 * not have reached them, the next member may be there */
+	uint64_t last_add;	/* where the last read started */
+	/* The compressed bytes [keep_from, c_total), in one piece so that a
+	 * member is handed out where it lies, with no copy. */
+	unsigned char *data;
+	size_t data_cap;
 	uint64_t c_total;	/* compressed bytes seen */
 	uint64_t last_end;	/* end of the last member: the next one starts here */
 	uint64_t keep_from;	/* compressed offset: bytes before are gone */
 	struct member *m;	/* kept members, oldest first */
 	size_t n, cap;
-	unsigned char *buf;	/* memberstore_bytes' buffer */
-	size_t buf_cap;
 };
 
 struct memberstore *memberstore_new(size_t max_member, uint64_t max_span)
@@ -38,64 +36,56 @@ void memberstore_free(struct memberstore *ms)
 {
 	if (!ms)
 		return;
-	while (ms->head) {
-		struct bchunk *c = ms->head;
-
-		ms->head = c->next;
-		free(c);
-	}
+	free(ms->data);
 	free(ms->m);
-	free(ms->buf);
 	free(ms);
 }
 
 /* Keep the bytes of every kept member, and of the member being read unless
- * it outgrew the limit; free the rest. Never goes back: freed is freed. */
+ * it outgrew the limit or was cut; free the rest, but for the last reads,
+ * where the next member may start. Never goes back: freed is freed. */
 static void update_keep(struct memberstore *ms)
 {
-	uint64_t from = ms->c_total;
+	uint64_t from = ms->last_end;
 
-	if (ms->c_total - ms->last_end <= ms->max_member)
-		from = ms->last_end;
+	if (ms->cut || ms->c_total - ms->last_end > ms->max_member)
+		from = ms->recent > ms->last_end ? ms->recent : ms->last_end;
 	if (ms->n && ms->m[0].c_start < from)
 		from = ms->m[0].c_start;
-	if (from > ms->keep_from)
-		ms->keep_from = from;
-	while (ms->head && ms->head->off + ms->head->len <= ms->keep_from) {
-		struct bchunk *c = ms->head;
+	if (from > ms->c_total)
+		from = ms->c_total;
+	if (from > ms->keep_from) {
+		size_t drop = (size_t)(from - ms->keep_from);
 
-		ms->head = c->next;
-		if (!ms->head)
-			ms->tail = NULL;
-		free(c);
+		if (ms->c_total > from)
+			memmove(ms->data, ms->data + drop, (size_t)(ms->c_total - from));
+		ms->keep_from = from;
 	}
 }
 
 void memberstore_add_bytes(struct memberstore *ms, const void *buf, size_t len)
 {
-	struct bchunk *c;
+	size_t have = (size_t)(ms->c_total - ms->keep_from);
 
 	if (!len)
 		return;
-	c = xmalloc(sizeof(*c) + len);
-	c->next = NULL;
-	c->off = ms->c_total;
-	c->len = len;
-	memcpy(c->data, buf, len);
-	if (ms->tail)
-		ms->tail->next = c;
-	else
-		ms->head = c;
-	ms->tail = c;
+	if (have + len > ms->data_cap) {
+		ms->data_cap = 2 * ms->data_cap > have + len ? 2 * ms->data_cap : have + len;
+		ms->data = xrealloc(ms->data, ms->data_cap);
+	}
+	memcpy(ms->data + have, buf, len);
+	ms->recent = ms->last_add;
+	ms->last_add = ms->c_total;
 	ms->c_total += len;
 	update_keep(ms);
 }
 
 void memberstore_member(struct memberstore *ms, uint64_t c_start, uint64_t c_end,
-			uint64_t u_start, uint64_t u_end)
+			uint64_t u_start, uint64_t u_end, uint64_t aux)
 {
 	ms->last_end = c_end;
 	ms->last_u_end = u_end;
+	ms->cut = false;
 	/* Only whole members whose bytes are all still here. */
 	if (c_end - c_start <= ms->max_member && u_end - u_start <= ms->max_span &&
 	    c_start >= ms->keep_from) {
@@ -103,7 +93,7 @@ void memberstore_member(struct memberstore *ms, uint64_t c_start, uint64_t c_end
 			ms->cap = ms->cap ? 2 * ms->cap : 16;
 			ms->m = xrealloc(ms->m, ms->cap * sizeof(*ms->m));
 		}
-		ms->m[ms->n++] = (struct member){ c_start, c_end, u_start, u_end };
+		ms->m[ms->n++] = (struct member){ c_start, c_end, u_start, u_end, aux };
 	}
 	update_keep(ms);
 }
@@ -124,26 +114,9 @@ bool memberstore_find(struct memberstore *ms, uint64_t u_from, uint64_t u_to,
 
 const unsigned char *memberstore_bytes(struct memberstore *ms, const struct member *m)
 {
-	size_t len = (size_t)(m->c_end - m->c_start), got = 0;
-
-	if (len > ms->buf_cap) {
-		ms->buf = xrealloc(ms->buf, len);
-		ms->buf_cap = len;
-	}
-	for (struct bchunk *c = ms->head; c && got < len; c = c->next) {
-		uint64_t want = m->c_start + got;
-
-		if (c->off + c->len <= want)
-			continue;
-		if (c->off > want)
-			return NULL;
-		size_t from = (size_t)(want - c->off);
-		size_t k = c->len - from < len - got ? c->len - from : len - got;
-
-		memcpy(ms->buf + got, c->data + from, k);
-		got += k;
-	}
-	return got == len ? ms->buf : NULL;
+	if (m->c_start < ms->keep_from || m->c_end > ms->c_total)
+		return NULL;
+	return ms->data + (m->c_start - ms->keep_from);
 }
 
 uint64_t memberstore_hold(const struct memberstore *ms, uint64_t from, uint64_t upto,
@@ -156,7 +129,7 @@ uint64_t memberstore_hold(const struct memberstore *ms, uint64_t from, uint64_t 
 			return ms->m[i].u_start < upto ? ms->m[i].u_start : upto;
 	}
 	/* The member being decoded: kept if it stays within the limits. */
-	if (ms->last_u_end >= from && ms->last_u_end < upto &&
+	if (!ms->cut && ms->last_u_end >= from && ms->last_u_end < upto &&
 	    decoded - ms->last_u_end <= ms->max_span &&
 	    ms->c_total - ms->last_end <= ms->max_member)
 		return ms->last_u_end;
@@ -173,5 +146,8 @@ void memberstore_release(struct memberstore *ms, uint64_t u)
 		memmove(ms->m, ms->m + k, (ms->n - k) * sizeof(*ms->m));
 		ms->n -= k;
 	}
+	if (u > ms->last_u_end)
+		ms->cut = true;
+
 	update_keep(ms);
 }

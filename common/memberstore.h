@@ -6,17 +6,19 @@
 #include <stdint.h>
 
 /*
- * The input's recent gzip members, compressed bytes and all, so that a member
- * whose decompressed bytes an edit leaves alone can be copied to the output
- * as it is, with no recompression. An image acitool wrote (1 MiB members) is
- * patched again at the speed of decompression. Members larger than the limit
- * (a single-member gzip) are not kept: memory stays bounded.
+ * The input's recent gzip members or xz blocks, compressed bytes and all, so
+ * that a member whose decompressed bytes an edit leaves alone can be copied
+ * to the output as it is, with no recompression. An image acitool wrote
+ * (1 MiB members) is patched again at the speed of decompression. Members
+ * larger than the limit (a single-member gzip or single-block xz) are not
+ * kept: memory stays bounded.
  */
 struct memberstore;
 
 struct member {
 	uint64_t c_start, c_end; /* compressed bytes of the member */
 	uint64_t u_start, u_end; /* its span in the decompressed stream */
+	uint64_t aux;		 /* xz: the block's unpadded size */
 };
 
 /* Members over max_member compressed or max_span decompressed bytes are not
@@ -26,14 +28,14 @@ void memberstore_free(struct memberstore *ms);
 
 /* The compressed stream, in order, as it is read. */
 void memberstore_add_bytes(struct memberstore *ms, const void *buf, size_t len);
-/* A member ended (gzdec's observer). */
+/* A member ended (the decoder's observer). */
 void memberstore_member(struct memberstore *ms, uint64_t c_start, uint64_t c_end,
-			uint64_t u_start, uint64_t u_end);
+			uint64_t u_start, uint64_t u_end, uint64_t aux);
 
 /* The first kept member lying wholly in [u_from, u_to). */
 bool memberstore_find(struct memberstore *ms, uint64_t u_from, uint64_t u_to,
 		      struct member *m);
-/* Its compressed bytes, in a buffer valid until the next call. */
+/* Its compressed bytes, valid until the store is next changed. */
 const unsigned char *memberstore_bytes(struct memberstore *ms, const struct member *m);
 /*
  * Where a writer that has settled the stream up to `from` should hold back so

@@ -9,6 +9,7 @@
 
 #include "common/gzenc.h"
 #include "common/imageid.h"
+#include "common/xzenc.h"
 #include "common/macro.h"
 #include "common/sink.h"
 #include "common/source.h"
@@ -19,7 +20,8 @@ struct sink {
 	int fd;
 	char *name;
 	enum act_compression comp;
-	struct gzenc *gz;	/* gzip on every core */
+	struct blockenc *gz;	/* gzip on every core */
+	struct xzenc *xz;	/* xz on every core */
 	struct archive *aw;	/* other compressors (libarchive) */
 	unsigned char *buf;	/* plain output is written in large blocks */
 	size_t buf_len;
@@ -119,7 +121,7 @@ fail:
 			   compression_name(opt->comp), archive_error_string(s->aw));
 }
 
-static int gz_write_cb(void *ctx, const void *buf, size_t len, struct act_err *err)
+static int out_write_cb(void *ctx, const void *buf, size_t len, struct act_err *err)
 {
 	struct sink *s = ctx;
 
@@ -127,6 +129,14 @@ static int gz_write_cb(void *ctx, const void *buf, size_t len, struct act_err *e
 		return act_err_set(err, s->write_errno, "%s: write error: %s", s->name,
 				   strerror(s->write_errno));
 	return 0;
+}
+
+static int gz_write_cb(void *ctx, const void *buf, size_t len, uint64_t ulen, uint64_t aux,
+		       struct act_err *err)
+{
+	(void)ulen;
+	(void)aux;
+	return out_write_cb(ctx, buf, len, err);
 }
 
 struct sink *sink_open_fd(int fd, const char *name, const struct sink_options *opt,
@@ -144,12 +154,17 @@ struct sink *sink_open_fd(int fd, const char *name, const struct sink_options *o
 	}
 	if (opt->comp == ACT_COMP_NONE) {
 		s->buf = xmalloc(BUF_SIZE);
-	} else if (opt->comp == ACT_COMP_GZIP && !codec_fallback()) {
+	} else if ((opt->comp == ACT_COMP_GZIP || opt->comp == ACT_COMP_XZ) &&
+		   !codec_fallback()) {
 		long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+		int threads = cpus < 1 ? 1 : cpus > 16 ? 16 : (int)cpus;
+		int level = opt->level > 0 ? opt->level : 6;
 
-		s->gz = gzenc_new(opt->level > 0 ? opt->level : 6,
-				  cpus < 1 ? 1 : cpus > 16 ? 16 : (int)cpus, gz_write_cb, s, err);
-		if (!s->gz) {
+		if (opt->comp == ACT_COMP_GZIP)
+			s->gz = gzenc_new(level, threads, gz_write_cb, s, err);
+		else
+			s->xz = xzenc_new(level, threads, out_write_cb, s, err);
+		if (!s->gz && !s->xz) {
 			sink_free(s);
 			return NULL;
 		}
@@ -175,7 +190,9 @@ int sink_write(struct sink *s, const void *buf, size_t len, struct act_err *err)
 	if (s->id)
 		imageid_update(s->id, buf, len);
 	if (s->gz)
-		return gzenc_write(s->gz, buf, len, err);
+		return blockenc_write(s->gz, buf, len, err);
+	if (s->xz)
+		return xzenc_write(s->xz, buf, len, err);
 	if (s->aw) {
 		while (len > 0) {
 			la_ssize_t n = archive_write_data(s->aw, buf, len);
@@ -201,16 +218,25 @@ int sink_write(struct sink *s, const void *buf, size_t len, struct act_err *err)
 	return 0;
 }
 
-bool sink_takes_members(const struct sink *s)
+bool sink_takes_members(const struct sink *s, enum act_compression comp)
 {
-	return s->gz != NULL;
+	return comp == s->comp && (s->gz || s->xz);
 }
 
 int sink_copy_member(struct sink *s, const void *member, size_t len, uint64_t ulen,
-		     struct act_err *err)
+		     uint64_t aux, struct act_err *err)
 {
 	s->bytes_in += ulen;
-	return gzenc_copy_member(s->gz, member, len, err);
+	if (s->xz)
+		return xzenc_copy_block(s->xz, member, len, ulen, aux, err);
+	return blockenc_copy(s->gz, member, len, ulen, aux, err);
+}
+
+int sink_drain(struct sink *s, struct act_err *err)
+{
+	if (s->xz)
+		return xzenc_drain(s->xz, err);
+	return 0;
 }
 
 void sink_account_uncompressed(struct sink *s, const void *buf, size_t len)
@@ -222,7 +248,9 @@ void sink_account_uncompressed(struct sink *s, const void *buf, size_t len)
 static int finish_output(struct sink *s, struct act_err *err)
 {
 	if (s->gz)
-		return gzenc_finish(s->gz, err);
+		return blockenc_finish(s->gz, err);
+	if (s->xz)
+		return xzenc_finish(s->xz, err);
 	if (s->aw) {
 		if (archive_write_close(s->aw) != ARCHIVE_OK)
 			return write_error(s, err);
@@ -258,7 +286,8 @@ void sink_free(struct sink *s)
 			s->fd = -1;
 		archive_write_free(s->aw);
 	}
-	gzenc_free(s->gz);
+	blockenc_free(s->gz);
+	xzenc_free(s->xz);
 	imageid_free(s->id);
 	free(s->buf);
 	free(s->name);

@@ -24,16 +24,21 @@ struct sink_options {
 struct sink *sink_open_fd(int fd, const char *name, const struct sink_options *opt,
 			  struct act_err *err);
 int sink_write(struct sink *s, const void *buf, size_t len, struct act_err *err);
-/* True for gzip output, where whole gzip members can be copied in. */
-bool sink_takes_members(const struct sink *s);
+/* True when whole members of an input compressed with comp (gzip members,
+ * xz blocks) can be copied in: gzip or xz output of the same codec. */
+bool sink_takes_members(const struct sink *s, enum act_compression comp);
 /*
- * Write a complete gzip member holding ulen bytes of the stream. The caller
- * then hands those ulen bytes to sink_account_uncompressed: the image ID is
- * of the uncompressed stream, which the member does not show.
+ * Write a complete member holding ulen bytes of the stream; aux is the
+ * member's note (xz: the block's unpadded size). The caller then hands those
+ * ulen bytes to sink_account_uncompressed: the image ID is of the
+ * uncompressed stream, which the member does not show.
  */
 int sink_copy_member(struct sink *s, const void *member, size_t len, uint64_t ulen,
-		     struct act_err *err);
+		     uint64_t aux, struct act_err *err);
 void sink_account_uncompressed(struct sink *s, const void *buf, size_t len);
+/* The caller is about to hold much input back: write what is being
+ * compressed, so that the compressor's memory is given back first (xz). */
+int sink_drain(struct sink *s, struct act_err *err);
 /* Flush everything, including the compressor's trailer. */
 int sink_finish(struct sink *s, struct act_err *err);
 /* With image_id, after a successful sink_finish: "sha512-" and 128 hex

@@ -10,6 +10,7 @@
 #include "common/macro.h"
 #include "common/memberstore.h"
 #include "common/source.h"
+#include "common/xzdec.h"
 
 #define SNIFF_LEN 512
 #define RAW_BUF (128 * 1024)
@@ -25,9 +26,10 @@ struct source {
 	size_t sniff_len, sniff_pos;
 	uint64_t raw_read;
 	bool seekable;
-	/* gzip: ISA-L, fed from raw_buf[gz_off, gz_len). */
+	/* gzip: ISA-L; xz: liblzma, block by block; fed from raw_buf[dec_off, dec_len). */
 	struct gzdec *gz;
-	size_t gz_off, gz_len;
+	struct xzdec *xz;
+	size_t dec_off, dec_len;
 	bool raw_eof;
 	struct memberstore *members; /* kept for reuse, when asked */
 	/* Other codecs: libarchive's "raw" format over one forced filter. */
@@ -331,6 +333,9 @@ struct source *source_open(const char *path, struct act_err *err)
 	if (src->comp == ACT_COMP_GZIP && !codec_fallback()) {
 		src->gz = gzdec_new();
 		src->raw_buf = xmalloc(RAW_BUF);
+	} else if (src->comp == ACT_COMP_XZ && !codec_fallback()) {
+		src->xz = xzdec_new();
+		src->raw_buf = xmalloc(RAW_BUF);
 	} else if (src->comp != ACT_COMP_NONE && open_filter(src, err) < 0) {
 		goto fail;
 	}
@@ -347,6 +352,7 @@ void source_free(struct source *src)
 	if (src->ar)
 		archive_read_free(src->ar);
 	gzdec_free(src->gz);
+	xzdec_free(src->xz);
 	memberstore_free(src->members);
 	if (src->own_fd)
 		close(src->fd);
@@ -357,31 +363,35 @@ void source_free(struct source *src)
 	free(src);
 }
 
-static ssize_t gz_read(struct source *src, void *buf, size_t len, struct act_err *err)
+/* gzip and xz through acitool's own decoders. */
+static ssize_t dec_read(struct source *src, void *buf, size_t len, struct act_err *err)
 {
+	const char *name = compression_name(src->comp);
+
 	for (;;) {
-		const unsigned char *p = src->raw_buf + src->gz_off;
-		size_t avail = src->gz_len - src->gz_off;
-		ssize_t n = gzdec_run(src->gz, &p, &avail, buf, len, err);
+		const unsigned char *p = src->raw_buf + src->dec_off;
+		size_t avail = src->dec_len - src->dec_off;
+		ssize_t n = src->gz ? gzdec_run(src->gz, &p, &avail, buf, len, err)
+				    : xzdec_run(src->xz, &p, &avail, buf, len, err);
 
 		if (n < 0)
-			return act_err_wrap(err, "%s: corrupt gzip stream", src->path);
-		src->gz_off = (size_t)(p - src->raw_buf);
+			return act_err_wrap(err, "%s: corrupt %s stream", src->path, name);
+		src->dec_off = (size_t)(p - src->raw_buf);
 		if (n > 0)
 			return n;
 		if (src->raw_eof) {
 			if (avail > 0)
 				return act_err_set(err, EINVAL,
-						   "%s: corrupt gzip stream: data after the last member",
-						   src->path);
-			if (gzdec_end(src->gz, err) < 0)
+						   "%s: corrupt %s stream: data after its end",
+						   src->path, name);
+			if ((src->gz ? gzdec_end(src->gz, err) : xzdec_end(src->xz, err)) < 0)
 				return act_err_wrap(err, "%s", src->path);
 			return 0;
 		}
 		/* Keep what the decoder left (a partial member header), read more. */
 		memmove(src->raw_buf, p, avail);
-		src->gz_off = 0;
-		src->gz_len = avail;
+		src->dec_off = 0;
+		src->dec_len = avail;
 		n = raw_read(src, src->raw_buf + avail, RAW_BUF - avail);
 		if (n < 0)
 			return act_err_set(err, errno, "%s: read error: %s", src->path,
@@ -390,7 +400,7 @@ static ssize_t gz_read(struct source *src, void *buf, size_t len, struct act_err
 			src->raw_eof = true;
 		if (src->members)
 			memberstore_add_bytes(src->members, src->raw_buf + avail, (size_t)n);
-		src->gz_len += (size_t)n;
+		src->dec_len += (size_t)n;
 	}
 }
 
@@ -404,8 +414,8 @@ ssize_t source_read(struct source *src, void *buf, size_t len, struct act_err *e
 					   strerror(errno));
 		return n;
 	}
-	if (src->gz)
-		return gz_read(src, buf, len, err);
+	if (src->gz || src->xz)
+		return dec_read(src, buf, len, err);
 	while (src->pend_len == 0 && !src->eof) {
 		const void *p;
 		size_t sz;
@@ -460,17 +470,26 @@ int64_t source_skip(struct source *src, int64_t n)
 static void on_member(void *ctx, uint64_t c_start, uint64_t c_end, uint64_t u_start,
 		      uint64_t u_end)
 {
-	memberstore_member(ctx, c_start, c_end, u_start, u_end);
+	memberstore_member(ctx, c_start, c_end, u_start, u_end, 0);
+}
+
+static void on_block(void *ctx, uint64_t c_start, uint64_t c_end, uint64_t u_start,
+		     uint64_t u_end, uint64_t unpadded)
+{
+	memberstore_member(ctx, c_start, c_end, u_start, u_end, unpadded);
 }
 
 struct memberstore *source_keep_members(struct source *src, size_t max_member,
 					 uint64_t max_span)
 {
-	if (!src->gz || src->raw_read > src->sniff_len)
+	if ((!src->gz && !src->xz) || src->raw_read > src->sniff_len)
 		return NULL;
 	if (!src->members) {
 		src->members = memberstore_new(max_member, max_span);
-		gzdec_observe(src->gz, on_member, src->members);
+		if (src->gz)
+			gzdec_observe(src->gz, on_member, src->members);
+		else
+			xzdec_observe(src->xz, on_block, src->members);
 	}
 	return src->members;
 }

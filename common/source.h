@@ -36,9 +36,10 @@ ssize_t source_read(struct source *src, void *buf, size_t len, struct act_err *e
 int64_t source_skip(struct source *src, int64_t n);
 
 /*
- * Keep the input's gzip members (up to max_member compressed bytes each) for
- * copying to the output as they are; call before the first read. NULL when
- * the input is not gzip decoded by acitool's own decoder.
+ * Keep the input's gzip members or xz blocks (up to max_member compressed
+ * bytes each) for copying to the output as they are; call before the first
+ * read. NULL when the input is not gzip or xz decoded by acitool's own
+ * decoders.
  */
 struct memberstore;
 struct memberstore *source_keep_members(struct source *src, size_t max_member,

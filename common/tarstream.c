@@ -13,6 +13,13 @@
 #define SETTLE_AT (4 * CHUNK_SIZE)
 /* Larger input gzip members are recompressed: memory stays bounded. */
 #define MEMBER_MAX (8 * 1024 * 1024)
+/* xz -T's blocks at the default preset hold 24 MiB (three dictionaries);
+ * larger ones (-7 and up, or one block for the whole stream) are decoded and
+ * recompressed. */
+#define XZ_BLOCK_MAX (24 * 1024 * 1024)
+/* Input held back beyond this waits for the compressor to give back its
+ * memory first: both at once would be over the memory budget. */
+#define DRAIN_AT (4 * 1024 * 1024)
 
 /* Input bytes not yet emitted or dropped, kept in order. */
 struct chunk {
@@ -176,7 +183,7 @@ static int settle_to(struct tarstream *ts, int64_t upto, bool soft, struct act_e
 			if (!b || emit(ts, (int64_t)m.u_start, err) < 0)
 				break;
 			if (sink_copy_member(ts->out, b, (size_t)(m.c_end - m.c_start),
-					     m.u_end - m.u_start, err) < 0)
+					     m.u_end - m.u_start, m.aux, err) < 0)
 				return -1;
 			ts->mode = MODE_COPIED;
 			if (emit(ts, (int64_t)m.u_end, err) < 0)
@@ -189,6 +196,8 @@ static int settle_to(struct tarstream *ts, int64_t upto, bool soft, struct act_e
 		if (soft)
 			upto = (int64_t)memberstore_hold(ts->members, (uint64_t)ts->settled,
 							 (uint64_t)upto, (uint64_t)ts->read_pos);
+		if (ts->read_pos - upto > DRAIN_AT && sink_drain(ts->out, err) < 0)
+			return -1;
 	}
 	if (emit(ts, upto, err) < 0)
 		return -1;
@@ -230,9 +239,12 @@ struct tarstream *tarstream_open(struct source *src, struct sink *out, struct ac
 
 	ts->src = src;
 	ts->out = out;
-	/* gzip in and out: untouched members are copied, not recompressed. */
-	if (out && sink_takes_members(out))
-		ts->members = source_keep_members(src, MEMBER_MAX, MEMBER_MAX);
+	/* gzip or xz in and out: untouched members are copied, not recompressed. */
+	if (out && sink_takes_members(out, source_compression(src))) {
+		size_t max = source_compression(src) == ACT_COMP_XZ ? XZ_BLOCK_MAX : MEMBER_MAX;
+
+		ts->members = source_keep_members(src, max, max);
+	}
 	if (!out)
 		ts->plain_buf = xmalloc(CHUNK_SIZE);
 	ts->ar = archive_read_new();
@@ -291,11 +303,12 @@ static int drain(struct tarstream *ts, struct act_err *err)
 	return 0;
 }
 
-/* Everything after the end-of-archive marker must be zeros: anything else is
- * a second archive or garbage, which a rewrite would silently lose. */
-static int finish_trailer(struct tarstream *ts, struct act_err *err)
+/* Everything after the end-of-archive marker (at start) must be zeros:
+ * anything else is a second archive or garbage, which a rewrite would
+ * silently lose. Settled softly until the input ends, so that an input
+ * member ending in the trailer can still go out whole. */
+static int finish_trailer(struct tarstream *ts, int64_t start, struct act_err *err)
 {
-	int64_t start = ts->settled, total;
 	struct chunk *c;
 	ssize_t n;
 
@@ -334,11 +347,10 @@ static int finish_trailer(struct tarstream *ts, struct act_err *err)
 			ts->head = c;
 		ts->tail = c;
 		ts->mode = MODE_COPY;
-		if (settle(ts, ts->read_pos - (int64_t)c->len, err) < 0)
+		if (settle_to(ts, ts->read_pos - (int64_t)c->len, true, err) < 0)
 			return -1;
 	}
-	total = ts->read_pos - start;
-	if (total < 1024)
+	if (ts->read_pos - start < 1024)
 		return act_err_set(err, EINVAL,
 				   "%s: truncated archive: the end-of-archive marker is missing",
 				   source_path(ts->src));
@@ -353,10 +365,10 @@ int tarstream_next(struct tarstream *ts, struct archive_entry **entry, struct ac
 	if (ts->have_entry && drain(ts, err) < 0)
 		return -1;
 	r = archive_read_next_header(ts->ar, &ts->cur);
-	/* Soft while the new entry may still be copied on; the trailer check
-	 * needs everything before the end marker settled. */
-	if (ts->out &&
-	    settle_to(ts, archive_read_header_position(ts->ar), r == ARCHIVE_OK, err) < 0)
+	/* Soft: the new entry may still be copied on, and a member may end in
+	 * the trailer. */
+	if (ts->out && settle_to(ts, archive_read_header_position(ts->ar),
+				 r == ARCHIVE_OK || r == ARCHIVE_EOF, err) < 0)
 		return -1;
 	ts->mode = MODE_COPY;
 	ts->have_entry = false;
@@ -366,7 +378,8 @@ int tarstream_next(struct tarstream *ts, struct archive_entry **entry, struct ac
 		if (ts->index == 0)
 			return act_err_set(err, EINVAL, "%s: empty archive: no entries",
 					   source_path(ts->src));
-		return ts->out ? finish_trailer(ts, err) : 0;
+		return ts->out ? finish_trailer(ts, archive_read_header_position(ts->ar), err)
+			       : 0;
 	}
 	ts->index++;
 	if (r != ARCHIVE_OK) {

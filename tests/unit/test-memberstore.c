@@ -22,10 +22,10 @@ static void test_find_and_bytes(void)
 	for (size_t i = 0; i < sizeof(c); i++)
 		c[i] = (unsigned char)i;
 	feed(ms, c, 25, 7);
-	memberstore_member(ms, 0, 10, 0, 100);
-	memberstore_member(ms, 10, 30, 100, 300);
+	memberstore_member(ms, 0, 10, 0, 100, 0);
+	memberstore_member(ms, 10, 30, 100, 300, 0);
 	feed(ms, c + 25, 35, 4);
-	memberstore_member(ms, 30, 60, 300, 600);
+	memberstore_member(ms, 30, 60, 300, 600, 0);
 
 	CHECK(memberstore_find(ms, 0, 600, &m));
 	CHECK_INT(m.c_start, 0);
@@ -54,11 +54,11 @@ static void test_large_member_not_kept(void)
 
 	/* A 70-byte member is over the limit: dropped, and so are its bytes. */
 	feed(ms, c, 70, 10);
-	memberstore_member(ms, 0, 70, 0, 700);
+	memberstore_member(ms, 0, 70, 0, 700, 0);
 	CHECK(!memberstore_find(ms, 0, 700, &m));
 	/* The next one, small, is kept. */
 	feed(ms, c + 70, 30, 10);
-	memberstore_member(ms, 70, 100, 700, 1000);
+	memberstore_member(ms, 70, 100, 700, 1000, 0);
 	CHECK(memberstore_find(ms, 0, 1000, &m));
 	CHECK_INT(m.c_start, 70);
 	CHECK(memberstore_bytes(ms, &m) != NULL);
@@ -71,8 +71,8 @@ static void test_hold(void)
 	struct memberstore *ms = memberstore_new(1000, 250);
 
 	feed(ms, c, 30, 10);
-	memberstore_member(ms, 0, 10, 0, 100);
-	memberstore_member(ms, 10, 30, 100, 300);
+	memberstore_member(ms, 0, 10, 0, 100, 0);
+	memberstore_member(ms, 10, 30, 100, 300, 0);
 	/* Settling to 150 would cut the second member: hold at 100. */
 	CHECK_INT(memberstore_hold(ms, 0, 150, 300), 100);
 	CHECK_INT(memberstore_hold(ms, 0, 100, 300), 100);
