@@ -31,6 +31,7 @@ struct sink {
 	int write_errno;
 	bool discard; /* opened on fd -1: nothing is written */
 	bool finished;
+	bool no_cfr;		/* copy_file_range does not work between the files */
 };
 
 static int write_all(struct sink *s, const void *buf, size_t len)
@@ -238,6 +239,61 @@ int sink_drain(struct sink *s, struct act_err *err)
 		return xzenc_drain(s->xz, err);
 	return 0;
 }
+
+bool sink_takes_ranges(const struct sink *s)
+{
+	/* Not when hashing: the image ID needs every byte in memory. */
+	return s->comp == ACT_COMP_NONE && !s->id && !s->discard;
+}
+
+int sink_copy_range(struct sink *s, int fd, int64_t off, uint64_t len, struct act_err *err)
+{
+	loff_t from = off;
+
+	s->bytes_in += len;
+	if (s->buf_len && write_all(s, s->buf, s->buf_len) < 0)
+		return write_error(s, err);
+	s->buf_len = 0;
+	while (len > 0 && !s->no_cfr) {
+		ssize_t n = copy_file_range(fd, &from, s->fd, NULL,
+					    len > (1u << 30) ? (1u << 30) : (size_t)len, 0);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0 && (errno == EXDEV || errno == EINVAL || errno == ENOSYS ||
+			      errno == EOPNOTSUPP || errno == EBADF)) {
+			/* Not between these files (a pipe, another file system on
+			 * an old kernel): copy through memory. */
+			s->no_cfr = true;
+			break;
+		}
+		if (n < 0) {
+			s->write_errno = errno;
+			return write_error(s, err);
+		}
+		if (n == 0)
+			return act_err_set(err, EIO, "the input file shrank while being read");
+		len -= (uint64_t)n;
+	}
+	while (len > 0) {
+		size_t k = len > BUF_SIZE ? BUF_SIZE : (size_t)len;
+		ssize_t n = pread(fd, s->buf, k, from);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return act_err_set(err, errno, "read error on the input: %s",
+					   strerror(errno));
+		if (n == 0)
+			return act_err_set(err, EIO, "the input file shrank while being read");
+		if (write_all(s, s->buf, (size_t)n) < 0)
+			return write_error(s, err);
+		from += n;
+		len -= (uint64_t)n;
+	}
+	return 0;
+}
+
 
 void sink_account_uncompressed(struct sink *s, const void *buf, size_t len)
 {

@@ -39,6 +39,13 @@ void sink_account_uncompressed(struct sink *s, const void *buf, size_t len);
 /* The caller is about to hold much input back: write what is being
  * compressed, so that the compressor's memory is given back first (xz). */
 int sink_drain(struct sink *s, struct act_err *err);
+/* True for plain output, which takes spans of an input file (sink_copy_range),
+ * unless it hashes the stream for an image ID. */
+bool sink_takes_ranges(const struct sink *s);
+/* Write len bytes of the file fd from offset off (copy_file_range where the
+ * files allow it: no copy through memory, shared extents on file systems
+ * that have them). */
+int sink_copy_range(struct sink *s, int fd, int64_t off, uint64_t len, struct act_err *err);
 /* Flush everything, including the compressor's trailer. */
 int sink_finish(struct sink *s, struct act_err *err);
 /* With image_id, after a successful sink_finish: "sha512-" and 128 hex

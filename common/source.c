@@ -448,6 +448,11 @@ ssize_t source_read(struct source *src, void *buf, size_t len, struct act_err *e
 	return (ssize_t)len;
 }
 
+bool source_can_skip(const struct source *src)
+{
+	return src->comp == ACT_COMP_NONE && src->seekable;
+}
+
 int64_t source_skip(struct source *src, int64_t n)
 {
 	off_t cur, end;
@@ -464,7 +469,13 @@ int64_t source_skip(struct source *src, int64_t n)
 	n &= ~(int64_t)511;
 	if (n <= 0 || lseek(src->fd, cur + n, SEEK_SET) < 0)
 		return 0;
+	src->raw_read += (uint64_t)n;
 	return n;
+}
+
+int source_fd(const struct source *src)
+{
+	return src->fd;
 }
 
 static void on_member(void *ctx, uint64_t c_start, uint64_t c_end, uint64_t u_start,

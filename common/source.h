@@ -34,6 +34,11 @@ ssize_t source_read(struct source *src, void *buf, size_t len, struct act_err *e
 /* Skip n bytes where the input allows it cheaply (plain tar in a regular file);
  * returns the bytes skipped (possibly 0: the caller then reads them). */
 int64_t source_skip(struct source *src, int64_t n);
+/* Whether source_skip may skip at all (plain tar in a regular file). */
+bool source_can_skip(const struct source *src);
+/* The input's file descriptor: after source_skip(n) skipped n bytes from
+ * offset o, they are at o in it (plain tar only). */
+int source_fd(const struct source *src);
 
 /*
  * Keep the input's gzip members or xz blocks (up to max_member compressed

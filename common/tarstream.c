@@ -21,11 +21,13 @@
  * memory first: both at once would be over the memory budget. */
 #define DRAIN_AT (4 * 1024 * 1024)
 
-/* Input bytes not yet emitted or dropped, kept in order. */
+/* Input bytes not yet emitted or dropped, kept in order. A hole is a span
+ * skipped in a plain input file: it is copied from the file, not memory. */
 struct chunk {
 	struct chunk *next;
 	int64_t off;
 	size_t len;
+	bool hole;
 	unsigned char data[];
 };
 
@@ -67,15 +69,30 @@ static struct chunk *chunk_get(struct tarstream *ts)
 		c = xmalloc(sizeof(*c) + CHUNK_SIZE);
 	c->next = NULL;
 	c->len = 0;
+	c->hole = false;
 	return c;
 }
 
 static void chunk_put(struct tarstream *ts, struct chunk *c)
 {
-	if (!ts->spare)
+	if (c->hole)
+		free(c);
+	else if (!ts->spare)
 		ts->spare = c;
 	else
 		free(c);
+}
+
+/* Retain c, the next input bytes. */
+static void append(struct tarstream *ts, struct chunk *c)
+{
+	c->off = ts->read_pos;
+	ts->read_pos += (int64_t)c->len;
+	if (ts->tail)
+		ts->tail->next = c;
+	else
+		ts->head = c;
+	ts->tail = c;
 }
 
 static la_ssize_t read_cb(struct archive *a, void *ctx, const void **buf)
@@ -109,22 +126,29 @@ static la_ssize_t read_cb(struct archive *a, void *ctx, const void **buf)
 		chunk_put(ts, c);
 		return 0;
 	}
-	c->off = ts->read_pos;
-	ts->read_pos += (int64_t)c->len;
-	if (ts->tail)
-		ts->tail->next = c;
-	else
-		ts->head = c;
-	ts->tail = c;
+	append(ts, c);
 	*buf = c->data;
 	return (la_ssize_t)c->len;
 }
 
+/* Entry data libarchive skips: seeked over in the input, and in a rewrite
+ * copied from file to file when it settles (plain tar only). */
 static la_int64_t skip_cb(struct archive *a, void *ctx, la_int64_t request)
 {
 	struct tarstream *ts = ctx;
+	int64_t n = source_skip(ts->src, request);
+	struct chunk *c;
 
-	return source_skip(ts->src, request);
+	(void)a;
+	if (!ts->out || n <= 0)
+		return n;
+	/* A hole of its own: the chunk libarchive points into stays. */
+	c = xmalloc(sizeof(*c));
+	c->next = NULL;
+	c->len = (size_t)n;
+	c->hole = true;
+	append(ts, c);
+	return n;
 }
 
 /* Free chunks wholly settled; the newest stays, libarchive may point into it. */
@@ -153,7 +177,11 @@ static int emit(struct tarstream *ts, int64_t upto, struct act_err *err)
 		end = c->off + (int64_t)c->len;
 		if (end > upto)
 			end = upto;
-		if (ts->mode == MODE_COPY &&
+		if (ts->mode == MODE_COPY && c->hole &&
+		    sink_copy_range(ts->out, source_fd(ts->src), ts->settled,
+				    (uint64_t)(end - ts->settled), err) < 0)
+			return act_err_wrap(err, "%s", source_path(ts->src));
+		if (ts->mode == MODE_COPY && !c->hole &&
 		    sink_write(ts->out, c->data + (ts->settled - c->off),
 			       (size_t)(end - ts->settled), err) < 0)
 			return -1;
@@ -252,7 +280,8 @@ struct tarstream *tarstream_open(struct source *src, struct sink *out, struct ac
 	if (archive_read_support_format_tar(ts->ar) != ARCHIVE_OK ||
 	    archive_read_set_read_callback(ts->ar, read_cb) != ARCHIVE_OK ||
 	    archive_read_set_callback_data(ts->ar, ts) != ARCHIVE_OK ||
-	    (!out && archive_read_set_skip_callback(ts->ar, skip_cb) != ARCHIVE_OK) ||
+	    ((!out || sink_takes_ranges(out)) &&
+	     archive_read_set_skip_callback(ts->ar, skip_cb) != ARCHIVE_OK) ||
 	    archive_read_open1(ts->ar) != ARCHIVE_OK) {
 		ar_error(ts, err, "not a readable tar archive");
 		tarstream_free(ts);
@@ -293,6 +322,10 @@ static int drain(struct tarstream *ts, struct act_err *err)
 	if (!ts->out || ts->data_done)
 		return 0;
 	ts->data_done = true;
+	/* A plain input file: libarchive skips the data (skip_cb), it is
+	 * copied from file to file as it settles. */
+	if (sink_takes_ranges(ts->out) && source_can_skip(ts->src))
+		return 0;
 	while ((r = archive_read_data_block(ts->ar, &buf, &size, &off)) == ARCHIVE_OK) {
 		if (ts->read_pos - ts->settled > SETTLE_AT &&
 		    settle_to(ts, consumed(ts), true, err) < 0)
@@ -313,7 +346,7 @@ static int finish_trailer(struct tarstream *ts, int64_t start, struct act_err *e
 	ssize_t n;
 
 	for (c = ts->head; c; c = c->next) {
-		for (size_t i = 0; i < c->len; i++) {
+		for (size_t i = 0; i < c->len && !c->hole; i++) {
 			if (c->off + (int64_t)i >= start && c->data[i] != 0)
 				return act_err_set(err, EINVAL,
 						   "%s: data after the end-of-archive marker at offset %lld",
@@ -331,7 +364,6 @@ static int finish_trailer(struct tarstream *ts, int64_t start, struct act_err *e
 			break;
 		}
 		c->len = (size_t)n;
-		c->off = ts->read_pos;
 		for (size_t i = 0; i < c->len; i++) {
 			if (c->data[i] != 0) {
 				chunk_put(ts, c);
@@ -340,12 +372,7 @@ static int finish_trailer(struct tarstream *ts, int64_t start, struct act_err *e
 						   source_path(ts->src), (long long)(ts->read_pos + (int64_t)i));
 			}
 		}
-		ts->read_pos += n;
-		if (ts->tail)
-			ts->tail->next = c;
-		else
-			ts->head = c;
-		ts->tail = c;
+		append(ts, c);
 		ts->mode = MODE_COPY;
 		if (settle_to(ts, ts->read_pos - (int64_t)c->len, true, err) < 0)
 			return -1;
@@ -574,7 +601,7 @@ static bool retained_bytes(struct tarstream *ts, int64_t off, unsigned char *buf
 
 		if (end <= off + (int64_t)got)
 			continue;
-		if (c->off > off + (int64_t)got)
+		if (c->off > off + (int64_t)got || c->hole)
 			return false;
 		size_t from = (size_t)(off + (int64_t)got - c->off);
 		size_t k = c->len - from < len - got ? c->len - from : len - got;
