@@ -10,7 +10,7 @@ TEST_DEPS := bats libarchive-tools attr libcap2-bin tar gzip bzip2 xz-utils pyth
 	util-linux valgrind golang-go golang-github-appc-spec-dev man-db groff-base zsh
 JOBS := $(shell nproc 2>/dev/null || echo 2)
 
-.PHONY: all deps test-deps build check check-sanitize demo install clean
+.PHONY: all deps test-deps build check check-sanitize check-valgrind demo install clean
 
 all: build
 
@@ -45,8 +45,18 @@ check-sanitize: test-deps
 	cmake --build build/sanitize -j$(JOBS)
 	ctest --test-dir build/sanitize --output-on-failure -j$(JOBS)
 
+# The whole suite again with every acitool run, unit test and fuzz-regress
+# input under valgrind's memcheck: any memory error or leak fails it
+# (tests/valgrind, docs/testing.md). Its own RelWithDebInfo build: valgrind
+# cannot run a sanitizer build.
+check-valgrind: test-deps
+	cmake --preset valgrind >/dev/null
+	cmake --build build/valgrind -j$(JOBS)
+	ctest --test-dir build/valgrind --output-on-failure -j$(JOBS)
+
 # Every libFuzzer target for FUZZ_SECONDS each, one after the other, in
-# build/fuzz (clang, ASan and UBSan); see docs/fuzzing.md. Not part of check.
+# build/fuzz (clang, ASan and UBSan); see docs/fuzzing.md. Not part of check;
+# .ci/run runs it for 30 s a target.
 FUZZ_SECONDS ?= 60
 FUZZ_DEPS := clang libclang-rt-14-dev
 .PHONY: fuzz

@@ -510,6 +510,7 @@ EOF
 	local kib
 	# AddressSanitizer's shadow memory and quarantine make RSS meaningless.
 	[ "${ACT_SANITIZE:-0}" = 0 ] || skip "peak RSS is not measured under sanitizers"
+	[ "${ACT_VALGRIND:-0}" = 0 ] || skip "peak RSS is valgrind's under valgrind (and 50 MiB a run takes minutes)"
 	make_big big.tar
 	make_big big-last.tar last
 	gzip -1 -n -c big.tar >big.tgz
