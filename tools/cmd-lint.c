@@ -144,7 +144,7 @@ static int run(const struct act_cmd *cmd, int argc, char **argv)
 const struct act_cmd act_cmd_lint = {
 	.name = "lint",
 	.run = run,
-	.summary = "Warn about capability settings that do not do what they seem to",
+	.summary = "Warn about risky or ineffective capability settings",
 	.synopsis = "[--strict] [--json] IMAGE...",
 	.help = "Check each image's capability isolators, file capabilities and set-id\n"
 		"files against the recommendations of rkt's capabilities guide and\n"

@@ -356,6 +356,14 @@ assert a[0]["message"].startswith("no capabilities retain or remove set"), a
 ' "$output"
 	run -0 --separate-stderr "$ACITOOL" lint --json ok.aci
 	assert "$output" == "[]" "no warnings"
+	# A broken image: its error on stderr, the array of the others on stdout.
+	run -1 --separate-stderr "$ACITOOL" lint --json w.aci missing.aci ok.aci
+	output=$stderr expect_error_line lint "missing.aci: No such file"
+	python3 -c '
+import json, sys
+a = json.loads(sys.argv[1])
+assert [(w["image"], w["code"]) for w in a] == [("w.aci", "no-caps-isolator")], a
+' "$output"
 }
 
 @test "lint: broken images: exit 1, one error line, the other images still checked" {
