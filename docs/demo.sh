@@ -46,6 +46,7 @@ tar -C layout --format=pax --sort=name --owner=0 --group=0 --numeric-owner \
 echo "Built ping.aci ($(wc -c <ping.aci) bytes): a manifest and rootfs/bin/ping."
 
 step "$ACITOOL" cat-manifest ping.aci
+step "$ACITOOL" lint ping.aci
 
 printf '\nThe app runs as uid 1000: ping needs CAP_NET_RAW in its bounding set (the\n'
 printf 'retain set) and as a file capability on the binary. One pass does both:\n'
@@ -53,6 +54,8 @@ step "$ACITOOL" patch-manifest --capability CAP_NET_RAW \
 	--filecap /bin/ping=cap_net_raw+ep ping.aci ping-caps.aci
 step "$ACITOOL" cat-manifest --pretty-print ping-caps.aci
 step "$ACITOOL" list-filecaps ping-caps.aci
+printf '\nlint has nothing more to say (exit status 0 with --strict):\n'
+step "$ACITOOL" lint --strict ping-caps.aci
 
 printf '\nA file capability outside the bounding set can never take effect:\n'
 step "$ACITOOL" add-filecaps --replace ping-caps.aci /bin/ping cap_net_admin,cap_net_raw+ep
