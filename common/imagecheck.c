@@ -96,6 +96,16 @@ int imagecheck_archive(struct source *src, struct spec_report *r, struct act_err
 			case LAYOUT_TWICE:
 				spec_report_add(r, name, "in the image twice");
 				break;
+			case LAYOUT_LINK_OUTSIDE:
+				spec_report_add(r, name, "a hardlink to a name outside rootfs/");
+				break;
+			case LAYOUT_LINK_MISSING:
+				spec_report_add(r, name, "a hardlink to a name that is not an "
+						"earlier entry of the image");
+				break;
+			case LAYOUT_LINK_DIR:
+				spec_report_add(r, name, "a hardlink to a directory");
+				break;
 			}
 			continue;
 		}

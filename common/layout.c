@@ -3,11 +3,14 @@
 #include <search.h>
 #include <string.h>
 
+#include "common/entrypath.h"
 #include "common/layout.h"
 #include "common/macro.h"
 
 struct layout {
-	void *seen; /* tsearch tree of cleaned names */
+	/* tsearch tree of cleaned names; after each name's NUL, one byte: 1 for
+	 * a directory (strcmp stops before it). */
+	void *seen;
 	bool rootfs;
 };
 
@@ -29,9 +32,31 @@ void layout_free(struct layout *l)
 	free(l);
 }
 
+/* A hardlink is made from an entry extracted before it: its target must be
+ * an earlier non-directory entry under rootfs/ (not itself, not one that
+ * comes later, not a name missing from the image). */
+static enum layout_fault classify_hardlink(struct layout *l, const char *link)
+{
+	bool escapes;
+	_cleanup_free_ char *target = entrypath_clean(link, &escapes);
+	void *slot;
+
+	if (escapes || strncmp(target, "rootfs/", 7) != 0)
+		return LAYOUT_LINK_OUTSIDE;
+	slot = tfind(target, &l->seen, cmp);
+	if (!slot)
+		return LAYOUT_LINK_MISSING;
+	if ((*(char **)slot)[strlen(target) + 1])
+		return LAYOUT_LINK_DIR;
+	return LAYOUT_OK;
+}
+
 enum layout_fault layout_classify(struct layout *l, struct archive_entry *e, const char *clean,
 				  bool escapes)
 {
+	const char *link = archive_entry_hardlink(e);
+	enum layout_fault fault;
+	size_t len;
 	char *key;
 	void *slot;
 
@@ -48,7 +73,12 @@ enum layout_fault layout_classify(struct layout *l, struct archive_entry *e, con
 	} else if (!streq(clean, "manifest")) {
 		return LAYOUT_OUTSIDE;
 	}
-	key = xstrdup(clean);
+	if (link && (fault = classify_hardlink(l, link)) != LAYOUT_OK)
+		return fault;
+	len = strlen(clean);
+	key = xmalloc(len + 2);
+	memcpy(key, clean, len + 1);
+	key[len + 1] = archive_entry_filetype(e) == AE_IFDIR && !link;
 	slot = tsearch(key, &l->seen, cmp);
 	if (!slot)
 		abort(); /* out of memory */
@@ -68,6 +98,7 @@ int layout_check(struct layout *l, struct archive_entry *e, const char *clean, b
 		 struct act_err *err)
 {
 	const char *name = archive_entry_pathname(e) ?: "";
+	const char *link = archive_entry_hardlink(e);
 
 	switch (layout_classify(l, e, clean, escapes)) {
 	case LAYOUT_OK:
@@ -83,6 +114,16 @@ int layout_check(struct layout *l, struct archive_entry *e, const char *clean, b
 				   "manifest and rootfs)", name);
 	case LAYOUT_TWICE:
 		return act_err_set(err, EINVAL, "entry '%s' is in the image twice", name);
+	case LAYOUT_LINK_OUTSIDE:
+		return act_err_set(err, EINVAL, "entry '%s' is a hardlink to '%s', outside rootfs/",
+				   name, link);
+	case LAYOUT_LINK_MISSING:
+		return act_err_set(err, EINVAL,
+				   "entry '%s' is a hardlink to '%s', which is not an earlier "
+				   "entry of the image", name, link);
+	case LAYOUT_LINK_DIR:
+		return act_err_set(err, EINVAL, "entry '%s' is a hardlink to the directory '%s'",
+				   name, link);
 	}
 	return 0;
 }

@@ -10,7 +10,8 @@
  * The image layout (spec/aci.md): at the top only `manifest` and `rootfs`, a
  * directory; every other entry under rootfs/; no entry twice; no name that
  * is absolute or climbs out of the image. Checked entry by entry as an image
- * is rewritten, so a rewrite never passes an invalid image on as valid.
+ * is rewritten, so a rewrite never passes an invalid image on as valid. A
+ * hardlink must name an earlier entry under rootfs/ that is no directory.
  */
 struct layout;
 
@@ -27,6 +28,11 @@ enum layout_fault {
 	LAYOUT_ROOTFS_NOT_DIR,	/* "rootfs" itself is not a directory */
 	LAYOUT_OUTSIDE,		/* neither manifest nor under rootfs/ */
 	LAYOUT_TWICE,		/* a second entry of that (cleaned) name */
+	/* A hardlink must name an earlier entry under rootfs/ that is no
+	 * directory: */
+	LAYOUT_LINK_OUTSIDE,	/* its target is not under rootfs/ */
+	LAYOUT_LINK_MISSING,	/* no earlier entry has the target's name */
+	LAYOUT_LINK_DIR,	/* its target is a directory */
 };
 enum layout_fault layout_classify(struct layout *l, struct archive_entry *e, const char *clean,
 				  bool escapes);
