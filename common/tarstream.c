@@ -959,11 +959,20 @@ static bool urlname_ok(const char *s)
 /* Pax headers larger than this are not checked (libarchive holds them too). */
 #define PAX_CHECK_MAX (64 * 1024 * 1024)
 
+/* The pax records libarchive keeps as C strings, cut at the first NUL. */
+static bool is_text_record(const char *key)
+{
+	return streq(key, "path") || streq(key, "linkpath") || streq(key, "uname") ||
+	       streq(key, "gname");
+}
+
 /*
  * libarchive decodes a LIBARCHIVE.xattr record whose value is not base64 by
  * skipping what it cannot read, and one whose name is not URL-encoded as it
  * comes, without a warning (3.6): the xattr it hands out is not the one
- * stored (a 6-byte "capability" from "!!!not*base64!!!"). Such a record is
+ * stored (a 6-byte "capability" from "!!!not*base64!!!"). A path, linkpath,
+ * uname or gname record with a NUL byte it cuts short ("manifest\0x" reads
+ * as "manifest"), where other readers keep the whole value. Such records are
  * refused. The raw headers are at hand only in a rewrite; a read-only pass
  * (cat-manifest) relies on libarchive alone.
  */
@@ -1000,9 +1009,11 @@ static int check_libarchive_xattrs(struct tarstream *ts, struct act_err *err)
 				const struct pax_record *rec = &h.r[i];
 				const char *what;
 
-				if (strncmp(rec->key, prefix, sizeof(prefix) - 1) != 0)
+				if (is_text_record(rec->key) && memchr(rec->value, 0, rec->len))
+					what = "a NUL byte in the value";
+				else if (strncmp(rec->key, prefix, sizeof(prefix) - 1) != 0)
 					continue;
-				if (!urlname_ok(rec->key + sizeof(prefix) - 1))
+				else if (!urlname_ok(rec->key + sizeof(prefix) - 1))
 					what = "the name is not URL-encoded";
 				else if (!base64_ok(rec->value, rec->len))
 					what = "the value is not base64";
