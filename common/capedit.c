@@ -280,6 +280,21 @@ static int drop_rootid(struct capedit *ce, struct tarstream *ts, struct archive_
 	return r;
 }
 
+/* A malformed value on an entry no edit names is copied as it is (the
+ * rewrite is lossless), but not in silence: the kernel refuses to set it, so
+ * extraction loses it. list-filecaps shows it and exits 1. */
+static void check_value(struct capedit *ce, struct archive_entry *e)
+{
+	struct act_err err = { 0 };
+	struct filecap fc;
+	size_t size;
+	const void *cur = capedit_get_xattr(e, XATTR_CAPS, &size);
+
+	if (cur && filecap_decode(cur, size, &fc, &err) < 0)
+		warn(ce, "'%s': malformed security.capability value (%zu bytes), copied as it is",
+		     archive_entry_pathname(e), size);
+}
+
 int capedit_entry(void *ctx, struct tarstream *ts, struct archive_entry *e,
 		  struct act_err *err)
 {
@@ -297,6 +312,8 @@ int capedit_entry(void *ctx, struct tarstream *ts, struct archive_entry *e,
 		if (r != 0)
 			return r < 0 ? -1 : 0;
 	}
+	if (archive_entry_xattr_count(e) > 0)
+		check_value(ce, e);
 	if (ce->drop_rootid && archive_entry_xattr_count(e) > 0)
 		return drop_rootid(ce, ts, e, err);
 	return 0;
