@@ -24,13 +24,34 @@
 #   E  no manifest (also: only /manifest); two (also manifest + ./manifest);
 #      a manifest that is a directory, symlink or hardlink; over 1 MiB (the
 #      200 MB fixture is refused from its header, without reading it)
-#   E  a manifest that is not JSON, has a BOM, nests 100,000 deep, or is JSON
-#      but not an object: patch-manifest and add-filecaps fail; cat-manifest
-#      prints the stored bytes on stdout and exits 1
+#   E  a manifest that is not JSON, has a BOM, nests 100,000 deep, is not
+#      UTF-8, holds a raw NUL, has a key twice, or is JSON but not an
+#      object: patch-manifest and add-filecaps fail; cat-manifest prints the
+#      stored bytes on stdout and exits 1
+#   -  an escaped NUL (\u0000) in a manifest string is valid JSON: kept as
+#      written; in a capability set it is no capability name (warning)
 #   E  an xattr libarchive cannot decode without loss: LIBARCHIVE.xattr value
 #      that is not base64 (libarchive 3.6 decodes it to garbage, silently);
 #      one xattr with two different values (LIBARCHIVE vs SCHILY, or SCHILY
 #      twice)
+#   E  an xattr over libarchive's limits: libarchive 3.6 refuses a pax
+#      header over 1 MiB ("Special header too large") and warns on a record
+#      over 1 MB; 3.7 warns on an xattr value over 16 MiB. The fixture's
+#      17 MiB value is over all three. A 999,000-byte value is kept byte
+#      for byte.
+#   E  a NUL byte in a pax path or linkpath (libarchive cuts the name there,
+#      other readers keep it whole); in the manifest's own path cat-manifest
+#      reads what libarchive reads ("cut" in the table), the rewriting verbs
+#      fail
+#   E  a pax path that is not UTF-8 (libarchive: "can't be converted");
+#   -  but not UTF-8 names in a ustar header, or in pax with
+#      hdrcharset=BINARY, are bytes: kept byte for byte
+#   E  a hardlink to a name that is not an earlier entry (missing, later in
+#      the stream, itself), outside rootfs/ (../, the manifest), or to a
+#      directory: extraction could not make it
+#   W  a security.capability value of the wrong length or revision on an
+#      entry no edit names: copied as it is, one warning line each, exit 0
+#      (list-filecaps reports it as malformed and exits 1, 061)
 #   E  a missing IMAGE, a directory as IMAGE
 #   E/keep  an xattr name over 128 bytes: libarchive >= 3.7 warns (error),
 #      3.6 keeps it; either fail or keep it byte for byte, never drop it
@@ -45,7 +66,7 @@ bats_require_minimum_version 1.5.0
 
 load helpers
 
-# IMAGE | cat-manifest: fail, raw or stops | known bug: -, the verb it
+# IMAGE | cat-manifest: fail, raw, stops or cut | known bug: -, the verb it
 # affects, or a group the rewrite verbs skip | what the one error line must say
 # (an ERE; it may hold '|').
 # bad/ is mkbad.py's output, new/ is built in setup_file.
@@ -62,6 +83,9 @@ bad/manifest-huge.tar          | fail  | -           | manifest is 200000000 byt
 bad/manifest-notjson.tar       | raw   | -           | invalid JSON
 bad/manifest-bom.tar           | raw   | -           | byte order mark
 bad/manifest-deep.tar          | raw   | -           | nested deeper than
+bad/manifest-bad-utf8.tar      | raw   | -           | invalid UTF-8
+bad/manifest-nul.tar           | raw   | -           | invalid JSON.*invalid character
+bad/manifest-dup-key.tar       | raw   | -           | duplicate key 'name'
 new/manifest-array.tar         | raw   | -           | not a JSON object
 new/manifest-string.tar        | raw   | -           | not a JSON object
 bad/truncated.tar              | stops | -           | [Tt]runcated
@@ -98,6 +122,17 @@ bad/rootfs-prefix.tar          | stops | -           | rootfsX/evil.* outside ro
 bad/path-traversal.tar         | stops | -           | \.\./etc/passwd.* climbs out
 bad/duplicate-entry.tar        | stops | -           | in the image twice
 bad/top-level-extra.tar        | stops | -           | README.* outside rootfs/
+bad/xattr-huge-value.tar       | stops | -           | [Ss]pecial header too large|lossy header
+bad/path-nul.tar               | stops | -           | pax record 'path': a NUL byte in the value
+bad/linkpath-nul.tar           | stops | -           | pax record 'linkpath': a NUL byte in the value
+bad/manifest-path-nul.tar      | cut   | -           | entry 1 'manifest': pax record 'path': a NUL byte
+bad/path-bad-utf8.tar          | stops | -           | lossy header: [Pp]athname
+bad/hardlink-missing.tar       | stops | -           | hardlink to 'rootfs/bin/nothere', which is not an earlier entry
+bad/hardlink-forward.tar       | stops | -           | hardlink to 'rootfs/bin/ping', which is not an earlier entry
+bad/hardlink-self.tar          | stops | -           | hardlink to 'rootfs/bin/ping6', which is not an earlier entry
+bad/hardlink-outside.tar       | stops | -           | hardlink to '\.\./\.\./etc/passwd', outside rootfs/
+bad/hardlink-manifest.tar      | stops | -           | hardlink to 'manifest', outside rootfs/
+bad/hardlink-dir.tar           | stops | -           | hardlink to the directory 'rootfs/bin'
 EOF
 )
 
@@ -199,7 +234,8 @@ run_act() {
 
 # expect_failure VERB PATTERN: the last run failed the way failures must.
 expect_failure() {
-	local verb=$1 pattern=$2
+	# Bytes, not characters: a name in the message may not be UTF-8.
+	local verb=$1 pattern=$2 LC_ALL=C
 	# 1, not 0 (success), 2 (usage), 124 (timeout) or >= 128 (a signal).
 	assert "$status" -eq 1 "exit status of $verb"
 	assert "$stderr" !~ "Sanitizer|runtime error|Segmentation|Aborted" "stderr of $verb"
@@ -207,14 +243,16 @@ expect_failure() {
 	assert "$stderr" =~ "^acitool: $verb: .*($pattern)" "the error line of $verb"
 }
 
-# stored_manifest IMAGE: the first manifest entry's bytes as python's tarfile
-# reads them (streaming: damage further on does not matter).
+# stored_manifest IMAGE [cut]: the first manifest entry's bytes as python's
+# tarfile reads them (streaming: damage further on does not matter); with
+# cut, its name counts only up to a NUL, as libarchive reads it.
 stored_manifest() {
-	python3 - "$1" <<'EOF'
+	python3 - "$1" "${2-}" <<'EOF'
 import sys, tarfile
 with tarfile.open(sys.argv[1], "r|*") as t:
     for m in t:
-        if m.name.lstrip("./") == "manifest":
+        name = m.name.split("\0")[0] if sys.argv[2] == "cut" else m.name
+        if name.lstrip("./") == "manifest":
             sys.stdout.buffer.write(t.extractfile(m).read())
             break
 EOF
@@ -235,10 +273,10 @@ check_cat() {
 		assert "$output" == "$(stored_manifest "$img")" "stdout: the manifest as stored"
 		assert "${#output}" -gt 0 "stdout of cat-manifest"
 		;;
-	stops)
+	stops | cut)
 		assert "$status" -eq 0 "exit status of cat-manifest (the damage is beyond the manifest)"
 		assert "$stderr" == "" "stderr of cat-manifest"
-		assert "$output" == "$(stored_manifest "$img")" "stdout: the manifest"
+		assert "$output" == "$(stored_manifest "$img" "$cat")" "stdout: the manifest"
 		assert "${#output}" -gt 0 "stdout of cat-manifest"
 		;;
 	*) die "bad table entry '$cat'" ;;
@@ -390,6 +428,85 @@ each_case() {
 	done
 }
 
+
+@test "kept byte for byte: names not UTF-8 as bytes, an escaped NUL in the manifest, a large xattr" {
+	python3 - "$ACT_TESTS_DIR/fixtures" <<'EOF'
+import io, sys, tarfile
+sys.path.insert(0, sys.argv[1])
+import mkimages as mk
+from mkbad import base, ping_with, tar_bytes
+def put(name, data):
+    open(name, "wb").write(data)
+# A ustar name is bytes: an 0xff byte in it, no pax header.
+b = io.BytesIO()
+with tarfile.open(fileobj=b, mode="w", format=tarfile.USTAR_FORMAT, encoding="utf-8",
+                  errors="surrogateescape") as t:
+    for ti, d in base() + [mk.E("rootfs/bin/p\udcffing", data=b"x\n")]:
+        ti.pax_headers = {}
+        t.addfile(ti, io.BytesIO(d) if ti.isreg() else None)
+put("ustar-latin1.tar", b.getvalue())
+# A pax path under hdrcharset=BINARY is bytes too.
+put("pax-binary.tar", tar_bytes(base() + [mk.E("rootfs/bin/other", data=b"x\n", pax=[
+    ("hdrcharset", b"BINARY"), ("path", b"rootfs/bin/p\xffing")])]))
+# \u0000 is valid JSON.
+put("escaped-nul.tar", tar_bytes(base(mk.MINIMAL_MANIFEST.replace(
+    b"example.com/ping", b"example.com/p\\u0000ing"))))
+# A 999,000-byte xattr value: under libarchive 3.6's 1 MB for a pax record.
+put("xattr-999k.tar", tar_bytes(base()[:3] + [ping_with(
+    xattrs=[("user.big", bytes(range(256)) * 3902 + bytes(88))])]))
+EOF
+	local img verb
+	for img in ustar-latin1.tar pax-binary.tar escaped-nul.tar xattr-999k.tar; do
+		for verb in patch-manifest add-filecaps; do
+			rm -f out/new.aci
+			if [ $verb = patch-manifest ]; then
+				run_act patch-manifest --capability CAP_NET_RAW "$img" out/new.aci
+			else
+				run_act add-filecaps "$img" out/new.aci /bin/ping cap_net_raw+ep
+			fi
+			assert "$status" -eq 0 "$verb $img"
+			assert "$stderr" == "" "stderr of $verb $img"
+			if [ $verb = patch-manifest ]; then
+				run -0 $TARCMP --skip-data manifest "$img" out/new.aci
+			else
+				run -0 $TARCMP --skip rootfs/bin/ping "$img" out/new.aci
+			fi
+		done
+	done
+	run -0 $TARINFO --xattr user.big out/new.aci rootfs/bin/ping
+	assert "${#output}" -eq 1998000 "user.big after add-filecaps (hex digits)"
+	assert "$output" == "$(python3 -c 'print((bytes(range(256)) * 3902 + bytes(88)).hex())')" \
+		"user.big after add-filecaps"
+	run_act cat-manifest escaped-nul.tar
+	assert "$status" -eq 0 "cat-manifest escaped-nul.tar"
+	expect_output --substring '"name": "example.com/p\u0000ing"'
+	run_act patch-manifest --capability CAP_NET_RAW escaped-nul.tar out/nul.aci
+	assert "$status" -eq 0 "patch-manifest escaped-nul.tar"
+	run_act cat-manifest out/nul.aci
+	expect_output --substring '"name": "example.com/p\u0000ing"'
+}
+
+@test "a security.capability value of the wrong length: copied as it is, with a warning" {
+	python3 "$ACT_TESTS_DIR/tools/mkaci.py" bad.aci '{"files": [
+		{"name": "bin/len7", "caps": "01000002002000"},
+		{"name": "bin/rev4", "caps": "0100000400200000000000000000000000000000"},
+		{"name": "bin/good", "caps": "0100000200200000000000000000000000000000"}]}'
+	local w="warning: 'rootfs/bin/%s': malformed security.capability value (%d bytes), copied as it is"
+	run_act patch-manifest --capability CAP_NET_RAW bad.aci out/p.aci
+	assert "$status" -eq 0 "patch-manifest exit status"
+	assert "$stderr" == "$(printf "acitool: patch-manifest: $w\nacitool: patch-manifest: $w" \
+		len7 7 rev4 20)" "the warnings"
+	run -0 $TARCMP --skip-data manifest bad.aci out/p.aci
+	# An edit of other files: the same warning; of the bad one itself: quiet.
+	run_act add-filecaps bad.aci out/a.aci /bin/good cap_kill+ep /bin/rev4 cap_kill+ep
+	assert "$status" -eq 0 "add-filecaps exit status"
+	assert "$stderr" == "$(printf "acitool: add-filecaps: $w" len7 7)" "the warning"
+	run -0 $TARINFO --xattr security.capability out/a.aci rootfs/bin/len7
+	assert "$output" == 01000002002000 "len7 as it was"
+	run -0 $TARINFO --xattr security.capability out/a.aci rootfs/bin/rev4
+	assert "$output" == 0100000220000000000000000000000000000000 "rev4 replaced"
+	run -1 "$ACITOOL" list-filecaps out/a.aci
+}
 
 @test "gzip through libarchive's codec (ACITOOL_CODEC=libarchive): the same failures" {
 	local img cat bug pattern n=0
