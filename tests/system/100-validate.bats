@@ -269,6 +269,13 @@ problem() {
 	problem top-level-extra.tar "README: outside rootfs/ (the top level holds only manifest and rootfs)"
 	problem path-traversal.tar "rootfs/../../etc/passwd: absolute, or climbs out of the image"
 	problem duplicate-entry.tar "./rootfs/bin/ping: in the image twice"
+	problem hardlink-dir.tar "rootfs/bin/ping6: a hardlink to a directory"
+	problem hardlink-outside.tar "rootfs/bin/ping6: a hardlink to a name outside rootfs/"
+	problem hardlink-manifest.tar "rootfs/bin/ping6: a hardlink to a name outside rootfs/"
+	for f in missing forward self; do
+		problem hardlink-$f.tar \
+			"rootfs/bin/ping6: a hardlink to a name that is not an earlier entry of the image"
+	done
 	run -1 --separate-stderr "$ACITOOL" validate "$FX/bad/manifest-absolute.tar"
 	assert "$output" == "$FX/bad/manifest-absolute.tar: /manifest: absolute, or climbs out of the image
 $FX/bad/manifest-absolute.tar: /rootfs/: absolute, or climbs out of the image
