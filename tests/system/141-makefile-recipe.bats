@@ -43,9 +43,11 @@ need_make() {
 	touch -d '-1 hour' base.aci caps.txt filecaps.txt
 }
 
-# mk ARGS...: the example's make, with the acitool under test.
+# mk ARGS...: the example's make, with the acitool under test, as a user
+# runs it: not as a sub-make of `make check` (MAKELEVEL would add
+# "Entering directory" lines, MAKEFLAGS the outer make's options).
 mk() {
-	make ACITOOL="$ACITOOL" "$@"
+	env -u MAKELEVEL -u MAKEFLAGS -u MFLAGS make ACITOOL="$ACITOOL" "$@"
 }
 
 # The app's capability isolators, /bin/ping's file capabilities (permitted
