@@ -502,6 +502,35 @@ static void env_name(struct spec_report *r, const char *field, const struct json
 				"digits, '_', '.' and '-', not starting with a digit)", Q(n));
 }
 
+/*
+ * The "name" of element i (path elem) of the array at field: an ACName
+ * unlike the names of elements 0..i-1 in names[]. Returns it for names[i],
+ * or NULL when it is missing or no ACName.
+ */
+static const struct json_value *check_unique_acname(struct spec_report *r, const char *field,
+						    size_t i, const char *elem,
+						    const struct json_value *obj,
+						    const struct json_value **names,
+						    const char *what)
+{
+	const struct json_value *name = spec_required(r, elem, obj, "name");
+
+	if (!name || !spec_want(r, KEY(elem, "name"), name, JSON_STRING))
+		return NULL;
+	if (!spec_is_acname(name->str, name->len)) {
+		spec_report_add(r, KEY(elem, "name"), "not an ACName: '%s'", Q(name));
+		return NULL;
+	}
+	for (size_t j = 0; j < i; j++) {
+		if (names[j] && spec_streq_n(names[j], name)) {
+			spec_report_add(r, KEY(elem, "name"), "duplicate %s '%s' (also %s[%zu])",
+					what, Q(name), field, j);
+			break;
+		}
+	}
+	return name;
+}
+
 static void check_mount_points(struct spec_report *r, const char *field,
 			       const struct json_value *v)
 {
@@ -511,7 +540,7 @@ static void check_mount_points(struct spec_report *r, const char *field,
 		return;
 	names = xcalloc(v->n, sizeof(*names));
 	for (size_t i = 0; i < v->n; i++) {
-		const struct json_value *m = v->items[i], *name, *path, *ro;
+		const struct json_value *m = v->items[i], *path, *ro;
 		struct path p;
 
 		spec_at_index(&p, field, i);
@@ -523,22 +552,7 @@ static void check_mount_points(struct spec_report *r, const char *field,
 		ro = spec_optional(m, "readOnly");
 		if (ro)
 			spec_want(r, KEY(p.s, "readOnly"), ro, JSON_BOOL);
-		name = spec_required(r, p.s, m, "name");
-		if (!name || !spec_want(r, KEY(p.s, "name"), name, JSON_STRING))
-			continue;
-		if (!spec_is_acname(name->str, name->len)) {
-			spec_report_add(r, KEY(p.s, "name"), "not an ACName: '%s'", Q(name));
-			continue;
-		}
-		for (size_t j = 0; j < i; j++) {
-			if (names[j] && spec_streq_n(names[j], name)) {
-				spec_report_add(r, KEY(p.s, "name"),
-						"duplicate mount point '%s' (also %s[%zu])", Q(name),
-						field, j);
-				break;
-			}
-		}
-		names[i] = name;
+		names[i] = check_unique_acname(r, field, i, p.s, m, names, "mount point");
 	}
 	free(names);
 }
@@ -551,7 +565,7 @@ static void check_ports(struct spec_report *r, const char *field, const struct j
 		return;
 	names = xcalloc(v->n, sizeof(*names));
 	for (size_t i = 0; i < v->n; i++) {
-		const struct json_value *pt = v->items[i], *name, *proto, *port, *count, *sa;
+		const struct json_value *pt = v->items[i], *proto, *port, *count, *sa;
 		long long pn = 0, cn = 1;
 		bool port_ok = false, count_ok = true;
 		struct path p;
@@ -575,21 +589,7 @@ static void check_ports(struct spec_report *r, const char *field, const struct j
 		sa = spec_optional(pt, "socketActivated");
 		if (sa)
 			spec_want(r, KEY(p.s, "socketActivated"), sa, JSON_BOOL);
-		name = spec_required(r, p.s, pt, "name");
-		if (!name || !spec_want(r, KEY(p.s, "name"), name, JSON_STRING))
-			continue;
-		if (!spec_is_acname(name->str, name->len)) {
-			spec_report_add(r, KEY(p.s, "name"), "not an ACName: '%s'", Q(name));
-			continue;
-		}
-		for (size_t j = 0; j < i; j++) {
-			if (names[j] && spec_streq_n(names[j], name)) {
-				spec_report_add(r, KEY(p.s, "name"),
-						"duplicate port '%s' (also %s[%zu])", Q(name), field, j);
-				break;
-			}
-		}
-		names[i] = name;
+		names[i] = check_unique_acname(r, field, i, p.s, pt, names, "port");
 	}
 	free(names);
 }
