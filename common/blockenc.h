@@ -12,8 +12,8 @@
  * block already compressed elsewhere (an input's gzip member or xz block) can
  * be put in its place in the stream. The output depends only on the input,
  * the codec and its block size, never on the thread count or timing. Memory
- * is bounded by the blocks in flight, and the buffers of a block are freed
- * as soon as it is written.
+ * is bounded by the blocks in flight: each keeps its buffers from block to
+ * block until blockenc_drain or blockenc_free.
  */
 struct blockenc;
 
@@ -42,8 +42,8 @@ int blockenc_write(struct blockenc *z, const void *buf, size_t len, struct act_e
  * (holding ulen bytes of the stream) in its place in the output. */
 int blockenc_copy(struct blockenc *z, const void *block, size_t len, uint64_t ulen,
 		  uint64_t aux, struct act_err *err);
-/* Write every block that is being compressed (not the one being filled), so
- * that the memory they hold is given back. */
+/* Write every block that is being compressed (not the one being filled), and
+ * give back the memory they held. */
 int blockenc_drain(struct blockenc *z, struct act_err *err);
 /* Compress and write everything pending. */
 int blockenc_finish(struct blockenc *z, struct act_err *err);
