@@ -110,13 +110,17 @@ static int parse_field(const struct act_cmd *cmd, struct manifest_patch *p, int 
 	return 0;
 }
 
-/* --manifest FILE: read it whole and check it, before any output exists. */
+/* --manifest FILE (or '-', standard input): read it whole and check it,
+ * before any output exists. */
 static int read_replacement(const struct act_cmd *cmd, struct patch_ctx *pc,
-			    const char *path)
+			    const char *arg)
 {
 	struct act_err err = { 0 };
 	struct spec_report rep = SPEC_REPORT_INIT;
-	_cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC);
+	bool in = streq(arg, "-");
+	const char *path = in ? "(stdin)" : arg;
+	_cleanup_close_ int fd = in ? fcntl(STDIN_FILENO, F_DUPFD_CLOEXEC, 3)
+				    : open(path, O_RDONLY | O_CLOEXEC);
 	size_t cap = 4096, len = 0;
 	char *buf;
 
@@ -293,6 +297,10 @@ static int run(const struct act_cmd *cmd, int argc, char **argv)
 				   "--filecap");
 		goto out;
 	}
+	if (replacement && streq(replacement, "-") && optind < argc && streq(argv[optind], "-")) {
+		r = cmd_usage(cmd, "--manifest - and IMAGE - cannot both read standard input");
+		goto out;
+	}
 	if (replacement && (r = read_replacement(cmd, &pc, replacement)) != 0)
 		goto out;
 	capedit_hooks(&edit, &ce);
@@ -354,8 +362,9 @@ const struct act_cmd act_cmd_patch_manifest = {
 		"      --seccomp-mode=MODE       remove or retain, then [,errno=ENAME]\n"
 		"      --seccomp-set=SYSCALLS    with --seccomp-mode, set the app's seccomp\n"
 		"                                isolator to these system calls: NAME,...\n"
-		"      --manifest=FILE           replace the whole manifest with FILE, checked\n"
-		"                                first; excludes the options above\n"
+		"      --manifest=FILE           replace the whole manifest with FILE ('-':\n"
+		"                                standard input), checked first; excludes\n"
+		"                                the options above\n"
 		"  Only --exec creates a missing app, which then needs --user and --group.\n"
 		"\n"
 		"File capabilities, in the same pass (see 'acitool help add-filecaps'):\n"

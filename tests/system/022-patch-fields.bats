@@ -393,6 +393,7 @@ app["isolators"] = [
 2|in.aci|--manifest=ok.json --seccomp-mode=remove --seccomp-set=x|--manifest replaces the whole manifest
 2|in.aci|--manifest=ok.json --isolators=resource/cpu,limit=1|--manifest replaces the whole manifest
 2|in.aci|--manifest=ok.json --manifest=ok.json|--manifest given twice
+2|-|--manifest=-|--manifest - and IMAGE - cannot both read standard input
 1|in.aci|--manifest=trunc.json|trunc.json: not a valid image manifest: 
 1|in.aci|--manifest=pod.json|pod.json: not a valid image manifest: acKind must be 'ImageManifest'
 1|in.aci|--manifest=spec.json|spec.json: not a valid image manifest: acVersion: not a SemVer 2.0.0 version: '1.0' \(and 2 more problems\)$
@@ -410,12 +411,21 @@ EOF
 
 @test "--manifest: the file's bytes, as they are, whatever the image's manifest" {
 	printf '{\n  "acKind": "ImageManifest",\n  "acVersion": "0.8.11",\n  "name": "example.com/new",\n  "x-kept": [1.0]\n}\n' >new.json
+	printf '{"acKind":"ImageManifest"' >trunc.json
 	run_acitool patch-manifest --manifest=new.json "$ACT_FIXTURES/kitchen.txz" out.aci
 	manifest out.aci >got
 	cmp new.json got
 	assert "$(compression out.aci)" == xz "compression"
 	run $TARCMP "$ACT_FIXTURES/kitchen.txz" out.aci --skip-data manifest
 	assert "$status" -eq 0 "tarcmp: $output"
+
+	# '-' reads it from standard input.
+	run_acitool patch-manifest --manifest=- "$ACT_FIXTURES/kitchen.tgz" stdin.aci <new.json
+	manifest stdin.aci >got
+	cmp new.json got
+	run_acitool 1 patch-manifest --manifest=- "$ACT_FIXTURES/kitchen.tgz" stdin2.aci <trunc.json
+	expect_error_line patch-manifest "\(stdin\): not a valid image manifest"
+	[ ! -e stdin2.aci ] || die "stdin2.aci written for a bad manifest"
 
 	# It repairs an image whose manifest is not even JSON.
 	run_acitool patch-manifest --manifest=new.json "$ACT_FIXTURES/bad/manifest-notjson.tar" fixed.aci
