@@ -6,6 +6,7 @@
 #include "common/capedit.h"
 #include "common/capname.h"
 #include "common/entrypath.h"
+#include "common/entryxattr.h"
 #include "common/macro.h"
 #include "common/manifest.h"
 
@@ -77,55 +78,6 @@ __attribute__((format(printf, 2, 3))) static void warn(struct capedit *ce, const
 	ce->warnings[ce->nwarnings++] = s;
 }
 
-const void *capedit_get_xattr(struct archive_entry *e, const char *name, size_t *size)
-{
-	const char *n;
-	const void *v;
-	size_t s;
-
-	archive_entry_xattr_reset(e);
-	while (archive_entry_xattr_next(e, &n, &v, &s) == ARCHIVE_OK) {
-		if (streq(n, name)) {
-			*size = s;
-			return v;
-		}
-	}
-	return NULL;
-}
-
-void capedit_set_xattr(struct archive_entry *e, const char *name, const void *value,
-		       size_t size)
-{
-	int n = archive_entry_xattr_reset(e), k = 0;
-	struct {
-		char *name;
-		void *value;
-		size_t size;
-	} *keep = xcalloc((size_t)(n > 0 ? n : 1), sizeof(*keep));
-	const char *xn;
-	const void *xv;
-	size_t xs;
-
-	/* libarchive can add xattrs but not delete one: rebuild the list. */
-	while (archive_entry_xattr_next(e, &xn, &xv, &xs) == ARCHIVE_OK && k < n) {
-		if (streq(xn, name))
-			continue;
-		keep[k].name = xstrdup(xn);
-		keep[k].value = xs ? memcpy(xmalloc(xs), xv, xs) : NULL;
-		keep[k].size = xs;
-		k++;
-	}
-	archive_entry_xattr_clear(e);
-	for (int i = 0; i < k; i++) {
-		archive_entry_xattr_add_entry(e, keep[i].name, keep[i].value, keep[i].size);
-		free(keep[i].name);
-		free(keep[i].value);
-	}
-	free(keep);
-	if (value)
-		archive_entry_xattr_add_entry(e, name, value, size);
-}
-
 static struct capedit_target *find(struct capedit *ce, const char *entry)
 {
 	for (size_t i = 0; i < ce->n; i++)
@@ -181,7 +133,7 @@ static int write_caps(struct tarstream *ts, struct archive_entry *e, const void 
 	if (r != 0)
 		return r < 0 ? -1 : 0;
 	hdr = archive_entry_clone(e);
-	capedit_set_xattr(hdr, XATTR_CAPS, value, len);
+	entryxattr_set(hdr, XATTR_CAPS, value, len);
 	r = tarstream_replace_header(ts, hdr, err);
 	archive_entry_free(hdr);
 	return r;
@@ -199,7 +151,7 @@ static int sync_link(struct capedit *ce, struct tarstream *ts, struct archive_en
 
 	if (!t || !t->found)
 		return 0;
-	cur = capedit_get_xattr(e, XATTR_CAPS, &size);
+	cur = entryxattr_get(e, XATTR_CAPS, &size);
 	if (!cur)
 		return 0;
 	if (t->op == CAPEDIT_SET && size == t->len && memcmp(cur, t->value, size) == 0)
@@ -263,7 +215,7 @@ static int drop_rootid(struct capedit *ce, struct tarstream *ts, struct archive_
 	struct filecap fc;
 	unsigned char v[FILECAP_MAX_SIZE];
 	size_t size, len;
-	const void *cur = capedit_get_xattr(e, XATTR_CAPS, &size);
+	const void *cur = entryxattr_get(e, XATTR_CAPS, &size);
 	int r;
 
 	/* Hardlink entries too (their file type is not set): see sync_link. */
@@ -288,7 +240,7 @@ static void check_value(struct capedit *ce, struct archive_entry *e)
 	struct act_err err = { 0 };
 	struct filecap fc;
 	size_t size;
-	const void *cur = capedit_get_xattr(e, XATTR_CAPS, &size);
+	const void *cur = entryxattr_get(e, XATTR_CAPS, &size);
 
 	if (cur && filecap_decode(cur, size, &fc, &err) < 0)
 		warn(ce, "'%s': malformed security.capability value (%zu bytes), copied as it is",

@@ -52,9 +52,3 @@ int capedit_entry(void *ctx, struct tarstream *ts, struct archive_entry *e,
 int capedit_finish(void *ctx, const char *manifest, size_t len, struct act_err *err);
 /* Prepare for another pass after capedit->again was set. */
 void capedit_rewind(struct capedit *ce);
-
-/* The xattr of an entry, NULL if absent. */
-const void *capedit_get_xattr(struct archive_entry *e, const char *name, size_t *size);
-/* Set (value non-NULL) or remove one xattr, keeping all the others. */
-void capedit_set_xattr(struct archive_entry *e, const char *name, const void *value,
-		       size_t size);

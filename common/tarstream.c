@@ -3,7 +3,9 @@
 #include <string.h>
 
 #include "common/entrypath.h"
+#include "common/entryxattr.h"
 #include "common/memberstore.h"
+#include "common/paxcheck.h"
 #include "common/paxhdr.h"
 #include "common/macro.h"
 #include "common/tarstream.h"
@@ -540,57 +542,6 @@ static int aw_error(struct tarstream *ts, struct act_err *err, const char *what)
 			   archive_error_string(ts->aw));
 }
 
-struct xattr {
-	const char *name;
-	const void *value;
-	size_t size;
-};
-
-static int xattr_cmp(const void *a, const void *b)
-{
-	return strcmp(((const struct xattr *)a)->name, ((const struct xattr *)b)->name);
-}
-
-int tarstream_dedup_xattrs(struct archive_entry *e, struct act_err *err)
-{
-	int n = archive_entry_xattr_reset(e), k = 0;
-	struct xattr *xs;
-	const char *name;
-	const void *value;
-	size_t size;
-
-	if (n <= 0)
-		return 0;
-	xs = xcalloc((size_t)n, sizeof(*xs));
-	while (archive_entry_xattr_next(e, &name, &value, &size) == ARCHIVE_OK && k < n) {
-		xs[k].name = xstrdup(name);
-		xs[k].value = size ? memcpy(xmalloc(size), value, size) : NULL;
-		xs[k].size = size;
-		k++;
-	}
-	qsort(xs, (size_t)k, sizeof(*xs), xattr_cmp);
-	archive_entry_xattr_clear(e);
-	for (int i = 0; i < k; i++) {
-		if (i > 0 && streq(xs[i].name, xs[i - 1].name)) {
-			if (xs[i].size != xs[i - 1].size ||
-			    (xs[i].size && memcmp(xs[i].value, xs[i - 1].value, xs[i].size))) {
-				act_err_set(err, EINVAL,
-					    "'%s': two different values for xattr '%s'",
-					    archive_entry_pathname(e), xs[i].name);
-				break;
-			}
-			continue;
-		}
-		archive_entry_xattr_add_entry(e, xs[i].name, xs[i].value, xs[i].size);
-	}
-	for (int i = 0; i < k; i++) {
-		free((void *)xs[i].name);
-		free((void *)xs[i].value);
-	}
-	free(xs);
-	return act_err_isset(err) ? -1 : 0;
-}
-
 /* Copy len input bytes at offset off out of the retained chunks. */
 static bool retained_bytes(struct tarstream *ts, int64_t off, unsigned char *buf, size_t len)
 {
@@ -652,7 +603,7 @@ static int begin_replace(struct tarstream *ts, struct archive_entry *hdr,
 	if (writer(ts, err) < 0 || keep_global_headers(ts, err) < 0)
 		return -1;
 	ts->mode = MODE_DROP;
-	if (tarstream_dedup_xattrs(hdr, err) < 0)
+	if (entryxattr_dedup(hdr, err) < 0)
 		return -1;
 	if (archive_write_header(ts->aw, hdr) != ARCHIVE_OK)
 		return aw_error(ts, err, "cannot write header");
@@ -868,7 +819,7 @@ out:
 	return r;
 }
 
-/* ---- xattr records libarchive reads without a word ---- */
+/* ---- records libarchive reads without a word ---- */
 
 /*
  * One xattr with two different values: LIBARCHIVE.xattr.X and SCHILY.xattr.X
@@ -880,105 +831,25 @@ out:
  */
 static int check_xattr_values(struct tarstream *ts, struct act_err *err)
 {
-	int n, k = 0;
-	struct xattr *xs;
-	int r = 0;
+	const char *name = ts->out ? entryxattr_conflict(ts->cur) : NULL;
 
-	if (!ts->out)
+	if (!name)
 		return 0;
-	n = archive_entry_xattr_reset(ts->cur);
-	if (n < 2)
-		return 0;
-	xs = xcalloc((size_t)n, sizeof(*xs));
-	while (k < n && archive_entry_xattr_next(ts->cur, &xs[k].name, &xs[k].value,
-						 &xs[k].size) == ARCHIVE_OK)
-		k++;
-	qsort(xs, (size_t)k, sizeof(*xs), xattr_cmp);
-	for (int i = 1; i < k && r == 0; i++) {
-		if (!streq(xs[i].name, xs[i - 1].name))
-			continue;
-		if (xs[i].size != xs[i - 1].size ||
-		    (xs[i].size && memcmp(xs[i].value, xs[i - 1].value, xs[i].size)))
-			r = act_err_set(err, EINVAL,
-					"%s: entry %lld '%s': two different values for xattr '%s'",
-					source_path(ts->src), (long long)ts->index,
-					archive_entry_pathname(ts->cur), xs[i].name);
-	}
-	free(xs);
-	return r;
-}
-
-static bool is_b64(unsigned char c)
-{
-	return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
-	       c == '+' || c == '/';
-}
-
-/* What libarchive's decoder takes without loss: base64 digits, a length that
- * is not 1 mod 4, '=' padding only at the end. */
-static bool base64_ok(const unsigned char *v, size_t len)
-{
-	size_t n = len;
-
-	while (n > 0 && len - n < 2 && v[n - 1] == '=')
-		n--;
-	if (n < len && len % 4 != 0)
-		return false;
-	if (n % 4 == 1)
-		return false;
-	for (size_t i = 0; i < n; i++)
-		if (!is_b64(v[i]))
-			return false;
-	return true;
-}
-
-static int hexval(char c)
-{
-	return c >= '0' && c <= '9' ? c - '0'
-	       : c >= 'a' && c <= 'f' ? c - 'a' + 10
-	       : c >= 'A' && c <= 'F' ? c - 'A' + 10
-				      : -1;
-}
-
-/* Every '%' starts an escape of two hex digits, and none is a NUL (which
- * would cut the name short). */
-static bool urlname_ok(const char *s)
-{
-	if (!*s)
-		return false;
-	for (; *s; s++) {
-		if (*s != '%')
-			continue;
-		if (hexval(s[1]) < 0 || hexval(s[2]) < 0 || (s[1] == '0' && s[2] == '0'))
-			return false;
-		s += 2;
-	}
-	return true;
+	return act_err_set(err, EINVAL, "%s: entry %lld '%s': two different values for xattr '%s'",
+			   source_path(ts->src), (long long)ts->index,
+			   archive_entry_pathname(ts->cur), name);
 }
 
 /* Pax headers larger than this are not checked (libarchive holds them too). */
 #define PAX_CHECK_MAX (64 * 1024 * 1024)
 
-/* The pax records libarchive keeps as C strings, cut at the first NUL. */
-static bool is_text_record(const char *key)
-{
-	return streq(key, "path") || streq(key, "linkpath") || streq(key, "uname") ||
-	       streq(key, "gname");
-}
-
 /*
- * libarchive decodes a LIBARCHIVE.xattr record whose value is not base64 by
- * skipping what it cannot read, and one whose name is not URL-encoded as it
- * comes, without a warning (3.6): the xattr it hands out is not the one
- * stored (a 6-byte "capability" from "!!!not*base64!!!"). A path, linkpath,
- * uname or gname record with a NUL byte it cuts short ("manifest\0x" reads
- * as "manifest"), where other readers keep the whole value. Such records are
- * refused. The raw headers are at hand only in a rewrite; a read-only pass
- * (cat-manifest) relies on libarchive alone.
+ * Records libarchive misreads (paxcheck.h) are refused. The raw headers are
+ * at hand only in a rewrite; a read-only pass (cat-manifest) relies on
+ * libarchive alone.
  */
 static int check_libarchive_xattrs(struct tarstream *ts, struct act_err *err)
 {
-	static const char prefix[] = "LIBARCHIVE.xattr.";
 	unsigned char blk[TAR_BLOCK];
 	int64_t p = ts->cur_pos;
 
@@ -1007,17 +878,9 @@ static int check_libarchive_xattrs(struct tarstream *ts, struct act_err *err)
 		    paxhdr_parse(data, (size_t)size, &h, &perr) == 0) {
 			for (size_t i = 0; i < h.n && r == 0; i++) {
 				const struct pax_record *rec = &h.r[i];
-				const char *what;
+				const char *what = paxcheck_record(rec->key, rec->value, rec->len);
 
-				if (is_text_record(rec->key) && memchr(rec->value, 0, rec->len))
-					what = "a NUL byte in the value";
-				else if (strncmp(rec->key, prefix, sizeof(prefix) - 1) != 0)
-					continue;
-				else if (!urlname_ok(rec->key + sizeof(prefix) - 1))
-					what = "the name is not URL-encoded";
-				else if (!base64_ok(rec->value, rec->len))
-					what = "the value is not base64";
-				else
+				if (!what)
 					continue;
 				r = act_err_set(err, EINVAL, "%s: entry %lld '%s': pax record '%s': %s",
 						source_path(ts->src), (long long)ts->index,

@@ -78,7 +78,3 @@ struct tarstream_pax_change {
 int tarstream_edit_header(struct tarstream *ts, const struct tarstream_pax_change *ch,
 			  size_t n, const void *data, size_t len, bool new_data,
 			  struct act_err *err);
-
-/* Give an entry's xattrs one value per name, in sorted order; two different
- * values under one name are an error. */
-int tarstream_dedup_xattrs(struct archive_entry *e, struct act_err *err);
