@@ -2,6 +2,7 @@
 #include <archive.h>
 #include <archive_entry.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
@@ -15,6 +16,8 @@
 #include "common/source.h"
 
 #define BUF_SIZE (256 * 1024)
+/* Ask the kernel to start writing the output out every so many bytes. */
+#define WRITEBACK_AT (8 * 1024 * 1024)
 
 struct sink {
 	int fd;
@@ -32,7 +35,32 @@ struct sink {
 	bool discard; /* opened on fd -1: nothing is written */
 	bool finished;
 	bool no_cfr;		/* copy_file_range does not work between the files */
+	/* A span of an input file still to copy: adjacent spans grow it, so
+	 * that a run of untouched entries is one copy. */
+	int pend_fd;
+	const char *pend_name;
+	uint64_t pend_off, pend_len;
+	uint64_t out_pos;	/* bytes written to fd */
+	uint64_t wb_pos;	/* written back (or started) up to here */
+	bool no_wb;		/* fd is not a file sync_file_range takes */
 };
+
+/*
+ * The output is synced before it is renamed into place. Left to itself, the
+ * kernel writes nothing of it back before that fsync (its dirty limits are a
+ * share of RAM), so the disk waits idle while the image is made and the
+ * whole file is written at the end. Starting write-back as the output grows
+ * overlaps the two; the final fsync then waits for the last few MiB.
+ */
+static void start_writeback(struct sink *s)
+{
+	if (s->no_wb || s->out_pos - s->wb_pos < WRITEBACK_AT)
+		return;
+	if (sync_file_range(s->fd, (off_t)s->wb_pos, (off_t)(s->out_pos - s->wb_pos),
+			    SYNC_FILE_RANGE_WRITE) < 0)
+		s->no_wb = true; /* a pipe (ESPIPE), or a file system without it */
+	s->wb_pos = s->out_pos;
+}
 
 static int write_all(struct sink *s, const void *buf, size_t len)
 {
@@ -51,7 +79,9 @@ static int write_all(struct sink *s, const void *buf, size_t len)
 		}
 		p += n;
 		len -= (size_t)n;
+		s->out_pos += (uint64_t)n;
 	}
+	start_writeback(s);
 	return 0;
 }
 
@@ -185,6 +215,8 @@ static int write_error(struct sink *s, struct act_err *err)
 			   compression_name(s->comp), archive_error_string(s->aw));
 }
 
+static int flush_range(struct sink *s, struct act_err *err);
+
 int sink_write(struct sink *s, const void *buf, size_t len, struct act_err *err)
 {
 	s->bytes_in += len;
@@ -207,6 +239,8 @@ int sink_write(struct sink *s, const void *buf, size_t len, struct act_err *err)
 	}
 	if (s->discard)
 		return 0;
+	if (s->pend_len && flush_range(s, err) < 0)
+		return -1;
 	if (s->buf_len + len > BUF_SIZE) {
 		if (write_all(s, s->buf, s->buf_len) < 0)
 			return write_error(s, err);
@@ -246,17 +280,18 @@ bool sink_takes_ranges(const struct sink *s)
 	return s->comp == ACT_COMP_NONE && !s->id && !s->discard;
 }
 
-int sink_copy_range(struct sink *s, int fd, int64_t off, uint64_t len, struct act_err *err)
+/* Copy the pending span of an input file to the output. */
+static int flush_range(struct sink *s, struct act_err *err)
 {
-	loff_t from = off;
+	loff_t from = (loff_t)s->pend_off;
+	uint64_t len = s->pend_len;
+	int fd = s->pend_fd;
 
-	s->bytes_in += len;
-	if (s->buf_len && write_all(s, s->buf, s->buf_len) < 0)
-		return write_error(s, err);
-	s->buf_len = 0;
+	s->pend_len = 0;
 	while (len > 0 && !s->no_cfr) {
+		/* In steps, so that write-back starts as the copy goes. */
 		ssize_t n = copy_file_range(fd, &from, s->fd, NULL,
-					    len > (1u << 30) ? (1u << 30) : (size_t)len, 0);
+					    len > WRITEBACK_AT ? WRITEBACK_AT : (size_t)len, 0);
 
 		if (n < 0 && errno == EINTR)
 			continue;
@@ -272,8 +307,11 @@ int sink_copy_range(struct sink *s, int fd, int64_t off, uint64_t len, struct ac
 			return write_error(s, err);
 		}
 		if (n == 0)
-			return act_err_set(err, EIO, "the input file shrank while being read");
+			return act_err_set(err, EIO, "%s: the file shrank while being read",
+					   s->pend_name);
 		len -= (uint64_t)n;
+		s->out_pos += (uint64_t)n;
+		start_writeback(s);
 	}
 	while (len > 0) {
 		size_t k = len > BUF_SIZE ? BUF_SIZE : (size_t)len;
@@ -282,10 +320,11 @@ int sink_copy_range(struct sink *s, int fd, int64_t off, uint64_t len, struct ac
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0)
-			return act_err_set(err, errno, "read error on the input: %s",
+			return act_err_set(err, errno, "%s: read error: %s", s->pend_name,
 					   strerror(errno));
 		if (n == 0)
-			return act_err_set(err, EIO, "the input file shrank while being read");
+			return act_err_set(err, EIO, "%s: the file shrank while being read",
+					   s->pend_name);
 		if (write_all(s, s->buf, (size_t)n) < 0)
 			return write_error(s, err);
 		from += n;
@@ -294,6 +333,25 @@ int sink_copy_range(struct sink *s, int fd, int64_t off, uint64_t len, struct ac
 	return 0;
 }
 
+int sink_copy_range(struct sink *s, int fd, const char *name, int64_t off, uint64_t len,
+		    struct act_err *err)
+{
+	s->bytes_in += len;
+	if (s->pend_len && fd == s->pend_fd && (uint64_t)off == s->pend_off + s->pend_len) {
+		s->pend_len += len;
+		return 0;
+	}
+	if (s->pend_len && flush_range(s, err) < 0)
+		return -1;
+	if (s->buf_len && write_all(s, s->buf, s->buf_len) < 0)
+		return write_error(s, err);
+	s->buf_len = 0;
+	s->pend_fd = fd;
+	s->pend_name = name;
+	s->pend_off = (uint64_t)off;
+	s->pend_len = len;
+	return 0;
+}
 
 void sink_account_uncompressed(struct sink *s, const void *buf, size_t len)
 {
@@ -312,6 +370,8 @@ static int finish_output(struct sink *s, struct act_err *err)
 			return write_error(s, err);
 		return 0;
 	}
+	if (s->pend_len && flush_range(s, err) < 0)
+		return -1;
 	if (s->buf_len && write_all(s, s->buf, s->buf_len) < 0)
 		return write_error(s, err);
 	s->buf_len = 0;

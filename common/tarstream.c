@@ -50,6 +50,7 @@ struct tarstream {
 	int64_t read_pos; /* input offset after the last byte handed to libarchive */
 	int64_t settled;  /* input before this offset has been emitted or dropped */
 	unsigned char *plain_buf;
+	bool ranges; /* plain file in and out: copied by file offset */
 	struct act_err read_err;
 
 	enum mode mode;
@@ -179,11 +180,13 @@ static int emit(struct tarstream *ts, int64_t upto, struct act_err *err)
 		end = c->off + (int64_t)c->len;
 		if (end > upto)
 			end = upto;
-		if (ts->mode == MODE_COPY && c->hole &&
-		    sink_copy_range(ts->out, source_fd(ts->src), ts->settled,
-				    (uint64_t)(end - ts->settled), err) < 0)
-			return act_err_wrap(err, "%s", source_path(ts->src));
-		if (ts->mode == MODE_COPY && !c->hole &&
+		/* From a plain file, headers too go file to file: one copy for
+		 * a run of untouched entries. */
+		if (ts->mode == MODE_COPY && (c->hole || ts->ranges) &&
+		    sink_copy_range(ts->out, source_fd(ts->src), source_path(ts->src),
+				    ts->settled, (uint64_t)(end - ts->settled), err) < 0)
+			return -1;
+		if (ts->mode == MODE_COPY && !c->hole && !ts->ranges &&
 		    sink_write(ts->out, c->data + (ts->settled - c->off),
 			       (size_t)(end - ts->settled), err) < 0)
 			return -1;
@@ -277,6 +280,7 @@ struct tarstream *tarstream_open(struct source *src, struct sink *out, struct ac
 	}
 	if (!out)
 		ts->plain_buf = xmalloc(CHUNK_SIZE);
+	ts->ranges = out && sink_takes_ranges(out) && source_can_skip(src);
 	ts->ar = archive_read_new();
 	/* Only tar: the codec was already peeled off by the source. */
 	if (archive_read_support_format_tar(ts->ar) != ARCHIVE_OK ||
