@@ -428,7 +428,7 @@ static int add_manifest(struct builder *b, int dfd, struct act_err *err)
 	_cleanup_close_ int fd = openat(dfd, "manifest", O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
 	struct archive_entry *e;
 	struct stat st;
-	size_t len;
+	size_t len = 0;
 	int r = -1;
 
 	if (fd < 0 || fstat(fd, &st) < 0)
