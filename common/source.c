@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "common/gzdec.h"
+#include "common/interrupt.h"
 #include "common/macro.h"
 #include "common/memberstore.h"
 #include "common/source.h"
@@ -57,7 +58,7 @@ static ssize_t read_full(int fd, void *buf, size_t len)
 		ssize_t n = read(fd, (char *)buf + got, len - got);
 
 		if (n < 0) {
-			if (errno == EINTR)
+			if (errno == EINTR && !interrupt_signal)
 				continue;
 			return -1;
 		}
@@ -84,7 +85,7 @@ static ssize_t raw_read(struct source *src, void *buf, size_t len)
 	}
 	do
 		n = read(src->fd, buf, len);
-	while (n < 0 && errno == EINTR);
+	while (n < 0 && errno == EINTR && !interrupt_signal);
 	if (n > 0)
 		src->raw_read += (uint64_t)n;
 	return n;

@@ -13,6 +13,7 @@
 
 #include "common/aci.h"
 #include "common/entrypath.h"
+#include "common/interrupt.h"
 #include "common/layout.h"
 #include "common/macro.h"
 #include "common/manifest.h"
@@ -113,6 +114,11 @@ static int aw_error(struct unpacker *u, const char *name, struct act_err *err)
 			   (long long)tarstream_index(u->ts), name, msg, why);
 }
 
+static int interrupted(struct act_err *err)
+{
+	return act_err_set(err, EINTR, "interrupted by signal %d", (int)interrupt_signal);
+}
+
 /* One entry: header, data (from memory for the manifest, else streamed),
  * then the metadata archive_write_disk restores at the end of the entry. */
 static int write_entry(struct unpacker *u, struct archive_entry *e, const char *mem,
@@ -134,9 +140,12 @@ static int write_entry(struct unpacker *u, struct archive_entry *e, const char *
 		if (memlen && archive_write_data_block(u->aw, mem, memlen, 0) != ARCHIVE_OK)
 			return aw_error(u, name, err);
 	} else if (archive_entry_size(e) > 0) {
-		while ((r = tarstream_read_block(u->ts, &buf, &len, &off, err)) > 0)
+		while ((r = tarstream_read_block(u->ts, &buf, &len, &off, err)) > 0) {
+			if (interrupt_signal)
+				return interrupted(err);
 			if (archive_write_data_block(u->aw, buf, len, off) != ARCHIVE_OK)
 				return aw_error(u, name, err);
+		}
 		if (r < 0)
 			return -1;
 	}
@@ -187,6 +196,11 @@ static int extract_entries(struct unpacker *u, struct act_err *err)
 		const char *clean = tarstream_name(u->ts);
 		_cleanup_free_ char *text = NULL;
 		size_t len = 0;
+
+		if (interrupt_signal) {
+			r = interrupted(err);
+			break;
+		}
 
 		if (u->opt->progress)
 			u->opt->progress(u->opt->progress_ctx, (uint64_t)tarstream_index(u->ts),
@@ -349,16 +363,22 @@ int unpack_image(struct source *src, const char *path, const struct unpack_optio
 	int fd, cwd, r = -1;
 
 	*res = (struct unpack_result){ 0 };
+	/* From before the temporary directory exists until it is gone or in
+	 * place, a signal waits for this function to clean up. */
+	interrupt_deferring = 1;
 	/* "out/" names the directory out. */
 	for (size_t n = strlen(dir); n > 1 && dir[n - 1] == '/'; n--)
 		dir[n - 1] = '\0';
 	cwd = open(".", O_PATH | O_DIRECTORY | O_CLOEXEC);
-	if (cwd < 0)
+	if (cwd < 0) {
+		interrupt_deferring = 0;
 		return act_err_set(err, errno, "cannot open the working directory: %s",
 				   strerror(errno));
+	}
 	fd = open_target(dir, &tmp, err);
 	if (fd < 0) {
 		close(cwd);
+		interrupt_deferring = 0;
 		return -1;
 	}
 	/* archive_write_disk works relative to the working directory: DIR's
@@ -381,5 +401,6 @@ int unpack_image(struct source *src, const char *path, const struct unpack_optio
 	}
 	close(fd);
 	close(cwd);
+	interrupt_deferring = 0;
 	return r;
 }

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "common/interrupt.h"
 #include "common/macro.h"
 #include "common/outfile.h"
 #include "tools/cmd.h"
@@ -133,15 +134,32 @@ static int run_version(const struct act_cmd *cmd, int argc, char **argv)
 	return EXIT_OK;
 }
 
-/* A signal mid-write removes the temporary file, then dies of the signal. */
+/* A signal mid-write removes the temporary file, then dies of the signal;
+ * while work defers it (interrupt.h), it is only recorded. */
 static void on_fatal_signal(int sig)
 {
 	const char *tmp = outfile_pending_tmp;
 
+	if (interrupt_deferring) {
+		interrupt_signal = sig;
+		return;
+	}
 	if (tmp)
 		unlink(tmp);
 	signal(sig, SIG_DFL);
 	raise(sig);
+}
+
+/* The verb cleaned up after a deferred signal: now die of it. */
+static int die_of_deferred_signal(int r)
+{
+	int sig = interrupt_signal;
+
+	if (!sig)
+		return r;
+	signal(sig, SIG_DFL);
+	raise(sig);
+	return r; /* SIGPIPE's default is to die too: not reached */
 }
 
 static void install_signal_handlers(void)
@@ -210,5 +228,5 @@ int main(int argc, char **argv)
 			verb[0] == '-' ? "option" : "verb", verb);
 		return EXIT_USAGE;
 	}
-	return cmd->run(cmd, argc - 1, argv + 1);
+	return die_of_deferred_signal(cmd->run(cmd, argc - 1, argv + 1));
 }

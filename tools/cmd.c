@@ -2,6 +2,7 @@
 #include <stdarg.h>
 #include <string.h>
 
+#include "common/interrupt.h"
 #include "common/macro.h"
 #include "tools/cmd.h"
 
@@ -15,6 +16,9 @@ void cmd_print_help(const struct act_cmd *cmd, FILE *f)
 
 int cmd_fail(const struct act_cmd *cmd, const struct act_err *err)
 {
+	/* The program dies of the signal next: no message, as with any other. */
+	if (interrupt_signal)
+		return EXIT_FAIL;
 	fprintf(stderr, "acitool: %s: %s\n", cmd->name, err->msg);
 	return EXIT_FAIL;
 }

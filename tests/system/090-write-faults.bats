@@ -142,21 +142,6 @@ tmp_files() {
 	find "$1" -maxdepth 1 -name '.*.acitool-*' -printf '%f\n'
 }
 
-# start_acitool [ENV_ARGS...] -- ARGS...: run acitool in the background with the
-# catchable signals at their defaults (a background job of a script starts with
-# SIGINT and SIGQUIT ignored, which acitool respects), PID in $PID, stderr in
-# stderr.log. ENV_ARGS go to env(1), e.g. --ignore-signal=HUP.
-start_acitool() {
-	local envargs=()
-	while [ "$1" != -- ]; do
-		envargs+=("$1")
-		shift
-	done
-	shift
-	env --default-signal=INT,TERM,HUP,PIPE,QUIT "${envargs[@]}" "$ACITOOL" "$@" 2>stderr.log &
-	PID=$!
-}
-
 # wait_grown DIR: the temporary file in DIR once it holds 4 MiB (bounded: 60 s).
 wait_grown() {
 	local dir=$1 f i
@@ -171,23 +156,6 @@ wait_grown() {
 		sleep 0.02
 	done
 	die "no temporary file grew in $dir"
-}
-
-# wait_status: wait for $PID (bounded: 60 s, then SIGKILL and fail); status in $RC.
-wait_status() {
-	local i
-	for ((i = 0; i < 600; i++)); do
-		kill -0 "$PID" 2>/dev/null || break
-		sleep 0.1
-	done
-	if kill -0 "$PID" 2>/dev/null; then
-		kill -KILL "$PID"
-		wait "$PID" || true
-		die "acitool did not end within 60 s"
-	fi
-	RC=0
-	wait "$PID" || RC=$?
-	echo "[ acitool ended: rc=$RC; stderr: $(cat stderr.log) ]"
 }
 
 # check_intact IMAGE SUM: byte for byte as it was, its manifest readable.
