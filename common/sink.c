@@ -333,6 +333,17 @@ static int flush_range(struct sink *s, struct act_err *err)
 	return 0;
 }
 
+/* Plain output: everything pending goes out (one of the two at most). */
+static int flush_plain(struct sink *s, struct act_err *err)
+{
+	if (s->pend_len && flush_range(s, err) < 0)
+		return -1;
+	if (s->buf_len && write_all(s, s->buf, s->buf_len) < 0)
+		return write_error(s, err);
+	s->buf_len = 0;
+	return 0;
+}
+
 int sink_copy_range(struct sink *s, int fd, const char *name, int64_t off, uint64_t len,
 		    struct act_err *err)
 {
@@ -341,11 +352,8 @@ int sink_copy_range(struct sink *s, int fd, const char *name, int64_t off, uint6
 		s->pend_len += len;
 		return 0;
 	}
-	if (s->pend_len && flush_range(s, err) < 0)
+	if (flush_plain(s, err) < 0)
 		return -1;
-	if (s->buf_len && write_all(s, s->buf, s->buf_len) < 0)
-		return write_error(s, err);
-	s->buf_len = 0;
 	s->pend_fd = fd;
 	s->pend_name = name;
 	s->pend_off = (uint64_t)off;
@@ -370,12 +378,7 @@ static int finish_output(struct sink *s, struct act_err *err)
 			return write_error(s, err);
 		return 0;
 	}
-	if (s->pend_len && flush_range(s, err) < 0)
-		return -1;
-	if (s->buf_len && write_all(s, s->buf, s->buf_len) < 0)
-		return write_error(s, err);
-	s->buf_len = 0;
-	return 0;
+	return flush_plain(s, err);
 }
 
 int sink_finish(struct sink *s, struct act_err *err)
