@@ -159,7 +159,7 @@ static int die_of_deferred_signal(int r)
 		return r;
 	signal(sig, SIG_DFL);
 	raise(sig);
-	return r; /* SIGPIPE's default is to die too: not reached */
+	return r; /* not reached: each of these signals kills by default */
 }
 
 static void install_signal_handlers(void)
