@@ -20,6 +20,7 @@ struct source {
 	char *path;
 	int fd;
 	bool own_fd;
+	off_t base; /* the file offset of the stream's first byte */
 	struct stat st;
 	enum act_compression comp;
 	/* The first bytes, read to sniff the format, are handed out again. */
@@ -321,7 +322,10 @@ struct source *source_open(const char *path, struct act_err *err)
 		act_err_set(err, EISDIR, "%s: is a directory, not an image", src->path);
 		goto fail;
 	}
-	src->seekable = S_ISREG(src->st.st_mode);
+	/* A file given as stdin may be read from the middle: offsets in the
+	 * stream are then not offsets in the file. */
+	src->base = S_ISREG(src->st.st_mode) ? lseek(src->fd, 0, SEEK_CUR) : -1;
+	src->seekable = src->base >= 0;
 	n = read_full(src->fd, src->sniff, SNIFF_LEN);
 	if (n < 0) {
 		act_err_set(err, errno, "%s: %s", src->path, strerror(errno));
@@ -477,6 +481,11 @@ int64_t source_skip(struct source *src, int64_t n)
 int source_fd(const struct source *src)
 {
 	return src->fd;
+}
+
+int64_t source_file_offset(const struct source *src, int64_t off)
+{
+	return (int64_t)src->base + off;
 }
 
 static void on_member(void *ctx, uint64_t c_start, uint64_t c_end, uint64_t u_start,

@@ -37,8 +37,10 @@ int64_t source_skip(struct source *src, int64_t n);
 /* Whether source_skip may skip at all (plain tar in a regular file). */
 bool source_can_skip(const struct source *src);
 /* The input's file descriptor: after source_skip(n) skipped n bytes from
- * offset o, they are at o in it (plain tar only). */
+ * stream offset o, they are in it at source_file_offset(o) (plain tar only:
+ * stdin may be a file read from the middle). */
 int source_fd(const struct source *src);
+int64_t source_file_offset(const struct source *src, int64_t off);
 
 /*
  * Keep the input's gzip members or xz blocks (up to max_member compressed

@@ -184,7 +184,8 @@ static int emit(struct tarstream *ts, int64_t upto, struct act_err *err)
 		 * a run of untouched entries. */
 		if (ts->mode == MODE_COPY && (c->hole || ts->ranges) &&
 		    sink_copy_range(ts->out, source_fd(ts->src), source_path(ts->src),
-				    ts->settled, (uint64_t)(end - ts->settled), err) < 0)
+				    source_file_offset(ts->src, ts->settled),
+				    (uint64_t)(end - ts->settled), err) < 0)
 			return -1;
 		if (ts->mode == MODE_COPY && !c->hole && !ts->ranges &&
 		    sink_write(ts->out, c->data + (ts->settled - c->off),
