@@ -120,6 +120,16 @@ static bool job_free(struct blockenc *z, size_t i)
 	return r;
 }
 
+static bool job_done(struct blockenc *z, size_t i)
+{
+	bool r;
+
+	pthread_mutex_lock(&z->lock);
+	r = z->jobs[i].state == JOB_DONE;
+	pthread_mutex_unlock(&z->lock);
+	return r;
+}
+
 /* Write the oldest finished job; wait for it if it is still running. */
 static int flush_one(struct blockenc *z, struct act_err *err)
 {
@@ -209,7 +219,12 @@ int blockenc_copy(struct blockenc *z, const void *block, size_t len, uint64_t ul
 		if (make_room(z, err) < 0)
 			return -1;
 	}
-	/* Nothing before it waiting: out it goes, with no copy. */
+	/* Write what is finished already: with nothing before it waiting, out
+	 * it goes, with no copy (blocks copied one after another). */
+	while (z->flush != z->fill && job_done(z, z->flush)) {
+		if (flush_one(z, err) < 0)
+			return -1;
+	}
 	if (z->flush == z->fill)
 		return z->write(z->ctx, block, len, ulen, aux, err);
 	j = &z->jobs[z->fill];
