@@ -5,6 +5,7 @@
 #include "common/memberstore.h"
 
 struct memberstore {
+	bool keep_bytes; /* else the input file holds them */
 	size_t max_member;
 	uint64_t max_span;
 	uint64_t last_u_end;	/* where the member being decoded starts */
@@ -23,13 +24,19 @@ struct memberstore {
 	size_t n, cap;
 };
 
-struct memberstore *memberstore_new(size_t max_member, uint64_t max_span)
+struct memberstore *memberstore_new(size_t max_member, uint64_t max_span, bool keep_bytes)
 {
 	struct memberstore *ms = xcalloc(1, sizeof(*ms));
 
+	ms->keep_bytes = keep_bytes;
 	ms->max_member = max_member;
 	ms->max_span = max_span;
 	return ms;
+}
+
+bool memberstore_keeps_bytes(const struct memberstore *ms)
+{
+	return ms->keep_bytes;
 }
 
 void memberstore_free(struct memberstore *ms)
@@ -57,7 +64,7 @@ static void update_keep(struct memberstore *ms)
 	if (from > ms->keep_from) {
 		size_t drop = (size_t)(from - ms->keep_from);
 
-		if (ms->c_total > from)
+		if (ms->keep_bytes && ms->c_total > from)
 			memmove(ms->data, ms->data + drop, (size_t)(ms->c_total - from));
 		ms->keep_from = from;
 	}
@@ -69,11 +76,12 @@ void memberstore_add_bytes(struct memberstore *ms, const void *buf, size_t len)
 
 	if (!len)
 		return;
-	if (have + len > ms->data_cap) {
+	if (ms->keep_bytes && have + len > ms->data_cap) {
 		ms->data_cap = 2 * ms->data_cap > have + len ? 2 * ms->data_cap : have + len;
 		ms->data = xrealloc(ms->data, ms->data_cap);
 	}
-	memcpy(ms->data + have, buf, len);
+	if (ms->keep_bytes)
+		memcpy(ms->data + have, buf, len);
 	ms->recent = ms->last_add;
 	ms->last_add = ms->c_total;
 	ms->c_total += len;
@@ -114,7 +122,7 @@ bool memberstore_find(struct memberstore *ms, uint64_t u_from, uint64_t u_to,
 
 const unsigned char *memberstore_bytes(struct memberstore *ms, const struct member *m)
 {
-	if (m->c_start < ms->keep_from || m->c_end > ms->c_total)
+	if (!ms->keep_bytes || m->c_start < ms->keep_from || m->c_end > ms->c_total)
 		return NULL;
 	return ms->data + (m->c_start - ms->keep_from);
 }

@@ -6,9 +6,10 @@
 #include <stdint.h>
 
 /*
- * The input's recent gzip members or xz blocks, compressed bytes and all, so
- * that a member whose decompressed bytes an edit leaves alone can be copied
- * to the output as it is, with no recompression. An image acitool wrote
+ * The input's recent gzip members or xz blocks, so that a member whose
+ * decompressed bytes an edit leaves alone can be copied to the output as it
+ * is, with no recompression. Their compressed bytes are kept too when the
+ * input is not a regular file (from a file they are read again). An image acitool wrote
  * (1 MiB members) is patched again at the speed of decompression. Members
  * larger than the limit (a single-member gzip or single-block xz) are not
  * kept: memory stays bounded.
@@ -22,8 +23,10 @@ struct member {
 };
 
 /* Members over max_member compressed or max_span decompressed bytes are not
- * kept. */
-struct memberstore *memberstore_new(size_t max_member, uint64_t max_span);
+ * kept. Without keep_bytes, only where members lie is kept: their bytes are
+ * to be read again from the input file (memberstore_bytes gives NULL). */
+struct memberstore *memberstore_new(size_t max_member, uint64_t max_span, bool keep_bytes);
+bool memberstore_keeps_bytes(const struct memberstore *ms);
 void memberstore_free(struct memberstore *ms);
 
 /* The compressed stream, in order, as it is read. */
@@ -35,7 +38,8 @@ void memberstore_member(struct memberstore *ms, uint64_t c_start, uint64_t c_end
 /* The first kept member lying wholly in [u_from, u_to). */
 bool memberstore_find(struct memberstore *ms, uint64_t u_from, uint64_t u_to,
 		      struct member *m);
-/* Its compressed bytes, valid until the store is next changed. */
+/* Its compressed bytes, valid until the store is next changed; NULL when
+ * they are gone or not kept. */
 const unsigned char *memberstore_bytes(struct memberstore *ms, const struct member *m);
 /*
  * Where a writer that has settled the stream up to `from` should hold back so

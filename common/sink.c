@@ -8,6 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "common/bigbuf.h"
 #include "common/gzenc.h"
 #include "common/imageid.h"
 #include "common/xzenc.h"
@@ -18,6 +19,8 @@
 #define BUF_SIZE (256 * 1024)
 /* Ask the kernel to start writing the output out every so many bytes. */
 #define WRITEBACK_AT (8 * 1024 * 1024)
+/* Members read again from the input up to this size reuse one buffer. */
+#define MEMBER_BUF_MAX (4 * 1024 * 1024)
 
 struct sink {
 	int fd;
@@ -40,6 +43,8 @@ struct sink {
 	int pend_fd;
 	const char *pend_name;
 	uint64_t pend_off, pend_len;
+	unsigned char *mbuf;	/* a member read again from the input file */
+	size_t mbuf_cap;
 	uint64_t out_pos;	/* bytes written to fd */
 	uint64_t wb_pos;	/* written back (or started) up to here */
 	bool no_wb;		/* fd is not a file sync_file_range takes */
@@ -267,6 +272,45 @@ int sink_copy_member(struct sink *s, const void *member, size_t len, uint64_t ul
 	return blockenc_copy(s->gz, member, len, ulen, aux, err);
 }
 
+int sink_copy_member_file(struct sink *s, int fd, const char *name, int64_t off, size_t len,
+			  uint64_t ulen, uint64_t aux, struct act_err *err)
+{
+	/* Small members (acitool's gzip: 1 MiB) reuse one buffer; a big one
+	 * (xz -T: 24 MiB) is mapped for itself and given back at once. */
+	bool big = len > MEMBER_BUF_MAX;
+	unsigned char *buf;
+	size_t got = 0;
+	int r;
+
+	if (!big && len > s->mbuf_cap) {
+		free(s->mbuf);
+		s->mbuf_cap = len;
+		s->mbuf = xmalloc(len);
+	}
+	buf = big ? bigbuf_alloc(len) : s->mbuf;
+
+	while (got < len) {
+		ssize_t n = pread(fd, buf + got, len - got, off + (off_t)got);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			if (big)
+				bigbuf_free(buf, len);
+			if (n == 0)
+				return act_err_set(err, EIO, "%s: the file shrank while being read",
+						   name);
+			return act_err_set(err, errno, "%s: read error: %s", name,
+					   strerror(errno));
+		}
+		got += (size_t)n;
+	}
+	r = sink_copy_member(s, buf, len, ulen, aux, err);
+	if (big)
+		bigbuf_free(buf, len);
+	return r;
+}
+
 int sink_drain(struct sink *s, struct act_err *err)
 {
 	if (s->xz)
@@ -409,6 +453,7 @@ void sink_free(struct sink *s)
 	xzenc_free(s->xz);
 	imageid_free(s->id);
 	free(s->buf);
+	free(s->mbuf);
 	free(s->name);
 	free(s);
 }

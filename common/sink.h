@@ -29,12 +29,16 @@ int sink_write(struct sink *s, const void *buf, size_t len, struct act_err *err)
 bool sink_takes_members(const struct sink *s, enum act_compression comp);
 /*
  * Write a complete member holding ulen bytes of the stream; aux is the
- * member's note (xz: the block's unpadded size). The caller then hands those
- * ulen bytes to sink_account_uncompressed: the image ID is of the
- * uncompressed stream, which the member does not show.
+ * member's note (xz: the block's unpadded size). The caller also hands those
+ * ulen bytes to sink_account_uncompressed, before or after: the image ID is
+ * of the uncompressed stream, which the member does not show.
  */
 int sink_copy_member(struct sink *s, const void *member, size_t len, uint64_t ulen,
 		     uint64_t aux, struct act_err *err);
+/* The same, the member read from the file fd at offset off (called name,
+ * for errors). */
+int sink_copy_member_file(struct sink *s, int fd, const char *name, int64_t off, size_t len,
+			  uint64_t ulen, uint64_t aux, struct act_err *err);
 void sink_account_uncompressed(struct sink *s, const void *buf, size_t len);
 /* The caller is about to hold much input back: write what is being
  * compressed, so that the compressor's memory is given back first (xz). */

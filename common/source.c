@@ -483,6 +483,22 @@ int source_fd(const struct source *src)
 	return src->fd;
 }
 
+int source_check_unchanged(const struct source *src, struct act_err *err)
+{
+	struct stat st;
+
+	if (!src->seekable)
+		return 0;
+	if (fstat(src->fd, &st) < 0)
+		return act_err_set(err, errno, "%s: %s", src->path, strerror(errno));
+	if (st.st_size != src->st.st_size || st.st_mtim.tv_sec != src->st.st_mtim.tv_sec ||
+	    st.st_mtim.tv_nsec != src->st.st_mtim.tv_nsec ||
+	    st.st_ctim.tv_sec != src->st.st_ctim.tv_sec ||
+	    st.st_ctim.tv_nsec != src->st.st_ctim.tv_nsec)
+		return act_err_set(err, EAGAIN, "%s: the file changed while it was read", src->path);
+	return 0;
+}
+
 int64_t source_file_offset(const struct source *src, int64_t off)
 {
 	return (int64_t)src->base + off;
@@ -506,7 +522,9 @@ struct memberstore *source_keep_members(struct source *src, size_t max_member,
 	if ((!src->gz && !src->xz) || src->raw_read > src->sniff_len)
 		return NULL;
 	if (!src->members) {
-		src->members = memberstore_new(max_member, max_span);
+		/* A regular file holds the compressed bytes: read them again
+		 * when copying, rather than keep them in memory meanwhile. */
+		src->members = memberstore_new(max_member, max_span, !src->seekable);
 		if (src->gz)
 			gzdec_observe(src->gz, on_member, src->members);
 		else

@@ -40,6 +40,9 @@ bool source_can_skip(const struct source *src);
  * stream offset o, they are in it at source_file_offset(o) (plain tar only:
  * stdin may be a file read from the middle). */
 int source_fd(const struct source *src);
+/* A regular file that changed since it was opened (size, mtime or ctime):
+ * what was copied from it by offset may not be what was read. */
+int source_check_unchanged(const struct source *src, struct act_err *err);
 int64_t source_file_offset(const struct source *src, int64_t off);
 
 /*

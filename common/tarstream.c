@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <string.h>
 
+#include "common/bigbuf.h"
 #include "common/entrypath.h"
 #include "common/entryxattr.h"
 #include "common/memberstore.h"
@@ -11,6 +12,8 @@
 #include "common/tarstream.h"
 
 #define CHUNK_SIZE (256 * 1024)
+#define CHUNK_ALLOC (sizeof(struct chunk) + CHUNK_SIZE)
+#define SPARE_CHUNKS 16
 /* Retained input beyond this is settled while an entry's data streams by. */
 #define SETTLE_AT (4 * CHUNK_SIZE)
 /* Larger input gzip members are recompressed: memory stays bounded. */
@@ -46,7 +49,9 @@ struct tarstream {
 	struct act_err aw_err;
 
 	struct memberstore *members; /* input gzip members to copy whole, or NULL */
-	struct chunk *head, *tail, *spare;
+	struct chunk *head, *tail;
+	struct chunk *spare[SPARE_CHUNKS];
+	size_t nspare;
 	int64_t read_pos; /* input offset after the last byte handed to libarchive */
 	int64_t settled;  /* input before this offset has been emitted or dropped */
 	unsigned char *plain_buf;
@@ -62,14 +67,20 @@ struct tarstream {
 	int64_t index;
 };
 
+/*
+ * Data chunks are mapped, not malloc'ed: input held back for a whole gzip
+ * member or xz block (24 MiB) must go back to the system when it is let go,
+ * before the member is read again to be copied; freed to malloc, it would
+ * stay in the heap and count twice. A few spares serve the steady flow.
+ */
 static struct chunk *chunk_get(struct tarstream *ts)
 {
-	struct chunk *c = ts->spare;
+	struct chunk *c;
 
-	if (c)
-		ts->spare = NULL;
+	if (ts->nspare)
+		c = ts->spare[--ts->nspare];
 	else
-		c = xmalloc(sizeof(*c) + CHUNK_SIZE);
+		c = bigbuf_alloc(CHUNK_ALLOC);
 	c->next = NULL;
 	c->len = 0;
 	c->hole = false;
@@ -80,10 +91,10 @@ static void chunk_put(struct tarstream *ts, struct chunk *c)
 {
 	if (c->hole)
 		free(c);
-	else if (!ts->spare)
-		ts->spare = c;
+	else if (ts->nspare < SPARE_CHUNKS)
+		ts->spare[ts->nspare++] = c;
 	else
-		free(c);
+		bigbuf_free(c, CHUNK_ALLOC);
 }
 
 /* Retain c, the next input bytes. */
@@ -213,16 +224,24 @@ static int settle_to(struct tarstream *ts, int64_t upto, bool soft, struct act_e
 	if (ts->members && ts->mode == MODE_COPY) {
 		while (memberstore_find(ts->members, (uint64_t)ts->settled, (uint64_t)upto, &m)) {
 			const unsigned char *b = memberstore_bytes(ts->members, &m);
+			bool in_file = !memberstore_keeps_bytes(ts->members);
+			size_t len = (size_t)(m.c_end - m.c_start);
 
-			if (!b || emit(ts, (int64_t)m.u_start, err) < 0)
+			if ((!b && !in_file) || emit(ts, (int64_t)m.u_start, err) < 0)
 				break;
-			if (sink_copy_member(ts->out, b, (size_t)(m.c_end - m.c_start),
-					     m.u_end - m.u_start, m.aux, err) < 0)
+			if (b && sink_copy_member(ts->out, b, len, m.u_end - m.u_start, m.aux,
+						  err) < 0)
 				return -1;
 			ts->mode = MODE_COPIED;
 			if (emit(ts, (int64_t)m.u_end, err) < 0)
 				return -1;
 			ts->mode = MODE_COPY;
+			/* Read again from the file once its decoded bytes are freed:
+			 * the two are never in memory at once. */
+			if (!b && sink_copy_member_file(ts->out, source_fd(ts->src), source_path(ts->src),
+							source_file_offset(ts->src, (int64_t)m.c_start),
+							len, m.u_end - m.u_start, m.aux, err) < 0)
+				return -1;
 			memberstore_release(ts->members, m.u_end);
 		}
 		if (act_err_isset(err))
@@ -310,9 +329,10 @@ void tarstream_free(struct tarstream *ts)
 		struct chunk *c = ts->head;
 
 		ts->head = c->next;
-		free(c);
+		chunk_put(ts, c);
 	}
-	free(ts->spare);
+	while (ts->nspare)
+		bigbuf_free(ts->spare[--ts->nspare], CHUNK_ALLOC);
 	free(ts->plain_buf);
 	free(ts->clean);
 	free(ts);

@@ -124,7 +124,9 @@ static int rewrite(const char *inpath, struct outfile *of, struct sink_options *
 		if (follow_input)
 			so->comp = source_compression(src);
 		out = sink_open_fd(of->fd, of->path ? of->path : "(stdout)", so, err);
-		if (out && aci_rewrite(src, out, edit, err) == 0 && sink_finish(out, err) == 0) {
+		/* Last, after every copy from the input file by offset. */
+		if (out && aci_rewrite(src, out, edit, err) == 0 && sink_finish(out, err) == 0 &&
+		    source_check_unchanged(src, err) == 0) {
 			r = 0;
 			if (so->image_id)
 				memcpy(id, sink_image_id(out), IMAGEID_LEN + 1);

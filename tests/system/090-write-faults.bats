@@ -293,6 +293,29 @@ for n in sorted(os.listxattr(p, follow_symlinks=False)):
         print("%s=%s" % (n, os.getxattr(p, n, follow_symlinks=False).hex()))' "$1"
 }
 
+@test "an input file changed while it is read: exit 1 with an error line" {
+	# Untouched spans are copied by offset from the input file, after they
+	# were read: a file that changed meanwhile must not give a mixed image.
+	gzip -dc "$MANY" >in.tar
+	mkfifo out.fifo
+	env --default-signal=PIPE "$ACITOOL" patch-manifest --capability=CAP_NET_RAW \
+		in.tar - >out.fifo 2>stderr.log &
+	PID=$!
+	exec 7<out.fifo
+	# acitool has begun (and blocks on the full pipe) when the file changes.
+	head -c 65536 <&7 >/dev/null
+	touch -d @1 in.tar
+	cat <&7 >/dev/null
+	exec 7<&-
+	wait_status
+	assert "$RC" -eq 1 "exit status"
+	assert "$(cat stderr.log)" == "acitool: patch-manifest: in.tar: the file changed while it was read" "stderr"
+
+	# Left alone, the same file goes through.
+	run_acitool patch-manifest --capability=CAP_NET_RAW in.tar out.tar
+	tar -tf out.tar >/dev/null
+}
+
 @test "--replace keeps the image file's mode, owner and xattrs" {
 	mkdir dir
 	cp "$ACT_FIXTURES/minimal.tgz" dir/image.aci

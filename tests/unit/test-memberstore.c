@@ -15,7 +15,7 @@ static void feed(struct memberstore *ms, const unsigned char *c, size_t len, siz
 static void test_find_and_bytes(void)
 {
 	unsigned char c[60];
-	struct memberstore *ms = memberstore_new(1000, 10000);
+	struct memberstore *ms = memberstore_new(1000, 10000, true);
 	struct member m;
 	const unsigned char *b;
 
@@ -49,7 +49,7 @@ static void test_find_and_bytes(void)
 static void test_large_member_not_kept(void)
 {
 	unsigned char c[100] = { 0 };
-	struct memberstore *ms = memberstore_new(40, 10000);
+	struct memberstore *ms = memberstore_new(40, 10000, true);
 	struct member m;
 
 	/* A 70-byte member is over the limit: dropped, and so are its bytes. */
@@ -68,7 +68,7 @@ static void test_large_member_not_kept(void)
 static void test_hold(void)
 {
 	unsigned char c[60] = { 0 };
-	struct memberstore *ms = memberstore_new(1000, 250);
+	struct memberstore *ms = memberstore_new(1000, 250, true);
 
 	feed(ms, c, 30, 10);
 	memberstore_member(ms, 0, 10, 0, 100, 0);
