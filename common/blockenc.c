@@ -108,26 +108,21 @@ struct blockenc *blockenc_new(const struct blockenc_codec *codec, const void *ar
 	return z;
 }
 
-/* Main thread: is the job free? Workers never free a job, but they do write
- * its state, so read it under the lock. */
-static bool job_free(struct blockenc *z, size_t i)
+/* Main thread: is the job in this state? Workers never free a job, but
+ * they do write its state, so read it under the lock. */
+static bool job_is(struct blockenc *z, size_t i, enum job_state state)
 {
 	bool r;
 
 	pthread_mutex_lock(&z->lock);
-	r = z->jobs[i].state == JOB_FREE;
+	r = z->jobs[i].state == state;
 	pthread_mutex_unlock(&z->lock);
 	return r;
 }
 
-static bool job_done(struct blockenc *z, size_t i)
+static bool job_free(struct blockenc *z, size_t i)
 {
-	bool r;
-
-	pthread_mutex_lock(&z->lock);
-	r = z->jobs[i].state == JOB_DONE;
-	pthread_mutex_unlock(&z->lock);
-	return r;
+	return job_is(z, i, JOB_FREE);
 }
 
 /* Write the oldest finished job; wait for it if it is still running. */
@@ -221,7 +216,7 @@ int blockenc_copy(struct blockenc *z, const void *block, size_t len, uint64_t ul
 	}
 	/* Write what is finished already: with nothing before it waiting, out
 	 * it goes, with no copy (blocks copied one after another). */
-	while (z->flush != z->fill && job_done(z, z->flush)) {
+	while (z->flush != z->fill && job_is(z, z->flush, JOB_DONE)) {
 		if (flush_one(z, err) < 0)
 			return -1;
 	}
