@@ -17,23 +17,6 @@ setup() {
 	cd "$BATS_TEST_TMPDIR"
 }
 
-# big.tar: the manifest first, then ~12 MiB of files, half random, half text.
-make_big() {
-	python3 - "$ACT_FIXTURES/minimal.tar" <<'EOF2'
-import io, random, sys, tarfile
-rnd = random.Random(42)
-with tarfile.open(sys.argv[1]) as src, tarfile.open("big.tar", "w", format=tarfile.PAX_FORMAT) as out:
-    m = src.getmember("manifest")
-    out.addfile(m, src.extractfile(m))
-    for i in range(48):
-        n = rnd.randrange(100_000, 400_000)
-        data = rnd.randbytes(n) if i % 2 else (b"line %d of a text file\n" % i) * (n // 20)
-        ti = tarfile.TarInfo("rootfs/f%02d" % i)
-        ti.size, ti.mtime = len(data), 1700000000
-        out.addfile(ti, io.BytesIO(data))
-EOF2
-}
-
 # blocks FILE: one line per xz block: the sha256 of its bytes, as xz -l
 # lists them (the index).
 blocks() {

@@ -143,3 +143,38 @@ wait_status() {
 	wait "$PID" || RC=$?
 	echo "[ acitool ended: rc=$RC; stderr: $(cat stderr.log) ]"
 }
+
+# make_big [MINIMAL]: big.tar here: the manifest of MINIMAL (the minimal.tar
+# fixture) first, then ~12 MiB of files, half random, half text; the same
+# bytes every time.
+make_big() {
+	python3 - "${1:-$ACT_FIXTURES/minimal.tar}" <<'EOF2'
+import io, random, sys, tarfile
+rnd = random.Random(42)
+with tarfile.open(sys.argv[1]) as src, tarfile.open("big.tar", "w", format=tarfile.PAX_FORMAT) as out:
+    m = src.getmember("manifest")
+    out.addfile(m, src.extractfile(m))
+    for i in range(48):
+        n = rnd.randrange(100_000, 400_000)
+        data = rnd.randbytes(n) if i % 2 else (b"line %d of a text file\n" % i) * (n // 20)
+        ti = tarfile.TarInfo("rootfs/f%02d" % i)
+        ti.size, ti.mtime = len(data), 1700000000
+        out.addfile(ti, io.BytesIO(data))
+EOF2
+}
+
+# gzip_members FILE: one line per gzip member: its sha256.
+gzip_members() {
+	python3 - "$1" <<'EOF2'
+import hashlib, sys, zlib
+d = open(sys.argv[1], "rb").read()
+i = 0
+while i < len(d):
+    o = zlib.decompressobj(31)
+    o.decompress(d[i:])
+    assert o.eof, "truncated member at %d" % i
+    j = len(d) - len(o.unused_data)
+    print(hashlib.sha256(d[i:j]).hexdigest())
+    i = j
+EOF2
+}
