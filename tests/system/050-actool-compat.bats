@@ -9,18 +9,8 @@ bats_require_minimum_version 1.5.0
 
 load helpers
 
-APPC_SRC=/usr/share/gocode/src/github.com/appc/spec
-
-# bats 1.8 cannot skip from setup_file: it leaves the reason to setup().
 setup_file() {
-	if ! command -v go >/dev/null; then
-		export ACTOOL_MISSING="no 'go' to build appc's actool (make check installs golang-go)"
-	elif [ ! -d "$APPC_SRC/actool" ]; then
-		export ACTOOL_MISSING="no $APPC_SRC (make check installs golang-github-appc-spec-dev)"
-	else
-		GOPATH=/usr/share/gocode GO111MODULE=off GOFLAGS= GOCACHE="$BATS_FILE_TMPDIR/gocache" \
-			go build -o "$BATS_FILE_TMPDIR/actool" github.com/appc/spec/actool
-	fi
+	build_actool
 }
 
 setup() {

@@ -178,3 +178,19 @@ while i < len(d):
     i = j
 EOF2
 }
+
+# build_actool (from setup_file): appc's actool, built from Debian's
+# golang-github-appc-spec-dev into $BATS_FILE_TMPDIR/actool; or, when it
+# cannot be, why in ACTOOL_MISSING (setup() skips on it: bats 1.8 cannot skip
+# from setup_file).
+build_actool() {
+	local src=/usr/share/gocode/src/github.com/appc/spec
+	if ! command -v go >/dev/null; then
+		export ACTOOL_MISSING="no 'go' to build appc's actool (make check installs golang-go)"
+	elif [ ! -d "$src/actool" ]; then
+		export ACTOOL_MISSING="no $src (make check installs golang-github-appc-spec-dev)"
+	else
+		GOPATH=/usr/share/gocode GO111MODULE=off GOFLAGS= GOCACHE="$BATS_FILE_TMPDIR/gocache" \
+			go build -o "$BATS_FILE_TMPDIR/actool" github.com/appc/spec/actool
+	fi
+}
