@@ -51,6 +51,13 @@ setup() {
 	# are kept in memory: the same bytes either way.
 	cat once.aci | "$ACITOOL" patch-manifest --revoke-capability "$ALL_CAPS" - piped.aci
 	cmp twice.aci piped.aci
+	# stdin a file read from its middle: members are read from their place.
+	head -c 10240 /dev/zero | cat - once.aci >prefixed
+	{
+		dd bs=10240 count=1 of=/dev/null status=none
+		"$ACITOOL" patch-manifest --revoke-capability "$ALL_CAPS" - mid.aci
+	} <prefixed
+	cmp twice.aci mid.aci
 }
 
 @test "add-filecaps on an image acitool wrote recompresses only around the edited file" {

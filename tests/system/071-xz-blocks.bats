@@ -70,6 +70,13 @@ check_xz() {
 	# are kept in memory: the same bytes either way.
 	cat in.txz | "$ACITOOL" patch-manifest --capability CAP_NET_RAW - piped.aci
 	cmp out.aci piped.aci
+	# stdin a file read from its middle: blocks are read from their place.
+	head -c 10240 /dev/zero | cat - in.txz >prefixed
+	{
+		dd bs=10240 count=1 of=/dev/null status=none
+		"$ACITOOL" patch-manifest --capability CAP_NET_RAW - mid.aci
+	} <prefixed
+	cmp out.aci mid.aci
 }
 
 @test "patching an image acitool wrote copies the untouched blocks; add-filecaps too" {
