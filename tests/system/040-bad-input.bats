@@ -232,6 +232,17 @@ run_act() {
 	echo "[ rc=$status ]"
 }
 
+# run_rewrite VERB IMAGE: patch-manifest or add-filecaps of IMAGE into a
+# fresh out/new.aci, by run_act.
+run_rewrite() {
+	rm -f out/new.aci
+	if [ "$1" = patch-manifest ]; then
+		run_act patch-manifest --capability CAP_NET_RAW "$2" out/new.aci
+	else
+		run_act add-filecaps "$2" out/new.aci /bin/ping cap_net_raw+ep
+	fi
+}
+
 # expect_failure VERB PATTERN: the last run failed the way failures must.
 expect_failure() {
 	# Bytes, not characters: a name in the message may not be UTF-8.
@@ -412,12 +423,7 @@ each_case() {
 	local img=$ACT_FIXTURES/bad/long-xattr-name.tar verb
 	local name=user.$(printf 'n%.0s' {1..195})
 	for verb in patch-manifest add-filecaps; do
-		rm -f out/new.aci
-		if [ $verb = patch-manifest ]; then
-			run_act patch-manifest --capability CAP_NET_RAW "$img" out/new.aci
-		else
-			run_act add-filecaps "$img" out/new.aci /bin/ping cap_net_raw+ep
-		fi
+		run_rewrite $verb "$img"
 		if [ "$status" -ne 0 ]; then
 			expect_failure $verb "xattr|lossy"
 			expect_files out
@@ -458,12 +464,7 @@ EOF
 	local img verb
 	for img in ustar-latin1.tar pax-binary.tar escaped-nul.tar xattr-999k.tar; do
 		for verb in patch-manifest add-filecaps; do
-			rm -f out/new.aci
-			if [ $verb = patch-manifest ]; then
-				run_act patch-manifest --capability CAP_NET_RAW "$img" out/new.aci
-			else
-				run_act add-filecaps "$img" out/new.aci /bin/ping cap_net_raw+ep
-			fi
+			run_rewrite $verb "$img"
 			assert "$status" -eq 0 "$verb $img"
 			assert "$stderr" == "" "stderr of $verb $img"
 			if [ $verb = patch-manifest ]; then
