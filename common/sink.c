@@ -272,6 +272,26 @@ int sink_copy_member(struct sink *s, const void *member, size_t len, uint64_t ul
 	return blockenc_copy(s->gz, member, len, ulen, aux, err);
 }
 
+/* Exactly len bytes of the file fd (called name) at offset off. */
+static int read_at(int fd, const char *name, void *buf, size_t len, off_t off,
+		   struct act_err *err)
+{
+	size_t got = 0;
+
+	while (got < len) {
+		ssize_t n = pread(fd, (char *)buf + got, len - got, off + (off_t)got);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return act_err_set(err, errno, "%s: read error: %s", name, strerror(errno));
+		if (n == 0)
+			return act_err_set(err, EIO, "%s: the file shrank while being read", name);
+		got += (size_t)n;
+	}
+	return 0;
+}
+
 int sink_copy_member_file(struct sink *s, int fd, const char *name, int64_t off, size_t len,
 			  uint64_t ulen, uint64_t aux, struct act_err *err)
 {
@@ -279,7 +299,6 @@ int sink_copy_member_file(struct sink *s, int fd, const char *name, int64_t off,
 	 * (xz -T: 24 MiB) is mapped for itself and given back at once. */
 	bool big = len > MEMBER_BUF_MAX;
 	unsigned char *buf;
-	size_t got = 0;
 	int r;
 
 	if (!big && len > s->mbuf_cap) {
@@ -289,23 +308,9 @@ int sink_copy_member_file(struct sink *s, int fd, const char *name, int64_t off,
 	}
 	buf = big ? bigbuf_alloc(len) : s->mbuf;
 
-	while (got < len) {
-		ssize_t n = pread(fd, buf + got, len - got, off + (off_t)got);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0) {
-			if (big)
-				bigbuf_free(buf, len);
-			if (n == 0)
-				return act_err_set(err, EIO, "%s: the file shrank while being read",
-						   name);
-			return act_err_set(err, errno, "%s: read error: %s", name,
-					   strerror(errno));
-		}
-		got += (size_t)n;
-	}
-	r = sink_copy_member(s, buf, len, ulen, aux, err);
+	r = read_at(fd, name, buf, len, off, err);
+	if (r == 0)
+		r = sink_copy_member(s, buf, len, ulen, aux, err);
 	if (big)
 		bigbuf_free(buf, len);
 	return r;
@@ -359,20 +364,13 @@ static int flush_range(struct sink *s, struct act_err *err)
 	}
 	while (len > 0) {
 		size_t k = len > BUF_SIZE ? BUF_SIZE : (size_t)len;
-		ssize_t n = pread(fd, s->buf, k, from);
 
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return act_err_set(err, errno, "%s: read error: %s", s->pend_name,
-					   strerror(errno));
-		if (n == 0)
-			return act_err_set(err, EIO, "%s: the file shrank while being read",
-					   s->pend_name);
-		if (write_all(s, s->buf, (size_t)n) < 0)
+		if (read_at(fd, s->pend_name, s->buf, k, from, err) < 0)
+			return -1;
+		if (write_all(s, s->buf, k) < 0)
 			return write_error(s, err);
-		from += n;
-		len -= (uint64_t)n;
+		from += (loff_t)k;
+		len -= k;
 	}
 	return 0;
 }
