@@ -7,7 +7,7 @@ BUILD_DEPS := build-essential cmake pkg-config libarchive-dev libyajl-dev libcap
 # Independent readers the tests check acitool's output with; Go and appc's
 # spec sources let the compatibility tests build and run appc's actool.
 TEST_DEPS := bats libarchive-tools attr libcap2-bin tar gzip bzip2 xz-utils python3 \
-	util-linux valgrind golang-go golang-github-appc-spec-dev man-db groff-base zsh
+	util-linux valgrind golang-go golang-github-appc-spec-dev man-db groff-base zsh strace
 JOBS := $(shell nproc 2>/dev/null || echo 2)
 
 .PHONY: all deps test-deps build check check-sanitize check-valgrind demo install clean

@@ -288,13 +288,13 @@ int outfile_commit(struct outfile *o, struct act_err *err)
 
 	if (o->mode == OUTFILE_STDOUT) {
 		/* A pipe cannot be synced; a redirected file can and should. */
-		if (fsync(o->fd) < 0 && errno != EINVAL && errno != EROFS && errno != ENOTSUP)
+		if (!o->no_sync && fsync(o->fd) < 0 && errno != EINVAL && errno != EROFS && errno != ENOTSUP)
 			return act_err_set(err, errno, "(stdout): %s", strerror(errno));
 		return 0;
 	}
 	if (o->mode == OUTFILE_REPLACE && keep_attributes(o, err) < 0)
 		goto fail;
-	if (fsync(o->fd) < 0) {
+	if (!o->no_sync && fsync(o->fd) < 0) {
 		act_err_set(err, errno, "%s: cannot sync: %s", o->path, strerror(errno));
 		goto fail;
 	}
@@ -324,7 +324,7 @@ int outfile_commit(struct outfile *o, struct act_err *err)
 	if (o->orig_fd >= 0)
 		close(o->orig_fd);
 	o->orig_fd = -1;
-	if (fsync_dir(o->path, err) < 0)
+	if (!o->no_sync && fsync_dir(o->path, err) < 0)
 		return -1;
 	free(o->path);
 	o->path = NULL;

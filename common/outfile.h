@@ -9,8 +9,9 @@
 /*
  * Output files that are either complete or absent. Data goes to a temporary
  * file in the target's directory (O_EXCL, never through a symlink); commit
- * fsyncs it, renames it into place and fsyncs the directory. On any failure,
- * or a signal, the temporary file is removed and nothing else is touched.
+ * fsyncs it, renames it into place and fsyncs the directory (unless no_sync).
+ * On any failure, or a signal, the temporary file is removed and nothing else
+ * is touched.
  *
  * A symlink at the target: OUTFILE_NEW refuses it (even a dangling one),
  * OUTFILE_OVERWRITE replaces the link itself and never writes through it,
@@ -31,6 +32,9 @@ struct outfile {
 	char *tmp;	/* temporary name while writing */
 	int orig_fd;	/* REPLACE: the file replaced, for its xattrs at commit */
 	struct stat keep; /* REPLACE: its mode and owner */
+	/* Set after outfile_open: commit syncs neither the file nor its directory
+	 * (the rename stays atomic; only a system crash can then lose data). */
+	bool no_sync;
 };
 
 /*

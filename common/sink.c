@@ -47,7 +47,7 @@ struct sink {
 	size_t mbuf_cap;
 	uint64_t out_pos;	/* bytes written to fd */
 	uint64_t wb_pos;	/* written back (or started) up to here */
-	bool no_wb;		/* fd is not a file sync_file_range takes */
+	bool no_wb;		/* no sync to come, or fd is not a file sync_file_range takes */
 };
 
 /*
@@ -182,6 +182,7 @@ struct sink *sink_open_fd(int fd, const char *name, const struct sink_options *o
 
 	s->fd = fd;
 	s->discard = fd < 0;
+	s->no_wb = opt->no_sync;
 	s->name = xstrdup(name);
 	s->comp = opt->comp;
 	if (opt->image_id && !(s->id = imageid_new(err))) {

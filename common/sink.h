@@ -18,6 +18,7 @@ struct sink_options {
 	enum act_compression comp;
 	int level;     /* 0: the codec's default */
 	bool image_id; /* hash the stream for sink_image_id */
+	bool no_sync;  /* start no write-back: the output will not be synced */
 };
 
 /* fd -1: the stream goes nowhere; its size and ID are still kept. */

@@ -57,6 +57,7 @@ static int build(const struct act_cmd *cmd, const struct write_opts *w,
 		return r;
 	if (outfile_open(&of, outpath, mode, NULL, &err) < 0)
 		return cmd_fail(cmd, &err);
+	of.no_sync = w->no_sync;
 	if (fstat(of.fd, &st) == 0 && S_ISREG(st.st_mode)) {
 		bo->have_output = true;
 		bo->out_dev = st.st_dev;
@@ -167,5 +168,6 @@ const struct act_cmd act_cmd_build = {
 		"      --progress, --no-progress  show progress on stderr (default: when\n"
 		"                           stderr is a terminal)\n"
 		"      --print-id           print the output's image ID on stdout\n"
+		"      --no-sync            do not wait for OUTPUT to reach the disk\n"
 		"  -h, --help               show this help\n",
 };

@@ -66,6 +66,7 @@ enum {
 	OPT_PROGRESS,
 	OPT_NO_PROGRESS,
 	OPT_PRINT_ID,
+	OPT_NO_SYNC,
 	OPT_HELP,
 	OPT_CMD_BASE = 0x200, /* verbs number their own options from here */
 };
@@ -79,7 +80,8 @@ enum {
 	{ "fast", no_argument, NULL, OPT_FAST },                               \
 	{ "progress", no_argument, NULL, OPT_PROGRESS },                       \
 	{ "no-progress", no_argument, NULL, OPT_NO_PROGRESS },                 \
-	{ "print-id", optional_argument, NULL, OPT_PRINT_ID }
+	{ "print-id", optional_argument, NULL, OPT_PRINT_ID },                 \
+	{ "no-sync", optional_argument, NULL, OPT_NO_SYNC }
 
 #define WRITE_OPTIONS_HELP                                                     \
 	"Output options:\n"                                                    \
@@ -92,10 +94,11 @@ enum {
 	"      --fast               same as --compression-level=1\n"          \
 	"      --progress, --no-progress  show progress on stderr (default: when\n" \
 	"                           stderr is a terminal)\n"                 \
-	"      --print-id           print the output's image ID on stdout\n"
+	"      --print-id           print the output's image ID on stdout\n"   \
+	"      --no-sync            do not wait for OUTPUT to reach the disk\n"
 
 struct write_opts {
-	bool overwrite, replace, no_compression, print_id;
+	bool overwrite, replace, no_compression, print_id, no_sync;
 	const char *compression;
 	int level;    /* 0: the codec's default */
 	int progress; /* -1: when stderr is a terminal */

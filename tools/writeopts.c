@@ -44,6 +44,8 @@ int write_opts_parse(const struct act_cmd *cmd, struct write_opts *w, int opt,
 		return 1;
 	case OPT_PRINT_ID:
 		return cmd_parse_bool(cmd, "print-id", arg, &w->print_id) < 0 ? -1 : 1;
+	case OPT_NO_SYNC:
+		return cmd_parse_bool(cmd, "no-sync", arg, &w->no_sync) < 0 ? -1 : 1;
 	default:
 		return 0;
 	}
@@ -77,6 +79,7 @@ static int check_args(const struct act_cmd *cmd, const struct write_opts *w, int
 	if (!w->replace && streq(argv[1], "-") && isatty(STDOUT_FILENO))
 		return cmd_usage(cmd, "refusing to write an image to a terminal");
 	so->image_id = w->print_id;
+	so->no_sync = w->no_sync;
 	return 0;
 }
 
@@ -102,6 +105,7 @@ int write_opts_output(const struct act_cmd *cmd, const struct write_opts *w,
 	if (streq(outpath, "-") && isatty(STDOUT_FILENO))
 		return cmd_usage(cmd, "refusing to write an image to a terminal");
 	so->image_id = w->print_id;
+	so->no_sync = w->no_sync;
 	*mode = streq(outpath, "-") ? OUTFILE_STDOUT
 		: w->overwrite	    ? OUTFILE_OVERWRITE
 				    : OUTFILE_NEW;
@@ -179,6 +183,7 @@ int write_image(const struct act_cmd *cmd, const struct write_opts *w, int argc,
 	}
 	if (outfile_open(&of, outpath, mode, stdin_in ? NULL : &in_st, &err) < 0)
 		return cmd_fail(cmd, &err);
+	of.no_sync = w->no_sync;
 	progress_init(&prog, w->progress,
 		      !stdin_in && S_ISREG(in_st.st_mode) ? (uint64_t)in_st.st_size : 0);
 	ed.progress = progress_update;

@@ -62,6 +62,14 @@ size() {
 	expect_files . text.tar
 }
 
+@test "--no-sync takes true or false; another value is a usage error, nothing written" {
+	run_acitool 2 patch-manifest --capability CAP_NET_RAW --no-sync=maybe text.tar out.aci
+	expect_error_line patch-manifest "--no-sync.*'maybe' is not a boolean"
+	run_acitool 2 add-filecaps --no-sync=1x text.tar out.aci /x cap_net_raw+ep
+	expect_error_line add-filecaps "'1x' is not a boolean"
+	expect_files . text.tar
+}
+
 @test "--progress: a final progress line on stderr; --no-progress and a pipe: none" {
 	run -0 --separate-stderr "$ACITOOL" patch-manifest --capability CAP_NET_RAW --progress \
 		text.tar p.aci

@@ -425,6 +425,39 @@ EOF
 	expect_files dir image.aci new.aci
 }
 
+@test "--no-sync: nothing is synced, and OUTPUT is the same whole image" {
+	command -v strace >/dev/null || skip "no strace"
+	strace -f -qq -e trace=fsync -o /dev/null true 2>/dev/null || skip "strace cannot trace here"
+	export ASAN_OPTIONS=detect_leaks=0
+	make_big # 12 MiB: past the first write-back
+	local t=(strace -f -qq -e trace=fsync,fdatasync,sync_file_range,syncfs,sync,msync) v
+	for v in "" --no-sync=false; do
+		rm -f synced.tar
+		"${t[@]}" -o synced.log "$ACITOOL" patch-manifest $v --capability=CAP_NET_RAW big.tar synced.tar
+		cat synced.log
+		assert "$(grep -c '^[0-9]* *fsync(.* = 0$' synced.log)" -eq 2 "fsyncs of file and directory ($v)"
+		grep -q 'sync_file_range(.*SYNC_FILE_RANGE_WRITE) = 0' synced.log
+	done
+	cp big.tar replaced.tar
+	mkdir -p lay/rootfs/bin
+	tar -xOf big.tar manifest >lay/manifest
+	echo hello >lay/rootfs/bin/hello
+	for v in --no-sync --no-sync=true; do
+		rm -f nosync.tar
+		"${t[@]}" -o nosync.log "$ACITOOL" patch-manifest $v --capability=CAP_NET_RAW big.tar nosync.tar
+		"${t[@]}" -o replace.log "$ACITOOL" patch-manifest $v --capability=CAP_NET_RAW --replace replaced.tar
+		"${t[@]}" -o build.log "$ACITOOL" build $v --overwrite lay built.aci
+		cat nosync.log replace.log build.log
+		assert "$(cat nosync.log replace.log build.log)" == "" "sync calls with $v"
+		cmp synced.tar nosync.tar
+		cmp synced.tar replaced.tar
+	done
+	run -0 $TARCMP --skip-data manifest big.tar nosync.tar
+	run_acitool cat-manifest built.aci
+	expect_files . big.tar build.log built.aci lay nosync.log nosync.tar replace.log \
+		replaced.tar synced.log synced.tar
+}
+
 @test "a symlink as OUTPUT is replaced itself, never written through" {
 	local in=$ACT_FIXTURES/minimal.tgz sum
 	cp "$ACT_FIXTURES/kitchen.tgz" other.aci
