@@ -9,16 +9,16 @@
 #include <unistd.h>
 
 #include "common/bigbuf.h"
+#include "common/fileio.h"
 #include "common/gzenc.h"
 #include "common/imageid.h"
 #include "common/xzenc.h"
 #include "common/macro.h"
 #include "common/sink.h"
 #include "common/source.h"
+#include "common/spancopy.h"
 
 #define BUF_SIZE (256 * 1024)
-/* Ask the kernel to start writing the output out every so many bytes. */
-#define WRITEBACK_AT (8 * 1024 * 1024)
 /* Members read again from the input up to this size reuse one buffer. */
 #define MEMBER_BUF_MAX (4 * 1024 * 1024)
 
@@ -37,56 +37,21 @@ struct sink {
 	int write_errno;
 	bool discard; /* opened on fd -1: nothing is written */
 	bool finished;
-	bool no_cfr;		/* copy_file_range does not work between the files */
-	/* A span of an input file still to copy: adjacent spans grow it, so
-	 * that a run of untouched entries is one copy. */
-	int pend_fd;
-	const char *pend_name;
-	uint64_t pend_off, pend_len;
+	struct writeback wb;
+	struct spancopy *span;	/* spans of an input file, copied on a thread */
 	unsigned char *mbuf;	/* a member read again from the input file */
 	size_t mbuf_cap;
-	uint64_t out_pos;	/* bytes written to fd */
-	uint64_t wb_pos;	/* written back (or started) up to here */
-	bool no_wb;		/* no sync to come, or fd is not a file sync_file_range takes */
 };
-
-/*
- * The output is synced before it is renamed into place. Left to itself, the
- * kernel writes nothing of it back before that fsync (its dirty limits are a
- * share of RAM), so the disk waits idle while the image is made and the
- * whole file is written at the end. Starting write-back as the output grows
- * overlaps the two; the final fsync then waits for the last few MiB.
- */
-static void start_writeback(struct sink *s)
-{
-	if (s->no_wb || s->out_pos - s->wb_pos < WRITEBACK_AT)
-		return;
-	if (sync_file_range(s->fd, (off_t)s->wb_pos, (off_t)(s->out_pos - s->wb_pos),
-			    SYNC_FILE_RANGE_WRITE) < 0)
-		s->no_wb = true; /* a pipe (ESPIPE), or a file system without it */
-	s->wb_pos = s->out_pos;
-}
 
 static int write_all(struct sink *s, const void *buf, size_t len)
 {
-	const char *p = buf;
-
 	if (s->discard)
 		return 0;
-	while (len > 0) {
-		ssize_t n = write(s->fd, p, len);
-
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			s->write_errno = errno;
-			return -1;
-		}
-		p += n;
-		len -= (size_t)n;
-		s->out_pos += (uint64_t)n;
+	if (fileio_write(s->fd, buf, len) < 0) {
+		s->write_errno = errno;
+		return -1;
 	}
-	start_writeback(s);
+	writeback_advance(&s->wb, len);
 	return 0;
 }
 
@@ -182,7 +147,7 @@ struct sink *sink_open_fd(int fd, const char *name, const struct sink_options *o
 
 	s->fd = fd;
 	s->discard = fd < 0;
-	s->no_wb = opt->no_sync;
+	writeback_init(&s->wb, fd, opt->no_sync);
 	s->name = xstrdup(name);
 	s->comp = opt->comp;
 	if (opt->image_id && !(s->id = imageid_new(err))) {
@@ -221,8 +186,6 @@ static int write_error(struct sink *s, struct act_err *err)
 			   compression_name(s->comp), archive_error_string(s->aw));
 }
 
-static int flush_range(struct sink *s, struct act_err *err);
-
 int sink_write(struct sink *s, const void *buf, size_t len, struct act_err *err)
 {
 	s->bytes_in += len;
@@ -245,7 +208,7 @@ int sink_write(struct sink *s, const void *buf, size_t len, struct act_err *err)
 	}
 	if (s->discard)
 		return 0;
-	if (s->pend_len && flush_range(s, err) < 0)
+	if (s->span && spancopy_finish(s->span, s->name, err) < 0)
 		return -1;
 	if (s->buf_len + len > BUF_SIZE) {
 		if (write_all(s, s->buf, s->buf_len) < 0)
@@ -273,26 +236,6 @@ int sink_copy_member(struct sink *s, const void *member, size_t len, uint64_t ul
 	return blockenc_copy(s->gz, member, len, ulen, aux, err);
 }
 
-/* Exactly len bytes of the file fd (called name) at offset off. */
-static int read_at(int fd, const char *name, void *buf, size_t len, off_t off,
-		   struct act_err *err)
-{
-	size_t got = 0;
-
-	while (got < len) {
-		ssize_t n = pread(fd, (char *)buf + got, len - got, off + (off_t)got);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return act_err_set(err, errno, "%s: read error: %s", name, strerror(errno));
-		if (n == 0)
-			return act_err_set(err, EIO, "%s: the file shrank while being read", name);
-		got += (size_t)n;
-	}
-	return 0;
-}
-
 int sink_copy_member_file(struct sink *s, int fd, const char *name, int64_t off, size_t len,
 			  uint64_t ulen, uint64_t aux, struct act_err *err)
 {
@@ -300,6 +243,7 @@ int sink_copy_member_file(struct sink *s, int fd, const char *name, int64_t off,
 	 * (xz -T: 24 MiB) is mapped for itself and given back at once. */
 	bool big = len > MEMBER_BUF_MAX;
 	unsigned char *buf;
+	ssize_t n;
 	int r;
 
 	if (!big && len > s->mbuf_cap) {
@@ -309,8 +253,12 @@ int sink_copy_member_file(struct sink *s, int fd, const char *name, int64_t off,
 	}
 	buf = big ? bigbuf_alloc(len) : s->mbuf;
 
-	r = read_at(fd, name, buf, len, off, err);
-	if (r == 0)
+	n = fileio_pread(fd, buf, len, (off_t)off);
+	if (n < 0)
+		r = act_err_set(err, errno, "%s: read error: %s", name, strerror(errno));
+	else if ((size_t)n < len)
+		r = act_err_set(err, EIO, "%s: the file shrank while being read", name);
+	else
 		r = sink_copy_member(s, buf, len, ulen, aux, err);
 	if (big)
 		bigbuf_free(buf, len);
@@ -330,56 +278,10 @@ bool sink_takes_ranges(const struct sink *s)
 	return s->comp == ACT_COMP_NONE && !s->id && !s->discard;
 }
 
-/* Copy the pending span of an input file to the output. */
-static int flush_range(struct sink *s, struct act_err *err)
-{
-	loff_t from = (loff_t)s->pend_off;
-	uint64_t len = s->pend_len;
-	int fd = s->pend_fd;
-
-	s->pend_len = 0;
-	while (len > 0 && !s->no_cfr) {
-		/* In steps, so that write-back starts as the copy goes. */
-		ssize_t n = copy_file_range(fd, &from, s->fd, NULL,
-					    len > WRITEBACK_AT ? WRITEBACK_AT : (size_t)len, 0);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0 && (errno == EXDEV || errno == EINVAL || errno == ENOSYS ||
-			      errno == EOPNOTSUPP || errno == EBADF)) {
-			/* Not between these files (a pipe, another file system on
-			 * an old kernel): copy through memory. */
-			s->no_cfr = true;
-			break;
-		}
-		if (n < 0) {
-			s->write_errno = errno;
-			return write_error(s, err);
-		}
-		if (n == 0)
-			return act_err_set(err, EIO, "%s: the file shrank while being read",
-					   s->pend_name);
-		len -= (uint64_t)n;
-		s->out_pos += (uint64_t)n;
-		start_writeback(s);
-	}
-	while (len > 0) {
-		size_t k = len > BUF_SIZE ? BUF_SIZE : (size_t)len;
-
-		if (read_at(fd, s->pend_name, s->buf, k, from, err) < 0)
-			return -1;
-		if (write_all(s, s->buf, k) < 0)
-			return write_error(s, err);
-		from += (loff_t)k;
-		len -= k;
-	}
-	return 0;
-}
-
 /* Plain output: everything pending goes out (one of the two at most). */
 static int flush_plain(struct sink *s, struct act_err *err)
 {
-	if (s->pend_len && flush_range(s, err) < 0)
+	if (s->span && spancopy_finish(s->span, s->name, err) < 0)
 		return -1;
 	if (s->buf_len && write_all(s, s->buf, s->buf_len) < 0)
 		return write_error(s, err);
@@ -391,16 +293,15 @@ int sink_copy_range(struct sink *s, int fd, const char *name, int64_t off, uint6
 		    struct act_err *err)
 {
 	s->bytes_in += len;
-	if (s->pend_len && fd == s->pend_fd && (uint64_t)off == s->pend_off + s->pend_len) {
-		s->pend_len += len;
+	if (s->span && spancopy_continues(s->span, fd, (uint64_t)off)) {
+		spancopy_extend(s->span, len);
 		return 0;
 	}
 	if (flush_plain(s, err) < 0)
 		return -1;
-	s->pend_fd = fd;
-	s->pend_name = name;
-	s->pend_off = (uint64_t)off;
-	s->pend_len = len;
+	if (!s->span)
+		s->span = spancopy_new(&s->wb);
+	spancopy_start(s->span, fd, name, (uint64_t)off, len);
 	return 0;
 }
 
@@ -448,6 +349,7 @@ void sink_free(struct sink *s)
 			s->fd = -1;
 		archive_write_free(s->aw);
 	}
+	spancopy_free(s->span);
 	blockenc_free(s->gz);
 	xzenc_free(s->xz);
 	imageid_free(s->id);

@@ -47,11 +47,11 @@ int sink_drain(struct sink *s, struct act_err *err);
 /* True for plain output, which takes spans of an input file (sink_copy_range),
  * unless it hashes the stream for an image ID. */
 bool sink_takes_ranges(const struct sink *s);
-/* Write len bytes of the file fd (called name, for errors; it must outlive
- * the sink's next call) from offset off: copy_file_range where the files
- * allow it, no copy through memory, shared extents on file systems that have
- * them. Adjacent spans are copied as one, later: an error may come from a
- * later call. */
+/* Write len bytes of the file fd (called name, for errors; fd and name must
+ * outlive the sink) from offset off: copy_file_range where the files allow
+ * it, no copy through memory, shared extents on file systems that have them.
+ * Adjacent spans are copied as one, on a thread as they grow: an error may
+ * come from a later call. */
 int sink_copy_range(struct sink *s, int fd, const char *name, int64_t off, uint64_t len,
 		    struct act_err *err);
 /* Flush everything, including the compressor's trailer. */
