@@ -33,13 +33,17 @@ int64_t tarhdr_size(const unsigned char *blk)
 	return v;
 }
 
+/* The checksum field counts as 8 spaces. A plain sum of the block first:
+ * the compiler vectorises it (every header of a rewrite is checked). */
 static unsigned long checksum(const unsigned char *blk)
 {
 	unsigned long sum = 0;
 
 	for (int i = 0; i < TAR_BLOCK; i++)
-		sum += (i >= TARHDR_CHKSUM && i < TARHDR_CHKSUM + 8) ? ' ' : blk[i];
-	return sum;
+		sum += blk[i];
+	for (int i = TARHDR_CHKSUM; i < TARHDR_CHKSUM + 8; i++)
+		sum -= blk[i];
+	return sum + 8 * ' ';
 }
 
 bool tarhdr_checksum_ok(const unsigned char *blk)
