@@ -430,7 +430,7 @@ EOF
 	strace -f -qq -e trace=fsync -o /dev/null true 2>/dev/null || skip "strace cannot trace here"
 	export ASAN_OPTIONS=detect_leaks=0
 	make_big # 12 MiB: past the first write-back
-	local t=(strace -f -qq -e trace=fsync,fdatasync,sync_file_range,syncfs,sync,msync) v
+	local t=(strace -f -qq -e signal=none -e trace=fsync,fdatasync,sync_file_range,syncfs,sync,msync) v
 	for v in "" --no-sync=false; do
 		rm -f synced.tar
 		"${t[@]}" -o synced.log "$ACITOOL" patch-manifest $v --capability=CAP_NET_RAW big.tar synced.tar
