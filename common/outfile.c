@@ -288,7 +288,8 @@ int outfile_commit(struct outfile *o, struct act_err *err)
 
 	if (o->mode == OUTFILE_STDOUT) {
 		/* A pipe cannot be synced; a redirected file can and should. */
-		if (!o->no_sync && fsync(o->fd) < 0 && errno != EINVAL && errno != EROFS && errno != ENOTSUP)
+		if (!o->no_sync && fsync(o->fd) < 0 && errno != EINVAL && errno != EROFS &&
+		    errno != ENOTSUP)
 			return act_err_set(err, errno, "(stdout): %s", strerror(errno));
 		return 0;
 	}

@@ -51,50 +51,16 @@ int write_opts_parse(const struct act_cmd *cmd, struct write_opts *w, int opt,
 	}
 }
 
-/* Everything about the output that can be refused is refused before reading. */
-static int check_args(const struct act_cmd *cmd, const struct write_opts *w, int argc,
-		      char **argv, struct sink_options *so)
+/* The sink's options for OUTPUT outpath (so->comp holds the default): 0, or
+ * EXIT_USAGE after printing why. */
+static int sink_opts(const struct act_cmd *cmd, const struct write_opts *w, const char *outpath,
+		     struct sink_options *so)
 {
 	struct act_err err = { 0 };
 
-	if (w->replace && w->overwrite)
-		return cmd_usage(cmd, "--replace and --overwrite exclude each other");
-	if (w->replace && argc != 1)
-		return cmd_usage(cmd, argc < 1 ? "missing IMAGE" : "--replace takes one IMAGE, no OUTPUT");
-	if (!w->replace && argc != 2)
-		return cmd_usage(cmd, argc < 2 ? "missing IMAGE or OUTPUT (or use --replace)"
-					       : "too many arguments");
-	if (w->replace && streq(argv[0], "-"))
-		return cmd_usage(cmd, "--replace needs a file, not standard input");
 	if (w->no_compression && w->compression && !streq(w->compression, "none"))
 		return cmd_usage(cmd, "--no-compression and --compression=%s exclude each other",
 				 w->compression);
-	if (w->compression && compression_parse(w->compression, &so->comp, &err) < 0)
-		return cmd_usage(cmd, "%s", err.msg);
-	if (w->no_compression)
-		so->comp = ACT_COMP_NONE;
-	so->level = w->level;
-	if (!w->replace && streq(argv[1], "-") && w->print_id)
-		return cmd_usage(cmd, "--print-id prints on standard output: OUTPUT cannot be '-'");
-	if (!w->replace && streq(argv[1], "-") && isatty(STDOUT_FILENO))
-		return cmd_usage(cmd, "refusing to write an image to a terminal");
-	so->image_id = w->print_id;
-	so->no_sync = w->no_sync;
-	return 0;
-}
-
-int write_opts_output(const struct act_cmd *cmd, const struct write_opts *w,
-		      const char *outpath, enum act_compression def, struct sink_options *so,
-		      enum outfile_mode *mode)
-{
-	struct act_err err = { 0 };
-
-	if (w->replace)
-		return cmd_usage(cmd, "--replace needs an image to rewrite; give OUTPUT");
-	if (w->no_compression && w->compression && !streq(w->compression, "none"))
-		return cmd_usage(cmd, "--no-compression and --compression=%s exclude each other",
-				 w->compression);
-	so->comp = def;
 	if (w->compression && compression_parse(w->compression, &so->comp, &err) < 0)
 		return cmd_usage(cmd, "%s", err.msg);
 	if (w->no_compression)
@@ -106,6 +72,37 @@ int write_opts_output(const struct act_cmd *cmd, const struct write_opts *w,
 		return cmd_usage(cmd, "refusing to write an image to a terminal");
 	so->image_id = w->print_id;
 	so->no_sync = w->no_sync;
+	return 0;
+}
+
+/* Everything about the output that can be refused is refused before reading. */
+static int check_args(const struct act_cmd *cmd, const struct write_opts *w, int argc,
+		      char **argv, struct sink_options *so)
+{
+	if (w->replace && w->overwrite)
+		return cmd_usage(cmd, "--replace and --overwrite exclude each other");
+	if (w->replace && argc != 1)
+		return cmd_usage(cmd, argc < 1 ? "missing IMAGE" : "--replace takes one IMAGE, no OUTPUT");
+	if (!w->replace && argc != 2)
+		return cmd_usage(cmd, argc < 2 ? "missing IMAGE or OUTPUT (or use --replace)"
+					       : "too many arguments");
+	if (w->replace && streq(argv[0], "-"))
+		return cmd_usage(cmd, "--replace needs a file, not standard input");
+	return sink_opts(cmd, w, w->replace ? argv[0] : argv[1], so);
+}
+
+int write_opts_output(const struct act_cmd *cmd, const struct write_opts *w,
+		      const char *outpath, enum act_compression def, struct sink_options *so,
+		      enum outfile_mode *mode)
+{
+	int r;
+
+	if (w->replace)
+		return cmd_usage(cmd, "--replace needs an image to rewrite; give OUTPUT");
+	so->comp = def;
+	r = sink_opts(cmd, w, outpath, so);
+	if (r)
+		return r;
 	*mode = streq(outpath, "-") ? OUTFILE_STDOUT
 		: w->overwrite	    ? OUTFILE_OVERWRITE
 				    : OUTFILE_NEW;
