@@ -7,9 +7,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "common/interrupt.h"
-#include "common/macro.h"
-#include "common/outfile.h"
+#include "common/base/interrupt.h"
+#include "common/base/macro.h"
+#include "common/io/outfile.h"
 #include "tools/cmd.h"
 
 static const struct act_cmd *const commands[] = {

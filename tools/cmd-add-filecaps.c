@@ -3,7 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "common/capedit.h"
+#include "common/image/capedit.h"
 #include "tools/cmd.h"
 
 enum { OPT_REMOVE = OPT_CMD_BASE, OPT_ROOTID, OPT_DROP_ROOTID };

@@ -4,9 +4,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "common/builder.h"
-#include "common/imageid.h"
-#include "common/macro.h"
+#include "common/fs/builder.h"
+#include "common/io/imageid.h"
+#include "common/base/macro.h"
 #include "tools/cmd.h"
 #include "tools/progress.h"
 

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include <stdio.h>
 
-#include "common/capname.h"
+#include "common/caps/capname.h"
 #include "tools/cmd.h"
 
 enum { OPT_DEFAULT_SET = OPT_CMD_BASE };

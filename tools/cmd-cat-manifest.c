@@ -2,9 +2,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "common/aci.h"
-#include "common/json.h"
-#include "common/manifest.h"
+#include "common/image/aci.h"
+#include "common/json/json.h"
+#include "common/manifest/manifest.h"
 #include "tools/cmd.h"
 
 enum { OPT_PRETTY = OPT_CMD_BASE };

@@ -4,9 +4,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "common/macro.h"
-#include "common/source.h"
-#include "common/unpack.h"
+#include "common/base/macro.h"
+#include "common/io/source.h"
+#include "common/fs/unpack.h"
 #include "tools/cmd.h"
 #include "tools/progress.h"
 

@@ -3,10 +3,10 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "common/aci.h"
-#include "common/imageid.h"
-#include "common/manifest.h"
-#include "common/sink.h"
+#include "common/image/aci.h"
+#include "common/io/imageid.h"
+#include "common/manifest/manifest.h"
+#include "common/io/sink.h"
 #include "tools/cmd.h"
 
 /* A broken manifest is a broken image: no ID for it. */

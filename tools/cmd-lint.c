@@ -4,9 +4,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "common/json.h"
-#include "common/lint.h"
-#include "common/macro.h"
+#include "common/json/json.h"
+#include "common/image/lint.h"
+#include "common/base/macro.h"
 #include "tools/cmd.h"
 
 enum { OPT_JSON = OPT_CMD_BASE, OPT_STRICT };

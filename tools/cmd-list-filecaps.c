@@ -5,12 +5,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "common/capedit.h"
-#include "common/capname.h"
-#include "common/filecap.h"
-#include "common/json.h"
-#include "common/macro.h"
-#include "common/tarstream.h"
+#include "common/image/capedit.h"
+#include "common/caps/capname.h"
+#include "common/caps/filecap.h"
+#include "common/json/json.h"
+#include "common/base/macro.h"
+#include "common/tar/tarstream.h"
 #include "tools/cmd.h"
 
 enum { OPT_JSON = OPT_CMD_BASE };

@@ -6,12 +6,12 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "common/capedit.h"
-#include "common/capname.h"
-#include "common/macro.h"
-#include "common/manifest.h"
-#include "common/patcharg.h"
-#include "common/spec.h"
+#include "common/image/capedit.h"
+#include "common/caps/capname.h"
+#include "common/base/macro.h"
+#include "common/manifest/manifest.h"
+#include "common/manifest/patcharg.h"
+#include "common/spec/spec.h"
 #include "tools/cmd.h"
 
 enum {

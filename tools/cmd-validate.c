@@ -7,9 +7,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "common/imagecheck.h"
-#include "common/json.h"
-#include "common/macro.h"
+#include "common/image/imagecheck.h"
+#include "common/json/json.h"
+#include "common/base/macro.h"
 #include "tools/cmd.h"
 
 enum { OPT_TYPE = OPT_CMD_BASE, OPT_JSON, OPT_VERBOSE };

@@ -2,8 +2,8 @@
 #include <stdarg.h>
 #include <string.h>
 
-#include "common/interrupt.h"
-#include "common/macro.h"
+#include "common/base/interrupt.h"
+#include "common/base/macro.h"
 #include "tools/cmd.h"
 
 void cmd_print_help(const struct act_cmd *cmd, FILE *f)

@@ -5,10 +5,10 @@
 #include <stdbool.h>
 #include <stdio.h>
 
-#include "common/aci.h"
-#include "common/err.h"
-#include "common/outfile.h"
-#include "common/sink.h"
+#include "common/image/aci.h"
+#include "common/base/err.h"
+#include "common/io/outfile.h"
+#include "common/io/sink.h"
 
 /* One verb: its file defines the struct; acitool.c lists it. */
 struct act_cmd {

@@ -4,7 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "common/capedit.h"
+#include "common/image/capedit.h"
 #include "tools/cmd.h"
 
 static bool again(void *ctx)

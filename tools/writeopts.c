@@ -5,9 +5,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "common/imageid.h"
-#include "common/macro.h"
-#include "common/source.h"
+#include "common/io/imageid.h"
+#include "common/base/macro.h"
+#include "common/io/source.h"
 #include "tools/cmd.h"
 #include "tools/progress.h"
 

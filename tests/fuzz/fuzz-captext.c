@@ -7,9 +7,9 @@
  */
 #include <string.h>
 
-#include "common/capname.h"
-#include "common/filecap.h"
-#include "common/macro.h"
+#include "common/caps/capname.h"
+#include "common/caps/filecap.h"
+#include "common/base/macro.h"
 #include "fuzz.h"
 
 static void check_list(const char *s)

@@ -7,7 +7,7 @@
  */
 #include <string.h>
 
-#include "common/filecap.h"
+#include "common/caps/filecap.h"
 #include "fuzz.h"
 
 static uint32_t le32(const uint8_t *p)

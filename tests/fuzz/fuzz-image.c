@@ -16,10 +16,10 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-#include "common/aci.h"
-#include "common/capedit.h"
-#include "common/manifest.h"
-#include "common/paxhdr.h"
+#include "common/image/aci.h"
+#include "common/image/capedit.h"
+#include "common/manifest/manifest.h"
+#include "common/tar/paxhdr.h"
 #include "fuzz.h"
 
 static int in_fd = -1, out_fd[2] = { -1, -1 };

@@ -11,11 +11,11 @@
  */
 #include <string.h>
 
-#include "common/capname.h"
-#include "common/json.h"
-#include "common/macro.h"
-#include "common/manifest.h"
-#include "common/patcharg.h"
+#include "common/caps/capname.h"
+#include "common/json/json.h"
+#include "common/base/macro.h"
+#include "common/manifest/manifest.h"
+#include "common/manifest/patcharg.h"
 #include "fuzz.h"
 
 static int span_is(const char *text, const struct json_value *v, const char *lit)

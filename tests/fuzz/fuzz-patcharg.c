@@ -8,10 +8,10 @@
  */
 #include <string.h>
 
-#include "common/macro.h"
-#include "common/manifest.h"
-#include "common/patcharg.h"
-#include "common/spec.h"
+#include "common/base/macro.h"
+#include "common/manifest/manifest.h"
+#include "common/manifest/patcharg.h"
+#include "common/spec/spec.h"
 #include "fuzz.h"
 
 typedef int (*parse_fn)(struct manifest_patch *p, const char *arg, struct act_err *err);

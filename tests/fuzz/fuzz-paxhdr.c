@@ -9,7 +9,7 @@
  */
 #include <string.h>
 
-#include "common/paxhdr.h"
+#include "common/tar/paxhdr.h"
 #include "fuzz.h"
 
 static const char CAPKEY[] = "SCHILY.xattr.security.capability";

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 /*
- * The appc spec checks (common/spec.c): spec_check_manifest on any text
+ * The appc spec checks (common/spec/spec.c): spec_check_manifest on any text
  * (returns what it added, every problem has a field and a one-line message
  * with no control byte, text that is not JSON is one problem, the same
  * report twice), a manifest it finds no fault in passes manifest_check, and
@@ -11,9 +11,9 @@
 #include <stdbool.h>
 #include <string.h>
 
-#include "common/json.h"
-#include "common/manifest.h"
-#include "common/spec.h"
+#include "common/json/json.h"
+#include "common/manifest/manifest.h"
+#include "common/spec/spec.h"
 #include "fuzz.h"
 
 static bool alnum_lower(unsigned char c)

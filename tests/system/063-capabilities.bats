@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: Apache-2.0
 #
 # acitool capabilities: the capability names acitool accepts (the table in
-# common/capname.c), checked against the kernel header and appc's default set;
+# common/caps/capname.c), checked against the kernel header and appc's default set;
 # the shell completions read their capability names from it.
 
 bats_require_minimum_version 1.5.0

@@ -5,8 +5,8 @@
 #include <strings.h>
 #include <sys/capability.h>
 
-#include "common/capname.h"
-#include "common/err.h"
+#include "common/caps/capname.h"
+#include "common/base/err.h"
 #include "tap.h"
 
 static void test_round_trip(void)

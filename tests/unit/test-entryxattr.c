@@ -6,8 +6,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "common/entryxattr.h"
-#include "common/paxcheck.h"
+#include "common/tar/entryxattr.h"
+#include "common/tar/paxcheck.h"
 #include "tap.h"
 
 /* The entry's xattrs as "name=value;..." in libarchive's order. */

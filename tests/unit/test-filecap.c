@@ -7,9 +7,9 @@
 #include <sys/xattr.h>
 #include <unistd.h>
 
-#include "common/err.h"
-#include "common/filecap.h"
-#include "common/macro.h"
+#include "common/base/err.h"
+#include "common/caps/filecap.h"
+#include "common/base/macro.h"
 #include "tap.h"
 
 #define EMPTY_ERR "empty capabilities (write '=' for the empty set)"

@@ -2,7 +2,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "common/imageid.h"
+#include "common/io/imageid.h"
 #include "tap.h"
 
 static void id_of(const void *buf, size_t len, size_t step, char id[IMAGEID_LEN + 1])

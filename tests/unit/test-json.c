@@ -2,8 +2,8 @@
 #include <errno.h>
 #include <stdlib.h>
 
-#include "common/err.h"
-#include "common/json.h"
+#include "common/base/err.h"
+#include "common/json/json.h"
 #include "tap.h"
 
 #define P(s) json_parse((s), sizeof(s) - 1, NULL)

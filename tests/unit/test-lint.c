@@ -4,8 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "common/lint.h"
-#include "common/macro.h"
+#include "common/image/lint.h"
+#include "common/base/macro.h"
 #include "tap.h"
 
 #define MANIFEST(app)                                                          \

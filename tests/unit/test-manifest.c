@@ -4,13 +4,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "common/capname.h"
-#include "common/err.h"
-#include "common/json.h"
-#include "common/jsonsplice.h"
-#include "common/macro.h"
-#include "common/manifest.h"
-#include "common/patcharg.h"
+#include "common/caps/capname.h"
+#include "common/base/err.h"
+#include "common/json/json.h"
+#include "common/json/jsonsplice.h"
+#include "common/base/macro.h"
+#include "common/manifest/manifest.h"
+#include "common/manifest/patcharg.h"
 #include "tap.h"
 
 #define HEAD "{\"acKind\":\"ImageManifest\",\"acVersion\":\"0.8.11\",\"name\":\"example.com/x\""

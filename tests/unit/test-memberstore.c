@@ -2,7 +2,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "common/memberstore.h"
+#include "common/codec/memberstore.h"
 #include "tap.h"
 
 /* Three members of 10, 20 and 30 compressed bytes, fed in odd-sized reads. */

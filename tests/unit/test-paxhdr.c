@@ -2,7 +2,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "common/paxhdr.h"
+#include "common/tar/paxhdr.h"
 #include "tap.h"
 
 static void test_parse_serialize(void)

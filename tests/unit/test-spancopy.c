@@ -8,7 +8,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "common/spancopy.h"
+#include "common/io/spancopy.h"
 #include "tap.h"
 
 #define LEN (20 * 1024 * 1024 + 12345)

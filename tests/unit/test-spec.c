@@ -7,7 +7,7 @@
  */
 #include <stdlib.h>
 
-#include "common/spec.h"
+#include "common/spec/spec.h"
 #include "tap.h"
 
 #define HEAD "\"acKind\":\"ImageManifest\",\"acVersion\":\"0.8.11\",\"name\":\"example.com/test\""

@@ -7,9 +7,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "common/macro.h"
-#include "common/rmtree.h"
-#include "common/treewalk.h"
+#include "common/base/macro.h"
+#include "common/fs/rmtree.h"
+#include "common/fs/treewalk.h"
 #include "tap.h"
 
 #define RUN_ARG(fn, arg)                                                       \

@@ -1,0 +1,334 @@
+// SPDX-License-Identifier: Apache-2.0
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "common/image/capedit.h"
+#include "common/caps/capname.h"
+#include "common/tar/entrypath.h"
+#include "common/tar/entryxattr.h"
+#include "common/base/macro.h"
+#include "common/manifest/manifest.h"
+
+#define XATTR_CAPS "security.capability"
+
+int capedit_add(struct capedit *ce, const char *path, const char *captext, int64_t rootid,
+		struct act_err *err)
+{
+	struct capedit_target t = { .op = captext ? CAPEDIT_SET : CAPEDIT_REMOVE };
+
+	t.entry = entrypath_from_user(path);
+	if (!t.entry)
+		return act_err_set(err, EINVAL, "'%s': not a path to a file inside rootfs/", path);
+	for (size_t i = 0; i < ce->n; i++) {
+		if (streq(ce->targets[i].entry, t.entry)) {
+			act_err_set(err, EINVAL, "'%s' is named twice ('%s')", path,
+				    ce->targets[i].path);
+			free(t.entry);
+			return -1;
+		}
+	}
+	if (captext) {
+		if (filecap_from_text(captext, &t.caps, err) < 0) {
+			free(t.entry);
+			return act_err_wrap(err, "'%s'", path);
+		}
+		if (rootid >= 0) {
+			if (rootid > UINT32_MAX) {
+				free(t.entry);
+				return act_err_set(err, EINVAL, "rootid %lld is out of range",
+						   (long long)rootid);
+			}
+			t.caps.version = 3;
+			t.caps.rootid = (uint32_t)rootid;
+		}
+		t.len = filecap_encode(&t.caps, t.value);
+	}
+	t.path = xstrdup(path);
+	ce->targets = xrealloc(ce->targets, (ce->n + 1) * sizeof(*ce->targets));
+	ce->targets[ce->n++] = t;
+	return 0;
+}
+
+void capedit_done(struct capedit *ce)
+{
+	for (size_t i = 0; i < ce->n; i++) {
+		free(ce->targets[i].path);
+		free(ce->targets[i].entry);
+	}
+	free(ce->targets);
+	for (size_t i = 0; i < ce->nwarnings; i++)
+		free(ce->warnings[i]);
+	free(ce->warnings);
+	memset(ce, 0, sizeof(*ce));
+}
+
+__attribute__((format(printf, 2, 3))) static void warn(struct capedit *ce, const char *fmt, ...)
+{
+	va_list ap;
+	char *s;
+
+	va_start(ap, fmt);
+	if (vasprintf(&s, fmt, ap) < 0)
+		s = NULL;
+	va_end(ap);
+	if (!s)
+		return;
+	ce->warnings = xrealloc(ce->warnings, (ce->nwarnings + 1) * sizeof(*ce->warnings));
+	ce->warnings[ce->nwarnings++] = s;
+}
+
+static struct capedit_target *find(struct capedit *ce, const char *entry)
+{
+	for (size_t i = 0; i < ce->n; i++)
+		if (streq(ce->targets[i].entry, entry))
+			return &ce->targets[i];
+	return NULL;
+}
+
+static const char *kind(struct archive_entry *e)
+{
+	switch (archive_entry_filetype(e)) {
+	case AE_IFDIR:
+		return "a directory";
+	case AE_IFLNK:
+		return "a symlink";
+	case AE_IFCHR:
+	case AE_IFBLK:
+		return "a device";
+	case AE_IFIFO:
+		return "a fifo";
+	case AE_IFSOCK:
+		return "a socket";
+	default:
+		return "not a regular file";
+	}
+}
+
+/*
+ * A hardlink entry that carries its own security.capability (bsdtar writes
+ * every xattr on hardlink entries too) must agree with the entry that holds
+ * the data: some extractors (moby's go-archive) apply a hardlink entry's
+ * xattrs to the shared inode after the target's, so a stale copy would undo
+ * the edit. The target comes earlier in the stream, so its edit is known.
+ * Hardlink entries without the xattr (GNU tar's) are left alone.
+ * 1: header replaced, 0: nothing to do, -1: error.
+ */
+/*
+ * Give the current entry this security.capability value (NULL: none). The
+ * header is edited in place, so every other pax record and the data keep
+ * their bytes; libarchive re-serialises headers of shapes not edited in place.
+ */
+static int write_caps(struct tarstream *ts, struct archive_entry *e, const void *value,
+		      size_t len, struct act_err *err)
+{
+	const struct tarstream_pax_change ch[] = {
+		/* bsdtar's copy of the value, which would otherwise disagree */
+		{ "LIBARCHIVE.xattr." XATTR_CAPS, NULL, 0 },
+		{ "SCHILY.xattr." XATTR_CAPS, value, len },
+	};
+	struct archive_entry *hdr;
+	int r = tarstream_edit_header(ts, ch, ARRAY_SIZE(ch), NULL, 0, false, err);
+
+	if (r != 0)
+		return r < 0 ? -1 : 0;
+	hdr = archive_entry_clone(e);
+	entryxattr_set(hdr, XATTR_CAPS, value, len);
+	r = tarstream_replace_header(ts, hdr, err);
+	archive_entry_free(hdr);
+	return r;
+}
+
+static int sync_link(struct capedit *ce, struct tarstream *ts, struct archive_entry *e,
+		     struct act_err *err)
+{
+	bool escapes;
+	_cleanup_free_ char *target = entrypath_clean(archive_entry_hardlink(e), &escapes);
+	const struct capedit_target *t = escapes ? NULL : find(ce, target);
+	const void *cur;
+	size_t size;
+	int r;
+
+	if (!t || !t->found)
+		return 0;
+	cur = entryxattr_get(e, XATTR_CAPS, &size);
+	if (!cur)
+		return 0;
+	if (t->op == CAPEDIT_SET && size == t->len && memcmp(cur, t->value, size) == 0)
+		return 0;
+	r = write_caps(ts, e, t->op == CAPEDIT_SET ? t->value : NULL, t->len, err);
+	return r < 0 ? -1 : 1;
+}
+
+/* A hardlink entry carries no data: extractors apply xattrs from the entry
+ * that does, so the edit moves to the link's target. */
+static int redirect(struct capedit *ce, struct capedit_target *t, struct tarstream *ts,
+		    struct archive_entry *e, struct act_err *err)
+{
+	bool escapes;
+	_cleanup_free_ char *target = entrypath_clean(archive_entry_hardlink(e), &escapes);
+	struct capedit_target *other = find(ce, target);
+
+	if (escapes || strncmp(target, "rootfs/", 7) != 0)
+		return act_err_set(err, EINVAL, "'%s' is a hardlink to '%s', outside rootfs/",
+				   t->path, archive_entry_hardlink(e));
+	if (other && other != t &&
+	    (other->op != t->op || other->len != t->len || memcmp(other->value, t->value, t->len)))
+		return act_err_set(err, EINVAL,
+				   "'%s' is a hardlink to '%s', which is given other capabilities",
+				   t->path, other->path);
+	if (other) {
+		/* The target is named too, with the same edit. */
+		t->found++;
+		return sync_link(ce, ts, e, err) < 0 ? -1 : 0;
+	}
+	{
+		/* The target came earlier in the stream: edit it on a second pass. */
+		free(t->entry);
+		t->entry = steal_ptr(&target);
+		t->redirected = true;
+		ce->again = true;
+	}
+	return 0;
+}
+
+static int edit(struct capedit *ce, struct capedit_target *t, struct tarstream *ts,
+		struct archive_entry *e, struct act_err *err)
+{
+	int r;
+
+	if (archive_entry_hardlink(e))
+		return redirect(ce, t, ts, e, err);
+	if (archive_entry_filetype(e) != AE_IFREG)
+		return act_err_set(err, EINVAL, "'%s' is %s: file capabilities need a regular file",
+				   t->path, kind(e));
+	r = write_caps(ts, e, t->op == CAPEDIT_SET ? t->value : NULL, t->len, err);
+	t->found++;
+	return r;
+}
+
+/* v3 values hold a host uid that means nothing outside the user namespace
+ * the image was built in: rewrite them as v2. */
+static int drop_rootid(struct capedit *ce, struct tarstream *ts, struct archive_entry *e,
+		       struct act_err *err)
+{
+	struct filecap fc;
+	unsigned char v[FILECAP_MAX_SIZE];
+	size_t size, len;
+	const void *cur = entryxattr_get(e, XATTR_CAPS, &size);
+	int r;
+
+	/* Hardlink entries too (their file type is not set): see sync_link. */
+	if (!cur || size != 24 ||
+	    (archive_entry_filetype(e) != AE_IFREG && !archive_entry_hardlink(e)))
+		return 0;
+	if (filecap_decode(cur, size, &fc, err) < 0)
+		return act_err_wrap(err, "'%s'", archive_entry_pathname(e));
+	fc.version = 2;
+	fc.rootid = 0;
+	len = filecap_encode(&fc, v);
+	r = write_caps(ts, e, v, len, err);
+	ce->v3_converted++;
+	return r;
+}
+
+/* A malformed value on an entry no edit names is copied as it is (the
+ * rewrite is lossless), but not in silence: the kernel refuses to set it, so
+ * extraction loses it. list-filecaps shows it and exits 1. */
+static void check_value(struct capedit *ce, struct archive_entry *e)
+{
+	struct act_err err = { 0 };
+	struct filecap fc;
+	size_t size;
+	const void *cur = entryxattr_get(e, XATTR_CAPS, &size);
+
+	if (cur && filecap_decode(cur, size, &fc, &err) < 0)
+		warn(ce, "'%s': malformed security.capability value (%zu bytes), copied as it is",
+		     archive_entry_pathname(e), size);
+}
+
+int capedit_entry(void *ctx, struct tarstream *ts, struct archive_entry *e,
+		  struct act_err *err)
+{
+	struct capedit *ce = ctx;
+	struct capedit_target *t;
+
+	if (tarstream_name_escapes(ts))
+		return 0;
+	t = find(ce, tarstream_name(ts));
+	if (t)
+		return edit(ce, t, ts, e, err);
+	if (archive_entry_hardlink(e)) {
+		int r = sync_link(ce, ts, e, err);
+
+		if (r != 0)
+			return r < 0 ? -1 : 0;
+	}
+	if (archive_entry_xattr_count(e) > 0)
+		check_value(ce, e);
+	if (ce->drop_rootid && archive_entry_xattr_count(e) > 0)
+		return drop_rootid(ce, ts, e, err);
+	return 0;
+}
+
+static void check_bounding_set(struct capedit *ce, const char *manifest, size_t len)
+{
+	struct act_err err = { 0 };
+	uint64_t bset;
+
+	if (manifest_bounding_set(manifest, len, &bset, &err) < 0) {
+		warn(ce, "cannot tell the app's capability bounding set: %s", err.msg);
+		return;
+	}
+	for (size_t i = 0; i < ce->n; i++) {
+		const struct capedit_target *t = &ce->targets[i];
+		uint64_t missing;
+
+		if (t->op != CAPEDIT_SET)
+			continue;
+		missing = filecap_mask(&t->caps) & ~bset;
+		for (int c = 0; c < 64; c++) {
+			if (missing & (UINT64_C(1) << c))
+				warn(ce, "'%s': %s is outside the app's capability bounding set: "
+					 "it can never take effect", t->path,
+				     capname_name(c) ? capname_name(c) : "an unknown capability");
+		}
+	}
+}
+
+int capedit_finish(void *ctx, const char *manifest, size_t len, struct act_err *err)
+{
+	struct capedit *ce = ctx;
+
+	if (ce->again)
+		return 0;
+	for (size_t i = 0; i < ce->n; i++) {
+		if (!ce->targets[i].found)
+			return act_err_set(err, ENOENT, "'%s': no such file in the image",
+					   ce->targets[i].path);
+	}
+	/* A broken manifest is a broken image, edited or not. */
+	if (manifest_check(manifest, len, err) < 0)
+		return act_err_wrap(err, "invalid manifest");
+	for (size_t i = 0; i < ce->n; i++) {
+		if (ce->targets[i].op == CAPEDIT_SET) {
+			check_bounding_set(ce, manifest, len);
+			break;
+		}
+	}
+	return 0;
+}
+
+void capedit_rewind(struct capedit *ce)
+{
+	for (size_t i = 0; i < ce->n; i++)
+		ce->targets[i].found = 0;
+	for (size_t i = 0; i < ce->nwarnings; i++)
+		free(ce->warnings[i]);
+	free(ce->warnings);
+	ce->warnings = NULL;
+	ce->nwarnings = 0;
+	ce->again = false;
+	ce->v3_converted = 0;
+	ce->pass++;
+}

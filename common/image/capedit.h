@@ -1,0 +1,54 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+#pragma once
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "common/base/err.h"
+#include "common/caps/filecap.h"
+#include "common/tar/tarstream.h"
+
+/*
+ * File capability edits over a tar stream: the security.capability xattr of
+ * named rootfs files is set, emptied or removed in the entry headers, with no
+ * extraction and no privilege. Used as aci_edit hooks (see aci.h).
+ */
+enum capedit_op { CAPEDIT_SET, CAPEDIT_REMOVE };
+
+struct capedit_target {
+	char *path;  /* as the user gave it, for messages */
+	char *entry; /* cleaned entry name, "rootfs/..." */
+	enum capedit_op op;
+	unsigned char value[FILECAP_MAX_SIZE];
+	size_t len;
+	struct filecap caps;
+	unsigned found;	    /* entries edited */
+	bool redirected;    /* a hardlink: the edit moved to its target */
+};
+
+struct capedit {
+	struct capedit_target *targets;
+	size_t n;
+	bool drop_rootid; /* rewrite every v3 value in the image as v2 */
+	/* Warnings for the caller to print (the library never prints). */
+	char **warnings;
+	size_t nwarnings;
+	/* Set when a named hardlink's target was already written: the image
+	 * must be rewritten once more with the edit moved to the target. */
+	bool again;
+	unsigned pass;
+	uint64_t v3_converted;
+};
+
+/* captext NULL means remove; rootid >= 0 writes revision 3. */
+int capedit_add(struct capedit *ce, const char *path, const char *captext, int64_t rootid,
+		struct act_err *err);
+void capedit_done(struct capedit *ce);
+
+/* aci_edit hooks; ctx is the struct capedit. */
+int capedit_entry(void *ctx, struct tarstream *ts, struct archive_entry *e,
+		  struct act_err *err);
+int capedit_finish(void *ctx, const char *manifest, size_t len, struct act_err *err);
+/* Prepare for another pass after capedit->again was set. */
+void capedit_rewind(struct capedit *ce);

@@ -1,5 +1,0 @@
-// SPDX-License-Identifier: Apache-2.0
-#include "common/interrupt.h"
-
-volatile sig_atomic_t interrupt_deferring;
-volatile sig_atomic_t interrupt_signal;

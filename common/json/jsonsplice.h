@@ -1,0 +1,53 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+#pragma once
+
+#include <stddef.h>
+
+#include "common/json/json.h"
+
+/*
+ * Edits of one object's members or one array's elements, as json_edit
+ * splices that copy the surrounding text's style: a new member or element
+ * takes the indentation and the ':' spacing of its neighbour, so a
+ * pretty-printed document stays pretty and a compact one compact. New
+ * values themselves are written as given (usually compact).
+ */
+
+/* Member edits of one object. order (NULL-terminated) is the keys' canonical
+ * order: a new member goes after the last present member that comes before it
+ * there, or first; a key not in order goes last. */
+struct jsplice_object {
+	const char *text;
+	const struct json_value *obj;
+	const char *const *order;
+	struct jsplice_member *adds;
+	size_t nadds;
+};
+
+void jsplice_object_init(struct jsplice_object *o, const char *text,
+			 const struct json_value *obj, const char *const *order);
+/* Give member key the JSON text value: replace the value if the member is
+ * present, or add the member. */
+void jsplice_object_set(struct jsplice_object *o, struct json_edit *e, const char *key,
+			const char *value, size_t len);
+/* Queue the added members into e (one insertion per position) and free o. */
+void jsplice_object_finish(struct jsplice_object *o, struct json_edit *e);
+
+/* What becomes of an element of an array. */
+enum jsplice_op { JSPLICE_KEEP, JSPLICE_DROP, JSPLICE_REPLACE };
+struct jsplice_elem {
+	enum jsplice_op op;
+	const char *text; /* REPLACE, and appended elements: JSON text */
+	size_t len;
+};
+
+/*
+ * Rewrite the inside of array arr: ops (arr->n entries, or NULL to keep
+ * them all) says what happens to each element; then the nappend elements of
+ * append (their op is ignored) go at the end, each indented like the last
+ * element was. Kept elements keep the separator that preceded them; the
+ * text before the first element and after the last stays.
+ */
+void jsplice_array_rewrite(struct json_edit *e, const char *text,
+			   const struct json_value *arr, const struct jsplice_elem *ops,
+			   const struct jsplice_elem *append, size_t nappend);

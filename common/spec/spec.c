@@ -1,0 +1,727 @@
+// SPDX-License-Identifier: Apache-2.0
+#include <errno.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "common/caps/capname.h"
+#include "common/json/json.h"
+#include "common/base/macro.h"
+#include "common/spec/spec.h"
+#include "common/spec/specfield.h"
+
+/*
+ * Where the spec and appc's Go code disagree, the spec wins (see
+ * shared/reference/appc-spec.md and acitool-validate(1)): the identifier
+ * regexes as written, strict SemVer, required port protocols, known
+ * capability and errno names, exclusive retain and remove sets. Where the
+ * spec is silent, what appc's code accepts is accepted: unknown members and
+ * unknown isolators are fine, null stands for an absent optional member.
+ */
+
+void spec_report_add(struct spec_report *r, const char *field, const char *fmt, ...)
+{
+	va_list ap, ap2;
+	int n;
+	char *msg;
+
+	va_start(ap, fmt);
+	va_copy(ap2, ap);
+	n = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	msg = xmalloc((size_t)(n < 0 ? 0 : n) + 1);
+	vsnprintf(msg, (size_t)(n < 0 ? 0 : n) + 1, fmt, ap2);
+	va_end(ap2);
+	if (r->n == r->cap) {
+		r->cap = r->cap ? 2 * r->cap : 8;
+		r->items = xrealloc(r->items, r->cap * sizeof(*r->items));
+	}
+	r->items[r->n].field = xstrdup(field ? field : "");
+	r->items[r->n].message = msg;
+	r->n++;
+}
+
+void spec_report_free(struct spec_report *r)
+{
+	for (size_t i = 0; i < r->n; i++) {
+		free(r->items[i].field);
+		free(r->items[i].message);
+	}
+	free(r->items);
+	*r = (struct spec_report)SPEC_REPORT_INIT;
+}
+
+int spec_report_err(const struct spec_report *r, const char *what, const char *field,
+		    struct act_err *err)
+{
+	const struct spec_problem *p = &r->items[0];
+	char more[64] = "";
+
+	if (!field)
+		field = p->field;
+	if (r->n > 1)
+		snprintf(more, sizeof(more), " (and %zu more problem%s)", r->n - 1,
+			 r->n > 2 ? "s" : "");
+	return act_err_set(err, EINVAL, "%s%s%s%s%s%s", what ? what : "", what ? ": " : "",
+			   field, *field ? ": " : "", p->message, more);
+}
+
+static bool is_alnum_lower(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
+}
+
+/* ^[a-z0-9]+([seps][a-z0-9]+)*$: runs of alphanumerics, single separators. */
+static bool runs_separated(const char *s, size_t len, const char *seps)
+{
+	bool after_sep = true; /* the start counts as one: no leading separator */
+
+	if (len == 0)
+		return false;
+	for (size_t i = 0; i < len; i++) {
+		if (is_alnum_lower(s[i])) {
+			after_sep = false;
+		} else if (s[i] != '\0' && strchr(seps, s[i]) && !after_sep) {
+			after_sep = true;
+		} else {
+			return false;
+		}
+	}
+	return !after_sep;
+}
+
+bool spec_is_acidentifier(const char *s, size_t len)
+{
+	return runs_separated(s, len, "-._~/");
+}
+
+bool spec_is_acname(const char *s, size_t len)
+{
+	return runs_separated(s, len, "-");
+}
+
+bool spec_is_env_name(const char *s, size_t len)
+{
+	if (len == 0 || !(s[0] == '_' || (s[0] >= 'A' && s[0] <= 'Z') ||
+			  (s[0] >= 'a' && s[0] <= 'z')))
+		return false;
+	for (size_t i = 1; i < len; i++) {
+		char c = s[i];
+
+		if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
+		      (c >= '0' && c <= '9') || c == '_' || c == '.' || c == '-'))
+			return false;
+	}
+	return true;
+}
+
+/* A dot-separated list of non-empty [0-9A-Za-z-] identifiers; numeric ones
+ * without leading zeros when numeric_strict. */
+static bool semver_idents(const char *s, size_t len, bool numeric_strict)
+{
+	size_t i = 0;
+
+	if (len == 0)
+		return false;
+	while (i <= len) {
+		size_t start = i;
+		bool all_digits = true;
+
+		while (i < len && s[i] != '.') {
+			char c = s[i];
+
+			if (!((c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') ||
+			      (c >= 'a' && c <= 'z') || c == '-'))
+				return false;
+			if (!(c >= '0' && c <= '9'))
+				all_digits = false;
+			i++;
+		}
+		if (i == start)
+			return false;
+		if (numeric_strict && all_digits && s[start] == '0' && i - start > 1)
+			return false;
+		i++; /* past the '.' (or the end) */
+	}
+	return true;
+}
+
+/* SemVer 2.0.0, as semver.org's grammar; the major number in *major. */
+bool spec_is_semver(const char *s, size_t len, unsigned long long *major)
+{
+	size_t core = 0, i = 0;
+	unsigned long long nums[3] = { 0 };
+
+	while (core < len && s[core] != '-' && s[core] != '+')
+		core++;
+	for (int part = 0; part < 3; part++) {
+		size_t start = i;
+
+		while (i < core && s[i] >= '0' && s[i] <= '9') {
+			if (nums[part] > (ULLONG_MAX - 9) / 10)
+				return false;
+			nums[part] = nums[part] * 10 + (unsigned)(s[i] - '0');
+			i++;
+		}
+		if (i == start || (s[start] == '0' && i - start > 1))
+			return false;
+		if (part < 2) {
+			if (i >= core || s[i] != '.')
+				return false;
+			i++;
+		}
+	}
+	if (i != core)
+		return false;
+	if (core < len && s[core] == '-') {
+		size_t end = core + 1;
+
+		while (end < len && s[end] != '+')
+			end++;
+		if (!semver_idents(s + core + 1, end - core - 1, true))
+			return false;
+		core = end;
+	}
+	if (core < len && !semver_idents(s + core + 1, len - core - 1, false))
+		return false;
+	if (major)
+		*major = nums[0];
+	return true;
+}
+
+static bool check_absolute(struct spec_report *r, const char *field, const struct json_value *v)
+{
+	if (!spec_want(r, field, v, JSON_STRING))
+		return false;
+	if (v->len == 0 || v->str[0] != '/') {
+		spec_report_add(r, field, "not an absolute path: '%s'", Q(v));
+		return false;
+	}
+	return true;
+}
+
+static void check_acidentifier(struct spec_report *r, const char *field,
+			       const struct json_value *v)
+{
+	if (spec_want(r, field, v, JSON_STRING) && !spec_is_acidentifier(v->str, v->len))
+		spec_report_add(r, field, "not an ACIdentifier: '%s'", Q(v));
+}
+
+static void check_string_array(struct spec_report *r, const char *field,
+			       const struct json_value *v)
+{
+	if (!spec_want(r, field, v, JSON_ARRAY))
+		return;
+	for (size_t i = 0; i < v->n; i++)
+		spec_want(r, IDX(field, i), v->items[i], JSON_STRING);
+}
+
+/* ------------------------------------------------------------------------ */
+/* Lists of {name, value} (labels, annotations, environment). */
+
+typedef void (*name_check_fn)(struct spec_report *r, const char *field,
+			      const struct json_value *name);
+
+/* Checks each entry's name and value; the names (valid strings or NULL) go
+ * to names[] for the caller's own checks. Returns the array, or NULL. */
+static const struct json_value *
+check_name_values(struct spec_report *r, const char *field, const struct json_value *list,
+		  name_check_fn check_name, const char *what,
+		  const struct json_value ***names_out)
+{
+	const struct json_value **names;
+
+	if (!spec_want(r, field, list, JSON_ARRAY))
+		return NULL;
+	names = xcalloc(list->n, sizeof(*names));
+	for (size_t i = 0; i < list->n; i++) {
+		const struct json_value *e = list->items[i], *name, *value;
+		struct path p;
+
+		spec_at_index(&p, field, i);
+		if (!spec_want(r, p.s, e, JSON_OBJECT))
+			continue;
+		name = spec_required(r, p.s, e, "name");
+		value = spec_required(r, p.s, e, "value");
+		if (value)
+			spec_want(r, KEY(p.s, "value"), value, JSON_STRING);
+		if (!name || !spec_want(r, KEY(p.s, "name"), name, JSON_STRING))
+			continue;
+		check_name(r, KEY(p.s, "name"), name);
+		for (size_t j = 0; j < i; j++) {
+			if (names[j] && spec_streq_n(names[j], name)) {
+				spec_report_add(r, KEY(p.s, "name"), "duplicate %s '%s' (also %s[%zu])",
+						what, Q(name), field, j);
+				break;
+			}
+		}
+		names[i] = name;
+	}
+	*names_out = names;
+	return list;
+}
+
+/* os/arch pairs as appc's types.ValidOSArch lists them (a superset of the
+ * spec's text, which invites implementations to extend it). */
+static const struct {
+	const char *os;
+	const char *const arch[11];
+} os_arch[] = {
+	{ "darwin", { "x86_64", "i386" } },
+	{ "freebsd", { "amd64", "i386", "arm" } },
+	{ "linux", { "amd64", "i386", "aarch64", "aarch64_be", "armv6l", "armv7l", "armv7b",
+		     "ppc64", "ppc64le", "s390x" } },
+};
+
+static void label_name(struct spec_report *r, const char *field, const struct json_value *n)
+{
+	if (!spec_is_acidentifier(n->str, n->len))
+		spec_report_add(r, field, "not an ACIdentifier: '%s'", Q(n));
+	else if (json_is_string(n, "name"))
+		spec_report_add(r, field, "a label cannot be called 'name' (that is the image's name)");
+}
+
+static void check_os_arch(struct spec_report *r, const char *field,
+			  const struct json_value *list, const struct json_value **names)
+{
+	const struct json_value *os = NULL, *arch = NULL;
+	size_t os_i = 0, arch_i = 0;
+	char known[256] = "";
+
+	for (size_t i = 0; i < list->n; i++) {
+		const struct json_value *v;
+
+		if (!names[i] || !(v = json_get(list->items[i], "value")) ||
+		    v->type != JSON_STRING)
+			continue;
+		if (json_is_string(names[i], "os"))
+			os = v, os_i = i;
+		else if (json_is_string(names[i], "arch"))
+			arch = v, arch_i = i;
+	}
+	if (!os)
+		return; /* "arch is meaningful only if os is provided" */
+	for (size_t k = 0; k < ARRAY_SIZE(os_arch); k++) {
+		if (!json_is_string(os, os_arch[k].os)) {
+			snprintf(known + strlen(known), sizeof(known) - strlen(known), "%s%s",
+				 k ? ", " : "", os_arch[k].os);
+			continue;
+		}
+		if (!arch)
+			return;
+		known[0] = '\0';
+		for (size_t a = 0; a < ARRAY_SIZE(os_arch[k].arch) && os_arch[k].arch[a]; a++) {
+			if (json_is_string(arch, os_arch[k].arch[a]))
+				return;
+			snprintf(known + strlen(known), sizeof(known) - strlen(known), "%s%s",
+				 a ? ", " : "", os_arch[k].arch[a]);
+		}
+		spec_report_add(r, KEY(IDX(field, arch_i), "value"),
+				"unknown arch '%s' for os '%s' (known: %s)", Q(arch),
+				os_arch[k].os, known);
+		return;
+	}
+	spec_report_add(r, KEY(IDX(field, os_i), "value"), "unknown os '%s' (known: %s)",
+			Q(os), known);
+}
+
+static void check_labels(struct spec_report *r, const char *field, const struct json_value *v)
+{
+	const struct json_value **names = NULL;
+
+	if (check_name_values(r, field, v, label_name, "label", &names))
+		check_os_arch(r, field, v, names);
+	free(names);
+}
+
+/* ------------------------------------------------------------------------ */
+/* Annotations. */
+
+static bool digits(const char *s, int n)
+{
+	for (int i = 0; i < n; i++)
+		if (s[i] < '0' || s[i] > '9')
+			return false;
+	return true;
+}
+
+static int num(const char *s, int n)
+{
+	int v = 0;
+
+	for (int i = 0; i < n; i++)
+		v = v * 10 + (s[i] - '0');
+	return v;
+}
+
+/* RFC 3339 date-time with the 'T' types.md insists on. */
+static bool is_rfc3339(const char *s, size_t len)
+{
+	static const int mdays[] = { 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
+	size_t i = 19;
+	int y, mo, d;
+
+	if (len < 20 || !digits(s, 4) || s[4] != '-' || !digits(s + 5, 2) || s[7] != '-' ||
+	    !digits(s + 8, 2) || s[10] != 'T' || !digits(s + 11, 2) || s[13] != ':' ||
+	    !digits(s + 14, 2) || s[16] != ':' || !digits(s + 17, 2))
+		return false;
+	y = num(s, 4), mo = num(s + 5, 2), d = num(s + 8, 2);
+	if (mo < 1 || mo > 12 || d < 1 || d > mdays[mo - 1] ||
+	    (mo == 2 && d == 29 && !(y % 4 == 0 && (y % 100 != 0 || y % 400 == 0))) ||
+	    num(s + 11, 2) > 23 || num(s + 14, 2) > 59 || num(s + 17, 2) > 60)
+		return false;
+	if (s[i] == '.') {
+		size_t start = ++i;
+
+		while (i < len && s[i] >= '0' && s[i] <= '9')
+			i++;
+		if (i == start)
+			return false;
+	}
+	if (i + 1 == len && s[i] == 'Z')
+		return true;
+	return i + 6 == len && (s[i] == '+' || s[i] == '-') && digits(s + i + 1, 2) &&
+	       s[i + 3] == ':' && digits(s + i + 4, 2) && num(s + i + 1, 2) <= 23 &&
+	       num(s + i + 4, 2) <= 59;
+}
+
+/* An http or https URL with a host. */
+static bool is_http_url(const char *s, size_t len)
+{
+	size_t i;
+
+	if (len >= 7 && strncasecmp(s, "http://", 7) == 0)
+		i = 7;
+	else if (len >= 8 && strncasecmp(s, "https://", 8) == 0)
+		i = 8;
+	else
+		return false;
+	if (i == len || s[i] == '/' || s[i] == '?' || s[i] == '#')
+		return false;
+	for (; i < len; i++)
+		if ((unsigned char)s[i] <= ' ' || s[i] == 0x7f)
+			return false;
+	return true;
+}
+
+static void annotation_name(struct spec_report *r, const char *field,
+			    const struct json_value *n)
+{
+	if (!spec_is_acidentifier(n->str, n->len))
+		spec_report_add(r, field, "not an ACIdentifier: '%s'", Q(n));
+}
+
+static void check_annotations(struct spec_report *r, const char *field,
+			      const struct json_value *v)
+{
+	const struct json_value **names = NULL;
+
+	if (!check_name_values(r, field, v, annotation_name, "annotation", &names))
+		return;
+	for (size_t i = 0; i < v->n; i++) {
+		const struct json_value *val;
+		const char *f;
+
+		if (!names[i] || !(val = json_get(v->items[i], "value")) ||
+		    val->type != JSON_STRING)
+			continue;
+		f = KEY(IDX(field, i), "value");
+		if (json_is_string(names[i], "created") && !is_rfc3339(val->str, val->len))
+			spec_report_add(r, f, "not an RFC 3339 date-time: '%s'", Q(val));
+		else if ((json_is_string(names[i], "homepage") ||
+			  json_is_string(names[i], "documentation")) &&
+			 !is_http_url(val->str, val->len))
+			spec_report_add(r, f, "not an http or https URL: '%s'", Q(val));
+		else if (json_is_string(names[i], "appc.io/executor/supports-systemd-notify") &&
+			 !json_is_string(val, "true") && !json_is_string(val, "false"))
+			spec_report_add(r, f, "must be 'true' or 'false', not '%s'", Q(val));
+	}
+	free(names);
+}
+
+/* ------------------------------------------------------------------------ */
+/* The app. */
+
+static void check_exec(struct spec_report *r, const char *field, const struct json_value *v)
+{
+	if (!spec_want(r, field, v, JSON_ARRAY))
+		return;
+	check_string_array(r, field, v);
+	/* Not required absolute: the ACE searches PATH as exec(3) does. */
+	if (v->n && v->items[0]->type == JSON_STRING && v->items[0]->len == 0)
+		spec_report_add(r, IDX(field, 0), "the program name is empty");
+}
+
+static void check_event_handlers(struct spec_report *r, const char *field,
+				 const struct json_value *v)
+{
+	const struct json_value **names;
+
+	if (!spec_want(r, field, v, JSON_ARRAY))
+		return;
+	names = xcalloc(v->n, sizeof(*names));
+	for (size_t i = 0; i < v->n; i++) {
+		const struct json_value *h = v->items[i], *name, *exec;
+		struct path p;
+
+		spec_at_index(&p, field, i);
+		if (!spec_want(r, p.s, h, JSON_OBJECT))
+			continue;
+		exec = spec_required(r, p.s, h, "exec");
+		if (exec)
+			check_exec(r, KEY(p.s, "exec"), exec);
+		name = spec_required(r, p.s, h, "name");
+		if (!name || !spec_want(r, KEY(p.s, "name"), name, JSON_STRING))
+			continue;
+		if (!json_is_string(name, "pre-start") && !json_is_string(name, "post-stop")) {
+			spec_report_add(r, KEY(p.s, "name"),
+					"unknown event '%s' (known: pre-start, post-stop)", Q(name));
+			continue;
+		}
+		for (size_t j = 0; j < i; j++) {
+			if (names[j] && spec_streq_n(names[j], name)) {
+				spec_report_add(r, KEY(p.s, "name"),
+						"a second %s handler (the first is %s[%zu])",
+						name->str, field, j);
+				break;
+			}
+		}
+		names[i] = name;
+	}
+	free(names);
+}
+
+static void env_name(struct spec_report *r, const char *field, const struct json_value *n)
+{
+	if (!spec_is_env_name(n->str, n->len))
+		spec_report_add(r, field, "not an environment variable name: '%s' (letters, "
+				"digits, '_', '.' and '-', not starting with a digit)", Q(n));
+}
+
+/*
+ * The "name" of element i (path elem) of the array at field: an ACName
+ * unlike the names of elements 0..i-1 in names[]. Returns it for names[i],
+ * or NULL when it is missing or no ACName.
+ */
+static const struct json_value *check_unique_acname(struct spec_report *r, const char *field,
+						    size_t i, const char *elem,
+						    const struct json_value *obj,
+						    const struct json_value **names,
+						    const char *what)
+{
+	const struct json_value *name = spec_required(r, elem, obj, "name");
+
+	if (!name || !spec_want(r, KEY(elem, "name"), name, JSON_STRING))
+		return NULL;
+	if (!spec_is_acname(name->str, name->len)) {
+		spec_report_add(r, KEY(elem, "name"), "not an ACName: '%s'", Q(name));
+		return NULL;
+	}
+	for (size_t j = 0; j < i; j++) {
+		if (names[j] && spec_streq_n(names[j], name)) {
+			spec_report_add(r, KEY(elem, "name"), "duplicate %s '%s' (also %s[%zu])",
+					what, Q(name), field, j);
+			break;
+		}
+	}
+	return name;
+}
+
+static void check_mount_points(struct spec_report *r, const char *field,
+			       const struct json_value *v)
+{
+	const struct json_value **names;
+
+	if (!spec_want(r, field, v, JSON_ARRAY))
+		return;
+	names = xcalloc(v->n, sizeof(*names));
+	for (size_t i = 0; i < v->n; i++) {
+		const struct json_value *m = v->items[i], *path, *ro;
+		struct path p;
+
+		spec_at_index(&p, field, i);
+		if (!spec_want(r, p.s, m, JSON_OBJECT))
+			continue;
+		path = spec_required(r, p.s, m, "path");
+		if (path)
+			check_absolute(r, KEY(p.s, "path"), path);
+		ro = spec_optional(m, "readOnly");
+		if (ro)
+			spec_want(r, KEY(p.s, "readOnly"), ro, JSON_BOOL);
+		names[i] = check_unique_acname(r, field, i, p.s, m, names, "mount point");
+	}
+	free(names);
+}
+
+static void check_ports(struct spec_report *r, const char *field, const struct json_value *v)
+{
+	const struct json_value **names;
+
+	if (!spec_want(r, field, v, JSON_ARRAY))
+		return;
+	names = xcalloc(v->n, sizeof(*names));
+	for (size_t i = 0; i < v->n; i++) {
+		const struct json_value *pt = v->items[i], *proto, *port, *count, *sa;
+		long long pn = 0, cn = 1;
+		bool port_ok = false, count_ok = true;
+		struct path p;
+
+		spec_at_index(&p, field, i);
+		if (!spec_want(r, p.s, pt, JSON_OBJECT))
+			continue;
+		/* Required, but it "MAY be any value" (aci.md). */
+		proto = spec_required(r, p.s, pt, "protocol");
+		if (proto)
+			spec_want(r, KEY(p.s, "protocol"), proto, JSON_STRING);
+		port = spec_required(r, p.s, pt, "port");
+		if (port)
+			port_ok = spec_check_int(r, KEY(p.s, "port"), port, 1, 65535, &pn);
+		count = spec_optional(pt, "count");
+		if (count)
+			count_ok = spec_check_int(r, KEY(p.s, "count"), count, 1, 65535, &cn);
+		if (port_ok && count_ok && pn + cn - 1 > 65535)
+			spec_report_add(r, KEY(p.s, "count"),
+					"the range %lld-%lld ends beyond port 65535", pn, pn + cn - 1);
+		sa = spec_optional(pt, "socketActivated");
+		if (sa)
+			spec_want(r, KEY(p.s, "socketActivated"), sa, JSON_BOOL);
+		names[i] = check_unique_acname(r, field, i, p.s, pt, names, "port");
+	}
+	free(names);
+}
+
+static void check_app(struct spec_report *r, const struct json_value *app)
+{
+	const struct json_value *v, *gids, *gids2, **names = NULL;
+
+	if (!spec_want(r, "app", app, JSON_OBJECT))
+		return;
+	if ((v = spec_optional(app, "exec")))
+		check_exec(r, "app.exec", v);
+	if ((v = spec_required(r, "app", app, "user")) && spec_want(r, "app.user", v, JSON_STRING) &&
+	    v->len == 0)
+		spec_report_add(r, "app.user", "must not be empty");
+	if ((v = spec_required(r, "app", app, "group")) && spec_want(r, "app.group", v, JSON_STRING) &&
+	    v->len == 0)
+		spec_report_add(r, "app.group", "must not be empty");
+	/* The schema's spelling and the one of the spec's own example. */
+	gids = spec_optional(app, "supplementaryGIDs");
+	gids2 = spec_optional(app, "supplementaryGids");
+	if (gids && gids2)
+		spec_report_add(r, "app.supplementaryGids",
+				"given twice, as supplementaryGIDs and supplementaryGids");
+	v = gids ? gids : gids2;
+	if (v) {
+		const char *f = gids ? "app.supplementaryGIDs" : "app.supplementaryGids";
+
+		if (spec_want(r, f, v, JSON_ARRAY))
+			for (size_t i = 0; i < v->n; i++)
+				spec_check_int(r, IDX(f, i), v->items[i], 0, UINT32_MAX, NULL);
+	}
+	if ((v = spec_optional(app, "eventHandlers")))
+		check_event_handlers(r, "app.eventHandlers", v);
+	if ((v = spec_optional(app, "workingDirectory")))
+		check_absolute(r, "app.workingDirectory", v);
+	if ((v = spec_optional(app, "environment")))
+		check_name_values(r, "app.environment", v, env_name, "environment variable",
+				  &names);
+	free(names);
+	if ((v = spec_optional(app, "isolators")))
+		spec_check_isolators(r, "app.isolators", v);
+	if ((v = spec_optional(app, "mountPoints")))
+		check_mount_points(r, "app.mountPoints", v);
+	if ((v = spec_optional(app, "ports")))
+		check_ports(r, "app.ports", v);
+	if ((v = spec_optional(app, "userAnnotations")))
+		spec_check_string_map(r, "app.userAnnotations", v);
+	if ((v = spec_optional(app, "userLabels")))
+		spec_check_string_map(r, "app.userLabels", v);
+}
+
+/* ------------------------------------------------------------------------ */
+
+/* "sha512-" and the 128 hex digits of a SHA-512 digest (types.md). */
+static bool is_image_id(const char *s, size_t len)
+{
+	if (len != 7 + 128 || memcmp(s, "sha512-", 7) != 0)
+		return false;
+	for (size_t i = 7; i < len; i++)
+		if (!((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f')))
+			return false;
+	return true;
+}
+
+static void check_dependencies(struct spec_report *r, const char *field,
+			       const struct json_value *v)
+{
+	if (!spec_want(r, field, v, JSON_ARRAY))
+		return;
+	for (size_t i = 0; i < v->n; i++) {
+		const struct json_value *d = v->items[i], *x;
+		struct path p;
+
+		spec_at_index(&p, field, i);
+		if (!spec_want(r, p.s, d, JSON_OBJECT))
+			continue;
+		if ((x = spec_required(r, p.s, d, "imageName")))
+			check_acidentifier(r, KEY(p.s, "imageName"), x);
+		if ((x = spec_optional(d, "imageID")) && spec_want(r, KEY(p.s, "imageID"), x, JSON_STRING) &&
+		    !is_image_id(x->str, x->len))
+			spec_report_add(r, KEY(p.s, "imageID"),
+					"not an image ID: '%s' (want 'sha512-' and 128 "
+					"lower-case hex digits)", Q(x));
+		if ((x = spec_optional(d, "labels")))
+			check_labels(r, KEY(p.s, "labels"), x);
+		if ((x = spec_optional(d, "size")))
+			spec_check_int(r, KEY(p.s, "size"), x, 0, INT64_MAX, NULL);
+	}
+}
+
+size_t spec_check_manifest(const char *text, size_t len, struct spec_report *r)
+{
+	struct act_err err = { 0 };
+	struct json_value *m = json_parse(text, len, &err);
+	const struct json_value *v;
+	size_t n0 = r->n;
+
+	if (!m) {
+		spec_report_add(r, "", "not JSON: %s", err.msg);
+		return r->n - n0;
+	}
+	if (!spec_want(r, "", m, JSON_OBJECT))
+		goto out;
+	if ((v = spec_required(r, "", m, "acKind")) && spec_want(r, "acKind", v, JSON_STRING) &&
+	    !json_is_string(v, "ImageManifest"))
+		spec_report_add(r, "acKind", "must be 'ImageManifest', not '%s'", Q(v));
+	if ((v = spec_required(r, "", m, "acVersion")) && spec_want(r, "acVersion", v, JSON_STRING)) {
+		unsigned long long major = 0;
+
+		if (spec_has_nul(v) || !spec_is_semver(v->str, v->len, &major))
+			spec_report_add(r, "acVersion", "not a SemVer 2.0.0 version: '%s'", Q(v));
+		else if (json_is_string(v, "0.0.0"))
+			spec_report_add(r, "acVersion", "0.0.0 is no version of the spec");
+		else if (major != 0)
+			spec_report_add(r, "acVersion", "major version %llu: the spec knows only "
+					"0.x (up to 0.8.11), and majors are incompatible", major);
+	}
+	if ((v = spec_required(r, "", m, "name")))
+		check_acidentifier(r, "name", v);
+	if ((v = spec_optional(m, "labels")))
+		check_labels(r, "labels", v);
+	if ((v = spec_optional(m, "app")))
+		check_app(r, v);
+	if ((v = spec_optional(m, "annotations")))
+		check_annotations(r, "annotations", v);
+	if ((v = spec_optional(m, "dependencies")))
+		check_dependencies(r, "dependencies", v);
+	if ((v = spec_optional(m, "pathWhitelist")) && spec_want(r, "pathWhitelist", v, JSON_ARRAY))
+		for (size_t i = 0; i < v->n; i++)
+			check_absolute(r, IDX("pathWhitelist", i), v->items[i]);
+out:
+	json_free(m);
+	return r->n - n0;
+}
