@@ -1,18 +1,14 @@
 // SPDX-License-Identifier: Apache-2.0
-#include <errno.h>
-#include <limits.h>
-#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
-#include "common/caps/capname.h"
 #include "common/json/json.h"
 #include "common/base/macro.h"
 #include "common/spec/spec.h"
 #include "common/spec/specfield.h"
+#include "common/spec/specisolator.h"
 
 /*
  * Where the spec and appc's Go code disagree, the spec wins (see
@@ -22,176 +18,6 @@
  * spec is silent, what appc's code accepts is accepted: unknown members and
  * unknown isolators are fine, null stands for an absent optional member.
  */
-
-void spec_report_add(struct spec_report *r, const char *field, const char *fmt, ...)
-{
-	va_list ap, ap2;
-	int n;
-	char *msg;
-
-	va_start(ap, fmt);
-	va_copy(ap2, ap);
-	n = vsnprintf(NULL, 0, fmt, ap);
-	va_end(ap);
-	msg = xmalloc((size_t)(n < 0 ? 0 : n) + 1);
-	vsnprintf(msg, (size_t)(n < 0 ? 0 : n) + 1, fmt, ap2);
-	va_end(ap2);
-	if (r->n == r->cap) {
-		r->cap = r->cap ? 2 * r->cap : 8;
-		r->items = xrealloc(r->items, r->cap * sizeof(*r->items));
-	}
-	r->items[r->n].field = xstrdup(field ? field : "");
-	r->items[r->n].message = msg;
-	r->n++;
-}
-
-void spec_report_free(struct spec_report *r)
-{
-	for (size_t i = 0; i < r->n; i++) {
-		free(r->items[i].field);
-		free(r->items[i].message);
-	}
-	free(r->items);
-	*r = (struct spec_report)SPEC_REPORT_INIT;
-}
-
-int spec_report_err(const struct spec_report *r, const char *what, const char *field,
-		    struct act_err *err)
-{
-	const struct spec_problem *p = &r->items[0];
-	char more[64] = "";
-
-	if (!field)
-		field = p->field;
-	if (r->n > 1)
-		snprintf(more, sizeof(more), " (and %zu more problem%s)", r->n - 1,
-			 r->n > 2 ? "s" : "");
-	return act_err_set(err, EINVAL, "%s%s%s%s%s%s", what ? what : "", what ? ": " : "",
-			   field, *field ? ": " : "", p->message, more);
-}
-
-static bool is_alnum_lower(char c)
-{
-	return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
-}
-
-/* ^[a-z0-9]+([seps][a-z0-9]+)*$: runs of alphanumerics, single separators. */
-static bool runs_separated(const char *s, size_t len, const char *seps)
-{
-	bool after_sep = true; /* the start counts as one: no leading separator */
-
-	if (len == 0)
-		return false;
-	for (size_t i = 0; i < len; i++) {
-		if (is_alnum_lower(s[i])) {
-			after_sep = false;
-		} else if (s[i] != '\0' && strchr(seps, s[i]) && !after_sep) {
-			after_sep = true;
-		} else {
-			return false;
-		}
-	}
-	return !after_sep;
-}
-
-bool spec_is_acidentifier(const char *s, size_t len)
-{
-	return runs_separated(s, len, "-._~/");
-}
-
-bool spec_is_acname(const char *s, size_t len)
-{
-	return runs_separated(s, len, "-");
-}
-
-bool spec_is_env_name(const char *s, size_t len)
-{
-	if (len == 0 || !(s[0] == '_' || (s[0] >= 'A' && s[0] <= 'Z') ||
-			  (s[0] >= 'a' && s[0] <= 'z')))
-		return false;
-	for (size_t i = 1; i < len; i++) {
-		char c = s[i];
-
-		if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
-		      (c >= '0' && c <= '9') || c == '_' || c == '.' || c == '-'))
-			return false;
-	}
-	return true;
-}
-
-/* A dot-separated list of non-empty [0-9A-Za-z-] identifiers; numeric ones
- * without leading zeros when numeric_strict. */
-static bool semver_idents(const char *s, size_t len, bool numeric_strict)
-{
-	size_t i = 0;
-
-	if (len == 0)
-		return false;
-	while (i <= len) {
-		size_t start = i;
-		bool all_digits = true;
-
-		while (i < len && s[i] != '.') {
-			char c = s[i];
-
-			if (!((c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') ||
-			      (c >= 'a' && c <= 'z') || c == '-'))
-				return false;
-			if (!(c >= '0' && c <= '9'))
-				all_digits = false;
-			i++;
-		}
-		if (i == start)
-			return false;
-		if (numeric_strict && all_digits && s[start] == '0' && i - start > 1)
-			return false;
-		i++; /* past the '.' (or the end) */
-	}
-	return true;
-}
-
-/* SemVer 2.0.0, as semver.org's grammar; the major number in *major. */
-bool spec_is_semver(const char *s, size_t len, unsigned long long *major)
-{
-	size_t core = 0, i = 0;
-	unsigned long long nums[3] = { 0 };
-
-	while (core < len && s[core] != '-' && s[core] != '+')
-		core++;
-	for (int part = 0; part < 3; part++) {
-		size_t start = i;
-
-		while (i < core && s[i] >= '0' && s[i] <= '9') {
-			if (nums[part] > (ULLONG_MAX - 9) / 10)
-				return false;
-			nums[part] = nums[part] * 10 + (unsigned)(s[i] - '0');
-			i++;
-		}
-		if (i == start || (s[start] == '0' && i - start > 1))
-			return false;
-		if (part < 2) {
-			if (i >= core || s[i] != '.')
-				return false;
-			i++;
-		}
-	}
-	if (i != core)
-		return false;
-	if (core < len && s[core] == '-') {
-		size_t end = core + 1;
-
-		while (end < len && s[end] != '+')
-			end++;
-		if (!semver_idents(s + core + 1, end - core - 1, true))
-			return false;
-		core = end;
-	}
-	if (core < len && !semver_idents(s + core + 1, len - core - 1, false))
-		return false;
-	if (major)
-		*major = nums[0];
-	return true;
-}
 
 static bool check_absolute(struct spec_report *r, const char *field, const struct json_value *v)
 {
@@ -226,43 +52,40 @@ static void check_string_array(struct spec_report *r, const char *field,
 typedef void (*name_check_fn)(struct spec_report *r, const char *field,
 			      const struct json_value *name);
 
-/* Checks each entry's name and value; the names (valid strings or NULL) go
- * to names[] for the caller's own checks. Returns the array, or NULL. */
-static const struct json_value *
-check_name_values(struct spec_report *r, const char *field, const struct json_value *list,
-		  name_check_fn check_name, const char *what,
-		  const struct json_value ***names_out)
+struct name_value_kind {
+	name_check_fn check_name;
+	const char *what;
+};
+
+static const struct json_value *name_value(struct spec_report *r, const char *field, size_t i,
+					   const char *elem, const struct json_value *e,
+					   const struct json_value **names, void *ctx)
 {
-	const struct json_value **names;
+	const struct name_value_kind *k = ctx;
+	const struct json_value *name = spec_required(r, elem, e, "name");
+	const struct json_value *value = spec_required(r, elem, e, "value");
+	long j;
 
-	if (!spec_want(r, field, list, JSON_ARRAY))
+	if (value)
+		spec_want(r, KEY(elem, "value"), value, JSON_STRING);
+	if (!name || !spec_want(r, KEY(elem, "name"), name, JSON_STRING))
 		return NULL;
-	names = xcalloc(list->n, sizeof(*names));
-	for (size_t i = 0; i < list->n; i++) {
-		const struct json_value *e = list->items[i], *name, *value;
-		struct path p;
+	k->check_name(r, KEY(elem, "name"), name);
+	if ((j = spec_earlier(names, i, name)) >= 0)
+		spec_report_add(r, KEY(elem, "name"), "duplicate %s '%s' (also %s[%ld])", k->what,
+				Q(name), field, j);
+	return name;
+}
 
-		spec_at_index(&p, field, i);
-		if (!spec_want(r, p.s, e, JSON_OBJECT))
-			continue;
-		name = spec_required(r, p.s, e, "name");
-		value = spec_required(r, p.s, e, "value");
-		if (value)
-			spec_want(r, KEY(p.s, "value"), value, JSON_STRING);
-		if (!name || !spec_want(r, KEY(p.s, "name"), name, JSON_STRING))
-			continue;
-		check_name(r, KEY(p.s, "name"), name);
-		for (size_t j = 0; j < i; j++) {
-			if (names[j] && spec_streq_n(names[j], name)) {
-				spec_report_add(r, KEY(p.s, "name"), "duplicate %s '%s' (also %s[%zu])",
-						what, Q(name), field, j);
-				break;
-			}
-		}
-		names[i] = name;
-	}
-	*names_out = names;
-	return list;
+/* Checks each entry's name and value; returns the names (valid strings or
+ * NULL) for the caller's own checks, or NULL when list is no array. */
+static const struct json_value **check_name_values(struct spec_report *r, const char *field,
+						   const struct json_value *list,
+						   name_check_fn check_name, const char *what)
+{
+	struct name_value_kind k = { check_name, what };
+
+	return spec_each_object(r, field, list, name_value, &k);
 }
 
 /* os/arch pairs as appc's types.ValidOSArch lists them (a superset of the
@@ -331,9 +154,9 @@ static void check_os_arch(struct spec_report *r, const char *field,
 
 static void check_labels(struct spec_report *r, const char *field, const struct json_value *v)
 {
-	const struct json_value **names = NULL;
+	const struct json_value **names = check_name_values(r, field, v, label_name, "label");
 
-	if (check_name_values(r, field, v, label_name, "label", &names))
+	if (names)
 		check_os_arch(r, field, v, names);
 	free(names);
 }
@@ -418,9 +241,10 @@ static void annotation_name(struct spec_report *r, const char *field,
 static void check_annotations(struct spec_report *r, const char *field,
 			      const struct json_value *v)
 {
-	const struct json_value **names = NULL;
+	const struct json_value **names = check_name_values(r, field, v, annotation_name,
+							       "annotation");
 
-	if (!check_name_values(r, field, v, annotation_name, "annotation", &names))
+	if (!names)
 		return;
 	for (size_t i = 0; i < v->n; i++) {
 		const struct json_value *val;
@@ -456,43 +280,34 @@ static void check_exec(struct spec_report *r, const char *field, const struct js
 		spec_report_add(r, IDX(field, 0), "the program name is empty");
 }
 
+static const struct json_value *event_handler(struct spec_report *r, const char *field,
+					      size_t i, const char *elem,
+					      const struct json_value *h,
+					      const struct json_value **names, void *ctx)
+{
+	const struct json_value *exec = spec_required(r, elem, h, "exec"), *name;
+	long j;
+
+	if (exec)
+		check_exec(r, KEY(elem, "exec"), exec);
+	name = spec_required(r, elem, h, "name");
+	if (!name || !spec_want(r, KEY(elem, "name"), name, JSON_STRING))
+		return NULL;
+	if (!json_is_string(name, "pre-start") && !json_is_string(name, "post-stop")) {
+		spec_report_add(r, KEY(elem, "name"),
+				"unknown event '%s' (known: pre-start, post-stop)", Q(name));
+		return NULL;
+	}
+	if ((j = spec_earlier(names, i, name)) >= 0)
+		spec_report_add(r, KEY(elem, "name"), "a second %s handler (the first is %s[%ld])",
+				name->str, field, j);
+	return name;
+}
+
 static void check_event_handlers(struct spec_report *r, const char *field,
 				 const struct json_value *v)
 {
-	const struct json_value **names;
-
-	if (!spec_want(r, field, v, JSON_ARRAY))
-		return;
-	names = xcalloc(v->n, sizeof(*names));
-	for (size_t i = 0; i < v->n; i++) {
-		const struct json_value *h = v->items[i], *name, *exec;
-		struct path p;
-
-		spec_at_index(&p, field, i);
-		if (!spec_want(r, p.s, h, JSON_OBJECT))
-			continue;
-		exec = spec_required(r, p.s, h, "exec");
-		if (exec)
-			check_exec(r, KEY(p.s, "exec"), exec);
-		name = spec_required(r, p.s, h, "name");
-		if (!name || !spec_want(r, KEY(p.s, "name"), name, JSON_STRING))
-			continue;
-		if (!json_is_string(name, "pre-start") && !json_is_string(name, "post-stop")) {
-			spec_report_add(r, KEY(p.s, "name"),
-					"unknown event '%s' (known: pre-start, post-stop)", Q(name));
-			continue;
-		}
-		for (size_t j = 0; j < i; j++) {
-			if (names[j] && spec_streq_n(names[j], name)) {
-				spec_report_add(r, KEY(p.s, "name"),
-						"a second %s handler (the first is %s[%zu])",
-						name->str, field, j);
-				break;
-			}
-		}
-		names[i] = name;
-	}
-	free(names);
+	free(spec_each_object(r, field, v, event_handler, NULL));
 }
 
 static void env_name(struct spec_report *r, const char *field, const struct json_value *n)
@@ -517,86 +332,74 @@ static const struct json_value *check_unique_acname(struct spec_report *r, const
 
 	if (!name || !spec_want(r, KEY(elem, "name"), name, JSON_STRING))
 		return NULL;
+	long j;
+
 	if (!spec_is_acname(name->str, name->len)) {
 		spec_report_add(r, KEY(elem, "name"), "not an ACName: '%s'", Q(name));
 		return NULL;
 	}
-	for (size_t j = 0; j < i; j++) {
-		if (names[j] && spec_streq_n(names[j], name)) {
-			spec_report_add(r, KEY(elem, "name"), "duplicate %s '%s' (also %s[%zu])",
-					what, Q(name), field, j);
-			break;
-		}
-	}
+	if ((j = spec_earlier(names, i, name)) >= 0)
+		spec_report_add(r, KEY(elem, "name"), "duplicate %s '%s' (also %s[%ld])", what,
+				Q(name), field, j);
 	return name;
+}
+
+static const struct json_value *mount_point(struct spec_report *r, const char *field,
+					    size_t i, const char *elem,
+					    const struct json_value *m,
+					    const struct json_value **names, void *ctx)
+{
+	const struct json_value *path = spec_required(r, elem, m, "path");
+	const struct json_value *ro = spec_optional(m, "readOnly");
+
+	if (path)
+		check_absolute(r, KEY(elem, "path"), path);
+	if (ro)
+		spec_want(r, KEY(elem, "readOnly"), ro, JSON_BOOL);
+	return check_unique_acname(r, field, i, elem, m, names, "mount point");
 }
 
 static void check_mount_points(struct spec_report *r, const char *field,
 			       const struct json_value *v)
 {
-	const struct json_value **names;
+	free(spec_each_object(r, field, v, mount_point, NULL));
+}
 
-	if (!spec_want(r, field, v, JSON_ARRAY))
-		return;
-	names = xcalloc(v->n, sizeof(*names));
-	for (size_t i = 0; i < v->n; i++) {
-		const struct json_value *m = v->items[i], *path, *ro;
-		struct path p;
+static const struct json_value *port(struct spec_report *r, const char *field, size_t i,
+				     const char *elem, const struct json_value *pt,
+				     const struct json_value **names, void *ctx)
+{
+	const struct json_value *proto, *port, *count, *sa;
+	long long pn = 0, cn = 1;
+	bool port_ok = false, count_ok = true;
 
-		spec_at_index(&p, field, i);
-		if (!spec_want(r, p.s, m, JSON_OBJECT))
-			continue;
-		path = spec_required(r, p.s, m, "path");
-		if (path)
-			check_absolute(r, KEY(p.s, "path"), path);
-		ro = spec_optional(m, "readOnly");
-		if (ro)
-			spec_want(r, KEY(p.s, "readOnly"), ro, JSON_BOOL);
-		names[i] = check_unique_acname(r, field, i, p.s, m, names, "mount point");
-	}
-	free(names);
+	/* Required, but it "MAY be any value" (aci.md). */
+	proto = spec_required(r, elem, pt, "protocol");
+	if (proto)
+		spec_want(r, KEY(elem, "protocol"), proto, JSON_STRING);
+	port = spec_required(r, elem, pt, "port");
+	if (port)
+		port_ok = spec_check_int(r, KEY(elem, "port"), port, 1, 65535, &pn);
+	count = spec_optional(pt, "count");
+	if (count)
+		count_ok = spec_check_int(r, KEY(elem, "count"), count, 1, 65535, &cn);
+	if (port_ok && count_ok && pn + cn - 1 > 65535)
+		spec_report_add(r, KEY(elem, "count"), "the range %lld-%lld ends beyond port 65535",
+				pn, pn + cn - 1);
+	sa = spec_optional(pt, "socketActivated");
+	if (sa)
+		spec_want(r, KEY(elem, "socketActivated"), sa, JSON_BOOL);
+	return check_unique_acname(r, field, i, elem, pt, names, "port");
 }
 
 static void check_ports(struct spec_report *r, const char *field, const struct json_value *v)
 {
-	const struct json_value **names;
-
-	if (!spec_want(r, field, v, JSON_ARRAY))
-		return;
-	names = xcalloc(v->n, sizeof(*names));
-	for (size_t i = 0; i < v->n; i++) {
-		const struct json_value *pt = v->items[i], *proto, *port, *count, *sa;
-		long long pn = 0, cn = 1;
-		bool port_ok = false, count_ok = true;
-		struct path p;
-
-		spec_at_index(&p, field, i);
-		if (!spec_want(r, p.s, pt, JSON_OBJECT))
-			continue;
-		/* Required, but it "MAY be any value" (aci.md). */
-		proto = spec_required(r, p.s, pt, "protocol");
-		if (proto)
-			spec_want(r, KEY(p.s, "protocol"), proto, JSON_STRING);
-		port = spec_required(r, p.s, pt, "port");
-		if (port)
-			port_ok = spec_check_int(r, KEY(p.s, "port"), port, 1, 65535, &pn);
-		count = spec_optional(pt, "count");
-		if (count)
-			count_ok = spec_check_int(r, KEY(p.s, "count"), count, 1, 65535, &cn);
-		if (port_ok && count_ok && pn + cn - 1 > 65535)
-			spec_report_add(r, KEY(p.s, "count"),
-					"the range %lld-%lld ends beyond port 65535", pn, pn + cn - 1);
-		sa = spec_optional(pt, "socketActivated");
-		if (sa)
-			spec_want(r, KEY(p.s, "socketActivated"), sa, JSON_BOOL);
-		names[i] = check_unique_acname(r, field, i, p.s, pt, names, "port");
-	}
-	free(names);
+	free(spec_each_object(r, field, v, port, NULL));
 }
 
 static void check_app(struct spec_report *r, const struct json_value *app)
 {
-	const struct json_value *v, *gids, *gids2, **names = NULL;
+	const struct json_value *v, *gids, *gids2;
 
 	if (!spec_want(r, "app", app, JSON_OBJECT))
 		return;
@@ -627,9 +430,7 @@ static void check_app(struct spec_report *r, const struct json_value *app)
 	if ((v = spec_optional(app, "workingDirectory")))
 		check_absolute(r, "app.workingDirectory", v);
 	if ((v = spec_optional(app, "environment")))
-		check_name_values(r, "app.environment", v, env_name, "environment variable",
-				  &names);
-	free(names);
+		free(check_name_values(r, "app.environment", v, env_name, "environment variable"));
 	if ((v = spec_optional(app, "isolators")))
 		spec_check_isolators(r, "app.isolators", v);
 	if ((v = spec_optional(app, "mountPoints")))
@@ -655,30 +456,31 @@ static bool is_image_id(const char *s, size_t len)
 	return true;
 }
 
+static const struct json_value *dependency(struct spec_report *r, const char *field,
+					   size_t i, const char *elem,
+					   const struct json_value *d,
+					   const struct json_value **names, void *ctx)
+{
+	const struct json_value *x;
+
+	if ((x = spec_required(r, elem, d, "imageName")))
+		check_acidentifier(r, KEY(elem, "imageName"), x);
+	if ((x = spec_optional(d, "imageID")) && spec_want(r, KEY(elem, "imageID"), x, JSON_STRING) &&
+	    !is_image_id(x->str, x->len))
+		spec_report_add(r, KEY(elem, "imageID"),
+				"not an image ID: '%s' (want 'sha512-' and 128 "
+				"lower-case hex digits)", Q(x));
+	if ((x = spec_optional(d, "labels")))
+		check_labels(r, KEY(elem, "labels"), x);
+	if ((x = spec_optional(d, "size")))
+		spec_check_int(r, KEY(elem, "size"), x, 0, INT64_MAX, NULL);
+	return NULL;
+}
+
 static void check_dependencies(struct spec_report *r, const char *field,
 			       const struct json_value *v)
 {
-	if (!spec_want(r, field, v, JSON_ARRAY))
-		return;
-	for (size_t i = 0; i < v->n; i++) {
-		const struct json_value *d = v->items[i], *x;
-		struct path p;
-
-		spec_at_index(&p, field, i);
-		if (!spec_want(r, p.s, d, JSON_OBJECT))
-			continue;
-		if ((x = spec_required(r, p.s, d, "imageName")))
-			check_acidentifier(r, KEY(p.s, "imageName"), x);
-		if ((x = spec_optional(d, "imageID")) && spec_want(r, KEY(p.s, "imageID"), x, JSON_STRING) &&
-		    !is_image_id(x->str, x->len))
-			spec_report_add(r, KEY(p.s, "imageID"),
-					"not an image ID: '%s' (want 'sha512-' and 128 "
-					"lower-case hex digits)", Q(x));
-		if ((x = spec_optional(d, "labels")))
-			check_labels(r, KEY(p.s, "labels"), x);
-		if ((x = spec_optional(d, "size")))
-			spec_check_int(r, KEY(p.s, "size"), x, 0, INT64_MAX, NULL);
-	}
+	free(spec_each_object(r, field, v, dependency, NULL));
 }
 
 size_t spec_check_manifest(const char *text, size_t len, struct spec_report *r)

@@ -5,6 +5,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "common/base/macro.h"
 #include "common/spec/specfield.h"
 
 const char *spec_quote(struct quoted *q, const char *s, size_t len)
@@ -130,6 +131,35 @@ bool spec_check_int(struct spec_report *r, const char *field, const struct json_
 	if (out)
 		*out = n;
 	return true;
+}
+
+long spec_earlier(const struct json_value *const *names, size_t i,
+		  const struct json_value *name)
+{
+	for (size_t j = 0; j < i; j++)
+		if (names[j] && spec_streq_n(names[j], name))
+			return (long)j;
+	return -1;
+}
+
+const struct json_value **spec_each_object(struct spec_report *r, const char *field,
+					   const struct json_value *v, spec_object_fn fn,
+					   void *ctx)
+{
+	const struct json_value **names;
+
+	if (!spec_want(r, field, v, JSON_ARRAY))
+		return NULL;
+	/* One more than needed: an empty array still gets a list to free. */
+	names = xcalloc(v->n + 1, sizeof(*names));
+	for (size_t i = 0; i < v->n; i++) {
+		struct path p;
+
+		spec_at_index(&p, field, i);
+		if (spec_want(r, p.s, v->items[i], JSON_OBJECT))
+			names[i] = fn(r, field, i, p.s, v->items[i], names, ctx);
+	}
+	return names;
 }
 
 /* An object whose members are all strings (userAnnotations, sysctl). */

@@ -5,7 +5,7 @@
 #include <stddef.h>
 
 #include "common/json/json.h"
-#include "common/spec/spec.h"
+#include "common/spec/report.h"
 
 /*
  * What the manifest checks (spec.c, specisolator.c) share: a member's path
@@ -46,11 +46,26 @@ bool spec_has_nul(const struct json_value *v);
 /* A JSON integer (no fraction, no exponent) in [lo, hi], to *out if not NULL. */
 bool spec_check_int(struct spec_report *r, const char *field, const struct json_value *v,
 		    long long lo, long long hi, long long *out);
+/* The index of an earlier name equal to name in names[0..i) (NULL entries
+ * skipped), or -1. */
+long spec_earlier(const struct json_value *const *names, size_t i,
+		  const struct json_value *name);
+
+/*
+ * The spec's lists of objects (labels, ports, isolators, ...): each element
+ * of the array at field that is an object is given to fn with its path
+ * (others are reported); fn returns the element's name, kept in names[i] for
+ * the checks of later elements, which see names[0..i). Returns names, for
+ * the caller to free, or NULL (and a problem) when v is no array.
+ */
+typedef const struct json_value *(*spec_object_fn)(struct spec_report *r, const char *field,
+						    size_t i, const char *elem,
+						    const struct json_value *obj,
+						    const struct json_value **names, void *ctx);
+const struct json_value **spec_each_object(struct spec_report *r, const char *field,
+					   const struct json_value *v, spec_object_fn fn,
+					   void *ctx);
+
 /* An object whose member values are all strings (userLabels, sysctl). */
 void spec_check_string_map(struct spec_report *r, const char *field,
 			   const struct json_value *v);
-
-/* app.isolators: the isolators spec/ace.md and appc's code define
- * (specisolator.c). */
-void spec_check_isolators(struct spec_report *r, const char *field,
-			  const struct json_value *v);

@@ -6,6 +6,8 @@
 #include "common/caps/capname.h"
 #include "common/base/macro.h"
 #include "common/spec/specfield.h"
+#include "common/spec/specisolator.h"
+#include "common/spec/types.h"
 
 /*
  * The isolators of spec/ace.md and the two appc's code adds (oom-score-adj,
@@ -327,60 +329,55 @@ static const struct iso_kind {
 	{ "resource/network-bandwidth", iso_default_limit, ISO_SINGLE, NULL },
 };
 
+static const struct json_value *isolator(struct spec_report *r, const char *field,
+					 size_t i, const char *elem, const struct json_value *iso,
+					 const struct json_value **names, void *ctx)
+{
+	const struct json_value *name = spec_required(r, elem, iso, "name");
+	/* "value may be an arbitrary JSON value", null included. */
+	const struct json_value *value = json_get(iso, "value");
+	const struct iso_kind *kind = NULL;
+
+	if (!value)
+		spec_required(r, elem, iso, "value");
+	if (!name || !spec_want(r, KEY(elem, "name"), name, JSON_STRING))
+		return NULL;
+	if (!spec_is_acidentifier(name->str, name->len)) {
+		spec_report_add(r, KEY(elem, "name"), "not an ACIdentifier: '%s'", Q(name));
+		return NULL;
+	}
+	for (size_t k = 0; k < ARRAY_SIZE(iso_kinds); k++)
+		if (json_is_string(name, iso_kinds[k].name))
+			kind = &iso_kinds[k];
+	if (!kind)
+		return name; /* executors may ignore isolators they do not know */
+	if (kind->flags & ISO_POD_ONLY)
+		spec_report_add(r, KEY(elem, "name"), "%s applies to a pod, not to an app",
+				kind->name);
+	/* One of a kind, and no kind it excludes: the first earlier one found. */
+	for (size_t j = 0; j < i; j++) {
+		if (!names[j])
+			continue;
+		if ((kind->flags & ISO_SINGLE) && spec_streq_n(names[j], name)) {
+			spec_report_add(r, KEY(elem, "name"),
+					"a second %s isolator (the first is %s[%zu])", kind->name,
+					field, j);
+			break;
+		}
+		if (kind->excludes && json_is_string(names[j], kind->excludes)) {
+			spec_report_add(r, KEY(elem, "name"),
+					"%s cannot be used together with %s (%s[%zu])", kind->name,
+					kind->excludes, field, j);
+			break;
+		}
+	}
+	if (value)
+		kind->check(&(struct iso_ctx){ r, KEY(elem, "value"), value });
+	return name;
+}
+
 void spec_check_isolators(struct spec_report *r, const char *field,
 			  const struct json_value *v)
 {
-	const struct json_value **names;
-
-	if (!spec_want(r, field, v, JSON_ARRAY))
-		return;
-	names = xcalloc(v->n, sizeof(*names));
-	for (size_t i = 0; i < v->n; i++) {
-		const struct json_value *iso = v->items[i], *name, *value;
-		const struct iso_kind *kind = NULL;
-		struct path p;
-
-		spec_at_index(&p, field, i);
-		if (!spec_want(r, p.s, iso, JSON_OBJECT))
-			continue;
-		name = spec_required(r, p.s, iso, "name");
-		/* "value may be an arbitrary JSON value", null included. */
-		value = json_get(iso, "value");
-		if (!value)
-			spec_required(r, p.s, iso, "value");
-		if (!name || !spec_want(r, KEY(p.s, "name"), name, JSON_STRING))
-			continue;
-		if (!spec_is_acidentifier(name->str, name->len)) {
-			spec_report_add(r, KEY(p.s, "name"), "not an ACIdentifier: '%s'", Q(name));
-			continue;
-		}
-		names[i] = name;
-		for (size_t k = 0; k < ARRAY_SIZE(iso_kinds); k++)
-			if (json_is_string(name, iso_kinds[k].name))
-				kind = &iso_kinds[k];
-		if (!kind)
-			continue; /* executors may ignore isolators they do not know */
-		if (kind->flags & ISO_POD_ONLY)
-			spec_report_add(r, KEY(p.s, "name"), "%s applies to a pod, not to an app",
-					kind->name);
-		for (size_t j = 0; j < i; j++) {
-			if (!names[j])
-				continue;
-			if ((kind->flags & ISO_SINGLE) && spec_streq_n(names[j], name)) {
-				spec_report_add(r, KEY(p.s, "name"),
-						"a second %s isolator (the first is %s[%zu])",
-						kind->name, field, j);
-				break;
-			}
-			if (kind->excludes && json_is_string(names[j], kind->excludes)) {
-				spec_report_add(r, KEY(p.s, "name"),
-						"%s cannot be used together with %s (%s[%zu])",
-						kind->name, kind->excludes, field, j);
-				break;
-			}
-		}
-		if (value)
-			kind->check(&(struct iso_ctx){ r, KEY(p.s, "value"), value });
-	}
-	free(names);
+	free(spec_each_object(r, field, v, isolator, NULL));
 }
