@@ -4,9 +4,9 @@
 
 layers.py [ROOT]: every C file of ROOT/common sits in a layer's folder, each
 #include "common/..." points to its own folder or to one below it in LAYERS,
-no file includes tools/, and no module (a .c with its .h) reaches itself
-through includes. One line per fault on stdout; exit 1 on a fault, 2 on a
-usage error, 0 when all holds.
+no file includes tools/, and no module (a .c with its .h, and its
+-internal.h if it has one) reaches itself through includes. One line per
+fault on stdout; exit 1 on a fault, 2 on a usage error, 0 when all holds.
 """
 import os
 import re
@@ -41,8 +41,10 @@ def c_files(top):
 
 
 def module(rel):
-    """common/tar/paxhdr.c and .h are one module: common/tar/paxhdr."""
-    return rel[:-2]
+    """common/tar/paxhdr.c and .h are one module: common/tar/paxhdr; so is
+    a private header, common/tar/tarstream-internal.h (kmod's way)."""
+    base = rel[:-2]
+    return base[:-len("-internal")] if base.endswith("-internal") else base
 
 
 def main(argv):
