@@ -14,18 +14,11 @@ static int run(const struct act_cmd *cmd, int argc, char **argv)
 		{ 0 },
 	};
 	bool default_set = false;
+	bool *const vals[] = { &default_set };
 	uint64_t set;
 	int c, rc;
 
-	while ((c = cmd_getopt(cmd, argc, argv, longopts, &rc)) >= 0) {
-		switch (c) {
-		case OPT_DEFAULT_SET:
-			if (cmd_parse_bool(cmd, "default-set", optarg, &default_set) < 0)
-				return EXIT_USAGE;
-			break;
-		}
-	}
-	if (c == CMD_OPT_EXIT)
+	if (cmd_bool_options(cmd, argc, argv, longopts, vals, &rc) == CMD_OPT_EXIT)
 		return rc;
 	if (argc - optind > 0)
 		return cmd_usage(cmd, "too many arguments");

@@ -21,17 +21,10 @@ static int run(const struct act_cmd *cmd, int argc, char **argv)
 	char *text = NULL, *pretty = NULL;
 	size_t len = 0, plen = 0;
 	bool pp = false;
-	int c, rc, r;
+	bool *const vals[] = { &pp };
+	int rc, r;
 
-	while ((c = cmd_getopt(cmd, argc, argv, longopts, &rc)) >= 0) {
-		switch (c) {
-		case OPT_PRETTY:
-			if (cmd_parse_bool(cmd, "pretty-print", optarg, &pp) < 0)
-				return EXIT_USAGE;
-			break;
-		}
-	}
-	if (c == CMD_OPT_EXIT)
+	if (cmd_bool_options(cmd, argc, argv, longopts, vals, &rc) == CMD_OPT_EXIT)
 		return rc;
 	if (argc - optind != 1)
 		return cmd_usage(cmd, argc - optind < 1 ? "missing IMAGE" : "too many arguments");

@@ -83,17 +83,12 @@ static int run(const struct act_cmd *cmd, int argc, char **argv)
 		{ 0 },
 	};
 	bool as_json = false, strict = false, failed = false;
+	bool *const vals[] = { &as_json, &strict };
 	struct json_gen *g = NULL;
 	size_t warnings = 0;
-	int c, rc;
+	int rc;
 
-	while ((c = cmd_getopt(cmd, argc, argv, longopts, &rc)) >= 0) {
-		if (c == OPT_JSON && cmd_parse_bool(cmd, "json", optarg, &as_json) < 0)
-			return EXIT_USAGE;
-		if (c == OPT_STRICT && cmd_parse_bool(cmd, "strict", optarg, &strict) < 0)
-			return EXIT_USAGE;
-	}
-	if (c == CMD_OPT_EXIT)
+	if (cmd_bool_options(cmd, argc, argv, longopts, vals, &rc) == CMD_OPT_EXIT)
 		return rc;
 	if (argc - optind < 1)
 		return cmd_usage(cmd, "missing IMAGE");

@@ -179,18 +179,11 @@ static int run(const struct act_cmd *cmd, int argc, char **argv)
 	};
 	struct act_err err = { 0 };
 	bool as_json = false;
+	bool *const vals[] = { &as_json };
 	unsigned malformed = 0;
-	int c, rc, r;
+	int rc, r;
 
-	while ((c = cmd_getopt(cmd, argc, argv, longopts, &rc)) >= 0) {
-		switch (c) {
-		case OPT_JSON:
-			if (cmd_parse_bool(cmd, "json", optarg, &as_json) < 0)
-				return EXIT_USAGE;
-			break;
-		}
-	}
-	if (c == CMD_OPT_EXIT)
+	if (cmd_bool_options(cmd, argc, argv, longopts, vals, &rc) == CMD_OPT_EXIT)
 		return rc;
 	if (argc - optind != 1)
 		return cmd_usage(cmd, argc - optind < 1 ? "missing IMAGE" : "too many arguments");

@@ -94,3 +94,22 @@ int cmd_parse_bool(const struct act_cmd *cmd, const char *opt, const char *arg, 
 	cmd_usage(cmd, "--%s: '%s' is not a boolean (true or false)", opt, arg);
 	return -1;
 }
+
+int cmd_bool_options(const struct act_cmd *cmd, int argc, char **argv,
+		     const struct option *longopts, bool *const vals[], int *exit_code)
+{
+	int c;
+
+	while ((c = cmd_getopt(cmd, argc, argv, longopts, exit_code)) >= 0) {
+		size_t i = 0;
+
+		/* getopt returns only the vals of longopts ('h' is handled). */
+		while (longopts[i].val != c)
+			i++;
+		if (cmd_parse_bool(cmd, longopts[i].name, optarg, vals[i]) < 0) {
+			*exit_code = EXIT_USAGE;
+			return CMD_OPT_EXIT;
+		}
+	}
+	return c;
+}

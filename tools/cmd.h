@@ -54,6 +54,14 @@ int cmd_getopt(const struct act_cmd *cmd, int argc, char **argv,
 	       const struct option *longopts, int *exit_code);
 /* Go's flag package (actool) takes "--flag=true|false" for booleans. */
 int cmd_parse_bool(const struct act_cmd *cmd, const char *opt, const char *arg, bool *val);
+/*
+ * The options of a verb that has only booleans (--json, --pretty-print...):
+ * longopts[i] sets *vals[i], by cmd_parse_bool. Returns -1 after the last
+ * option, or CMD_OPT_EXIT with *exit_code set, as cmd_getopt does; a bad
+ * value is a usage error.
+ */
+int cmd_bool_options(const struct act_cmd *cmd, int argc, char **argv,
+		     const struct option *longopts, bool *const vals[], int *exit_code);
 
 /* Options shared by every verb that writes an image. */
 enum {
