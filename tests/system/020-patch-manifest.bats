@@ -17,15 +17,6 @@ setup() {
 	cd "$BATS_TEST_TMPDIR"
 }
 
-# manifest IMAGE: the manifest entry's data, read by python's tarfile.
-manifest() {
-	python3 -c '
-import sys, tarfile
-with tarfile.open(sys.argv[1], "r:*") as t:
-    sys.stdout.buffer.write(t.extractfile("manifest").read())
-' "$1"
-}
-
 # check_caps IN OUT retain|remove CAP...: OUT's app.isolators are IN's less
 # every capability isolator of either kind, in order, then the new one last;
 # the rest of the manifest is the same data, keys in the same order.
@@ -100,20 +91,6 @@ if a != b:
     n = next((i for i in range(min(len(a), len(b))) if a[i] != b[i]), min(len(a), len(b)))
     sys.exit("entries after the manifest differ: %d vs %d bytes, first difference at %d"
              % (len(a), len(b), n))
-EOF
-}
-
-# mkimage OUT MANIFEST_FILE: a small plain ACI written by python's tarfile.
-mkimage() {
-	python3 - "$@" <<'EOF'
-import io, sys, tarfile
-data = open(sys.argv[2], "rb").read()
-with tarfile.open(sys.argv[1], "w", format=tarfile.PAX_FORMAT) as t:
-    for name, kind, body in (("manifest", tarfile.REGTYPE, data), ("rootfs", tarfile.DIRTYPE, b""),
-                             ("rootfs/hello", tarfile.REGTYPE, b"hello\n")):
-        ti = tarfile.TarInfo(name)
-        ti.type, ti.size, ti.mtime, ti.mode = kind, len(body), 1700000000, 0o644
-        t.addfile(ti, io.BytesIO(body) if body or kind == tarfile.REGTYPE else None)
 EOF
 }
 

@@ -16,29 +16,6 @@ setup() {
 	cd "$BATS_TEST_TMPDIR"
 }
 
-# mkimage OUT MANIFEST_FILE: a plain ACI with that manifest, by python's tarfile.
-mkimage() {
-	python3 - "$@" <<'EOF'
-import io, sys, tarfile
-data = open(sys.argv[2], "rb").read()
-with tarfile.open(sys.argv[1], "w", format=tarfile.PAX_FORMAT) as t:
-    for name, kind, body in (("manifest", tarfile.REGTYPE, data), ("rootfs", tarfile.DIRTYPE, b""),
-                             ("rootfs/hello", tarfile.REGTYPE, b"hello\n")):
-        ti = tarfile.TarInfo(name)
-        ti.type, ti.size, ti.mtime, ti.mode = kind, len(body), 1700000000, 0o644
-        t.addfile(ti, io.BytesIO(body) if kind == tarfile.REGTYPE else None)
-EOF
-}
-
-# manifest IMAGE: the manifest entry's data, read by python's tarfile.
-manifest() {
-	python3 -c '
-import sys, tarfile
-with tarfile.open(sys.argv[1], "r:*") as t:
-    sys.stdout.buffer.write(t.extractfile("manifest").read())
-' "$1"
-}
-
 # check_fields IN OUT CODE: OUT's manifest, as python's json reads it, equals
 # IN's after the python statements CODE change it (as m; app is m["app"]).
 check_fields() {

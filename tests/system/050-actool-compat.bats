@@ -67,20 +67,6 @@ with tarfile.open(sys.argv[1], "r:*") as t:
 ' "$1"
 }
 
-# mkimage OUT MANIFEST_FILE: a plain ACI with that manifest, by python's tarfile.
-mkimage() {
-	python3 - "$@" <<'EOF'
-import io, sys, tarfile
-data = open(sys.argv[2], "rb").read()
-with tarfile.open(sys.argv[1], "w", format=tarfile.PAX_FORMAT) as t:
-    for name, kind, body in (("manifest", tarfile.REGTYPE, data), ("rootfs", tarfile.DIRTYPE, b""),
-                             ("rootfs/hello", tarfile.REGTYPE, b"hello\n")):
-        ti = tarfile.TarInfo(name)
-        ti.type, ti.size, ti.mtime, ti.mode = kind, len(body), 1700000000, 0o644
-        t.addfile(ti, io.BytesIO(body) if kind == tarfile.REGTYPE else None)
-EOF
-}
-
 @test "actool validate accepts acitool's outputs" {
 	local img ext flag
 	for img in kitchen minimal gnu-tree; do

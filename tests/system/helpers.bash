@@ -108,6 +108,30 @@ sha256() {
 	sha256sum "$1" | cut -d' ' -f1
 }
 
+# manifest IMAGE: the manifest entry's data, read by python's tarfile.
+manifest() {
+	python3 -c '
+import sys, tarfile
+with tarfile.open(sys.argv[1], "r:*") as t:
+    sys.stdout.buffer.write(t.extractfile("manifest").read())
+' "$1"
+}
+
+# mkimage OUT MANIFEST_FILE: a plain ACI with that manifest, by python's tarfile
+# (010 has its own, with a compression and an entry order to choose).
+mkimage() {
+	python3 - "$@" <<'EOF2'
+import io, sys, tarfile
+data = open(sys.argv[2], "rb").read()
+with tarfile.open(sys.argv[1], "w", format=tarfile.PAX_FORMAT) as t:
+    for name, kind, body in (("manifest", tarfile.REGTYPE, data), ("rootfs", tarfile.DIRTYPE, b""),
+                             ("rootfs/hello", tarfile.REGTYPE, b"hello\n")):
+        ti = tarfile.TarInfo(name)
+        ti.type, ti.size, ti.mtime, ti.mode = kind, len(body), 1700000000, 0o644
+        t.addfile(ti, io.BytesIO(body) if kind == tarfile.REGTYPE else None)
+EOF2
+}
+
 is_root() {
 	[ "$(id -u)" = 0 ]
 }
