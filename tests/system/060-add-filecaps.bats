@@ -16,11 +16,7 @@ load helpers
 NET_RAW_EP=0100000200200000000000000000000000000000
 
 setup_file() {
-	act_fixtures
-	# Private copies: a concurrent ctest run regenerates $ACT_FIXTURES.
-	export FX=$BATS_FILE_TMPDIR/fx
-	mkdir -p "$FX"
-	cp "$ACT_FIXTURES"/{minimal,kitchen,kitchen-global,gnu-tree,bsdtar-tree}.* "$FX"/
+	copy_fixtures minimal kitchen kitchen-global gnu-tree bsdtar-tree
 	export ACI_PY=$ACT_TESTS_DIR/tools/mkaci.py
 }
 

@@ -12,11 +12,8 @@ bats_require_minimum_version 1.5.0
 load helpers
 
 setup_file() {
-	act_fixtures
-	# Private copies: a concurrent ctest run regenerates $ACT_FIXTURES.
-	export FX=$BATS_FILE_TMPDIR/fx
+	copy_fixtures minimal kitchen bsdtar-tree gnu-tree
 	mkdir -p "$FX/bad"
-	cp "$ACT_FIXTURES"/{minimal,kitchen,bsdtar-tree,gnu-tree}.* "$FX"/
 	cp "$ACT_FIXTURES"/bad/{xattr-conflict,xattr-duplicate,truncated}.tar "$FX/bad"/
 	export ACI_PY=$ACT_TESTS_DIR/tools/mkaci.py
 }

@@ -14,11 +14,7 @@ load helpers
 NET_RAW_EP=0100000200200000000000000000000000000000
 
 setup_file() {
-	act_fixtures
-	# Private copies: a concurrent ctest run regenerates $ACT_FIXTURES.
-	export FX=$BATS_FILE_TMPDIR/fx
-	mkdir -p "$FX"
-	cp "$ACT_FIXTURES"/{minimal,kitchen,bsdtar-tree,gnu-tree}.* "$FX"/
+	copy_fixtures minimal kitchen bsdtar-tree gnu-tree
 }
 
 setup() {

@@ -12,11 +12,8 @@ bats_require_minimum_version 1.5.0
 load helpers
 
 setup_file() {
-	act_fixtures
-	# Private copies: a concurrent ctest run regenerates $ACT_FIXTURES.
-	export FX=$BATS_FILE_TMPDIR/fx
+	copy_fixtures minimal kitchen kitchen-global gnu-tree gnu-format bsdtar-tree
 	mkdir -p "$FX/bad"
-	cp "$ACT_FIXTURES"/{minimal,kitchen,kitchen-global,gnu-tree,gnu-format,bsdtar-tree}.* "$FX"/
 	(cd "$ACT_FIXTURES/bad" && cp $(ls | grep -v manifest-huge) "$FX/bad"/)
 	export MK=$BATS_FILE_TMPDIR/mk.py
 	cat >"$MK" <<'EOF'

@@ -13,11 +13,7 @@ load helpers
 ALL_CAPS=chown,dac_override,dac_read_search,fowner,fsetid,kill,setgid,setuid,setpcap,linux_immutable,net_bind_service,net_broadcast,net_admin,net_raw,ipc_lock,ipc_owner,sys_module,sys_rawio,sys_chroot,sys_ptrace,sys_pacct,sys_admin,sys_boot,sys_nice,sys_resource,sys_time,sys_tty_config,mknod,lease,audit_write,audit_control,setfcap
 
 setup_file() {
-	act_fixtures
-	# Private copies: a concurrent ctest run regenerates $ACT_FIXTURES.
-	export FX=$BATS_FILE_TMPDIR/fx
-	mkdir -p "$FX"
-	cp "$ACT_FIXTURES"/{minimal,kitchen,kitchen-global,gnu-format,gnu-tree,bsdtar-tree}.* "$FX"/
+	copy_fixtures minimal kitchen kitchen-global gnu-format gnu-tree bsdtar-tree
 	cp "$ACT_FIXTURES"/bad/{corrupt-crc.tgz,truncated.tar,no-manifest.tar} "$FX"/
 }
 

@@ -23,6 +23,19 @@ act_fixtures() {
 	fi
 }
 
+# copy_fixtures NAME... (from setup_file): $FX, a directory of this file's own
+# with a copy of each fixture NAME.* (every compression): a concurrent ctest
+# run regenerates $ACT_FIXTURES.
+copy_fixtures() {
+	local name
+	act_fixtures
+	export FX=$BATS_FILE_TMPDIR/fx
+	mkdir -p "$FX"
+	for name; do
+		cp "$ACT_FIXTURES/$name".* "$FX"/
+	done
+}
+
 # run_acitool [EXPECTED_RC] ARGS...: run the binary, show the command and its
 # output (bats prints them only on failure), check the exit status.
 # EXPECTED_RC is a number or '?' (any); the default is 0.
