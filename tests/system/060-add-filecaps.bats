@@ -583,28 +583,19 @@ print(sorted(o["xattrs"].items()))' "$output"
 }
 
 @test "add-filecaps: needs no privilege (run as nobody)" {
-	is_root || skip "needs root to switch to an unprivileged user"
-	local w=$BATS_TEST_TMPDIR/world d=$BATS_TEST_TMPDIR
-	mkdir -m 1777 "$w"
-	# bats makes its temp dirs 0700: let others through to $w.
-	while [ "${#d}" -ge "${#BATS_RUN_TMPDIR}" ]; do
-		chmod o+x "$d"
-		d=${d%/*}
-	done
-	install -m 0644 "$FX/minimal.tgz" "$w/in.aci"
-	local -a nobody=(setpriv --reuid=65534 --regid=65534 --clear-groups --inh-caps=-all --bounding-set=-all --)
-	"${nobody[@]}" test -w "$w" -a -x "$ACITOOL" || skip "nobody cannot reach $w or $ACITOOL"
+	local w=$BATS_TEST_TMPDIR/world
+	nobody_dir "$w" "$FX/minimal.tgz"
 
 	# Really no privilege: no capability at all, and setcap on a file fails.
-	run -0 "${nobody[@]}" grep '^CapEff:' /proc/self/status
+	run -0 "${NOBODY[@]}" grep '^CapEff:' /proc/self/status
 	assert "$output" =~ 'CapEff:[[:space:]]+0+$' "effective set of the unprivileged user"
 	touch "$w/probe" && chmod 666 "$w/probe"
-	run "${nobody[@]}" setcap cap_net_raw+ep "$w/probe"
+	run "${NOBODY[@]}" setcap cap_net_raw+ep "$w/probe"
 	assert "$status" -ne 0 "setcap as nobody fails"
 
-	run -0 "${nobody[@]}" "$ACITOOL" add-filecaps "$w/in.aci" "$w/out.aci" /bin/ping cap_net_raw+ep
+	run -0 "${NOBODY[@]}" "$ACITOOL" add-filecaps "$w/in.aci" "$w/out.aci" /bin/ping cap_net_raw+ep
 	assert "$(stat -c %u "$w/out.aci")" == 65534 "output owner"
 	assert "$(cap_hex "$w/out.aci" rootfs/bin/ping)" == "$NET_RAW_EP" "xattr"
-	run -0 "${nobody[@]}" "$ACITOOL" list-filecaps "$w/out.aci"
+	run -0 "${NOBODY[@]}" "$ACITOOL" list-filecaps "$w/out.aci"
 	assert "$output" =~ '^/bin/ping cap_net_raw[+=]ep$' "list-filecaps as nobody"
 }

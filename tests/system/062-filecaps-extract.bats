@@ -225,16 +225,9 @@ EOF
 }
 
 @test "extract: an image edited by an unprivileged user gets its caps when root extracts it" {
-	local w=$BATS_TEST_TMPDIR/world d=$BATS_TEST_TMPDIR
-	mkdir -m 1777 "$w"
-	while [ "${#d}" -ge "${#BATS_RUN_TMPDIR}" ]; do
-		chmod o+x "$d"
-		d=${d%/*}
-	done
-	install -m 0644 "$FX/minimal.txz" "$w/in.aci"
-	local -a nobody=(setpriv --reuid=65534 --regid=65534 --clear-groups --inh-caps=-all --bounding-set=-all --)
-	"${nobody[@]}" test -w "$w" -a -x "$ACITOOL" || skip "nobody cannot reach $w or $ACITOOL"
-	run -0 "${nobody[@]}" "$ACITOOL" patch-manifest --capability CAP_NET_RAW \
+	local w=$BATS_TEST_TMPDIR/world
+	nobody_dir "$w" "$FX/minimal.txz"
+	run -0 "${NOBODY[@]}" "$ACITOOL" patch-manifest --capability CAP_NET_RAW \
 		--filecap /bin/ping=cap_net_raw+ep "$w/in.aci" "$w/out.aci"
 	gnu_x "$w/out.aci" x
 	assert "$(disk_xattr x/rootfs/bin/ping)" == "$NET_RAW_EP" "caps on disk"

@@ -149,6 +149,24 @@ is_root() {
 	[ "$(id -u)" = 0 ]
 }
 
+# nobody_dir DIR IMAGE: DIR (in $BATS_TEST_TMPDIR), world-writable, with a
+# copy of IMAGE as DIR/in.aci; NOBODY, the command prefix that runs as user
+# 65534 with no capability at all. Skips the test unless root, or when that
+# user cannot reach DIR or $ACITOOL.
+nobody_dir() {
+	local w=$1 d=$BATS_TEST_TMPDIR
+	is_root || skip "needs root to switch to an unprivileged user"
+	mkdir -m 1777 "$w"
+	# bats makes its temp dirs 0700: let others through to $w.
+	while [ "${#d}" -ge "${#BATS_RUN_TMPDIR}" ]; do
+		chmod o+x "$d"
+		d=${d%/*}
+	done
+	install -m 0644 "$2" "$w/in.aci"
+	NOBODY=(setpriv --reuid=65534 --regid=65534 --clear-groups --inh-caps=-all --bounding-set=-all --)
+	"${NOBODY[@]}" test -w "$w" -a -x "$ACITOOL" || skip "nobody cannot reach $w or $ACITOOL"
+}
+
 # start_acitool [ENV_ARGS...] -- ARGS...: run acitool in the background with the
 # catchable signals at their defaults (a background job of a script starts with
 # SIGINT and SIGQUIT ignored, which acitool respects), PID in $PID, stderr in
