@@ -138,3 +138,72 @@ page_of() {
 			"$(scdoc <"$src" | sed 1d | grep -v '^\.TH')" "$name as built"
 	done
 }
+
+@test "docs: acitool(1)'s SEE ALSO names every verb's page" {
+	local page see
+	see=$(sed -n '/^# SEE ALSO/,/^# /p' "$DOCS/acitool.1.scd")
+	for page in "$DOCS"/acitool-*.1.scd; do
+		page=$(basename "$page" .1.scd)
+		[[ "$see" == *"*$page*(1)"* ]] || die "acitool(1): SEE ALSO lacks $page(1)"
+	done
+}
+
+@test "docs: no page or guide holds a placeholder left in by mistake" {
+	run grep -nE '[a-z]XX([^X]|$)|TODO|FIXME' "$DOCS"/*.scd "$DOCS"/*.md "$ACT_TESTS_DIR/../README.md"
+	echo "$output"
+	[ "$status" -eq 1 ] || die "placeholders left in the docs"
+}
+
+# The CAPS examples "CAPS is libcap's text form: A, B, 'C D'; ..." of the
+# help and "_CAPS_ is libcap's text form ...: *A*, *B*, ... The effective" of
+# the man page, each run on an image.
+@test "docs: every CAPS example of add-filecaps' help and page is accepted" {
+	act_fixtures
+	local examples
+	examples=$(python3 - "$DOCS/acitool-add-filecaps.1.scd" <<-'PY'
+		import re, shlex, subprocess, sys, os
+		acitool = os.environ["ACITOOL"]
+		help = subprocess.run([acitool, "add-filecaps", "--help"], capture_output=True,
+		                      text=True, check=True).stdout
+		h = " ".join(help.split())
+		m = re.search(r"CAPS is libcap's text form: (.*?); the effective", h)
+		for word in shlex.split(m.group(1).replace(",", " , ")):
+		    if word != ",":
+		        print(word)
+		page = " ".join(open(sys.argv[1]).read().split())
+		m = re.search(r"_CAPS_ is libcap's text form, .*? describes: (.*?)\. The effective", page)
+		for ex in re.findall(r"\*([^*]+)\*", m.group(1)):
+		    print(ex.strip("'"))
+		PY
+	)
+	assert "$(echo "$examples" | wc -l)" -ge 6 "examples found"
+	local ex
+	while IFS= read -r ex; do
+		run_acitool add-filecaps --overwrite "$ACT_FIXTURES/minimal.tar" out.aci /bin/ping "$ex"
+	done <<<"$examples"
+}
+
+# README's table of the options "of every verb that writes an image": each
+# in the --help of each such verb, but for the exceptions its heading names.
+@test "docs: README's write options are options of every verb it names" {
+	local readme=$ACT_TESTS_DIR/../README.md opts verb opt
+	opts=$(sed -n '/^Options of every verb that writes an image/,/^`CAPS`/p' "$readme" |
+		awk -F'|' '/^\| `--/ { print $2 }' | grep -oE -- '--[a-z-]+')
+	sed -n '/^Options of every verb that writes an image/,/^$/p' "$readme" | grep -q 'build has no `--replace`'
+	assert "$(echo "$opts" | wc -l)" -ge 9 "options in the table"
+	for verb in patch-manifest add-filecaps build; do
+		for opt in $opts; do
+			[ "$verb/$opt" = build/--replace ] && continue
+			"$ACITOOL" "$verb" --help | grep -E '^ +-' | grep -qE -- "(^ +|, )$opt([=, ]|\$)" ||
+				die "README: $opt is not an option of $verb"
+		done
+	done
+}
+
+@test "docs: acitool(1)'s FILES names where the Debian package puts the zsh completion" {
+	local dir
+	dir=$(grep -oE 'ACT_ZSH_COMPLETION_DIR=[^ ]+' "$ACT_TESTS_DIR/../debian/rules" | cut -d= -f2)
+	assert "$dir" != "" "the zsh completion directory of debian/rules"
+	sed -n '/^# FILES/,/^# /p' "$DOCS/acitool.1.scd" | tr '\n' ' ' | grep -qF "/usr/$dir/" ||
+		die "acitool(1): FILES does not name /usr/$dir/"
+}
