@@ -28,6 +28,17 @@ setup() {
 	python3 -c 'import gzip, sys; gzip.open(sys.argv[1]).read()' out.aci
 }
 
+# README says so: gzip's trailer field is the last member's size alone.
+@test "gzip -l shows the last member's size only, and README says so" {
+	make_big
+	run_acitool patch-manifest --capability CAP_NET_RAW --compression=gzip big.tar out.aci
+	local real listed
+	real=$(zcat out.aci | wc -c)
+	listed=$(gzip -l out.aci | awk 'NR == 2 { print $2 }')
+	assert "$listed" -lt "$real" "gzip -l's uncompressed size"
+	grep -q '`gzip -l` and `file` read' "$ACT_TESTS_DIR/../README.md"
+}
+
 @test "patching an image acitool wrote copies the untouched members as they are" {
 	make_big
 	gzip -n -c big.tar >big.tgz

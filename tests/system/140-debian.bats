@@ -150,6 +150,13 @@ EOF
 	for p in Makefile caps.txt filecaps.txt; do
 		cmp "root/usr/share/doc/acitool/examples/$p" "$SRC/docs/examples/$p"
 	done
+	# The packaged guides say where the package put the files they name.
+	zcat root/usr/share/doc/acitool/README.md.gz | tr '\n' ' ' |
+		grep -qF '/usr/share/doc/acitool/examples/ (copy that folder' ||
+		die "README.md does not say where the packaged examples are"
+	zcat root/usr/share/doc/acitool/makefile-recipe.md.gz |
+		grep -qF 'cp -r /usr/share/doc/acitool/examples .' ||
+		die "makefile-recipe.md does not say how to run the packaged examples"
 	# zsh looks there on Debian.
 	if command -v zsh >/dev/null; then
 		run -0 zsh -fc 'print -l $fpath'
