@@ -15,8 +15,11 @@ static double now(void)
 
 void progress_init(struct progress *p, int mode, uint64_t total)
 {
-	*p = (struct progress){ .on = mode < 0 ? isatty(STDERR_FILENO) : mode > 0,
+	bool tty = isatty(STDERR_FILENO);
+
+	*p = (struct progress){ .on = mode < 0 ? tty : mode > 0,
 				.forced = mode > 0,
+				.tty = tty,
 				.total = total };
 	p->start = p->last = now();
 }
@@ -27,7 +30,8 @@ static void show(struct progress *p, double t)
 	char line[160];
 	int n;
 
-	n = snprintf(line, sizeof(line), "\r%7.1f MiB", (double)p->bytes / 1048576.0);
+	n = snprintf(line, sizeof(line), "%s%7.1f MiB", p->tty ? "\r" : "",
+		     (double)p->bytes / 1048576.0);
 	if (p->total) {
 		n += snprintf(line + n, sizeof(line) - (size_t)n, " of %.1f MiB (%3.0f%%)",
 			      (double)p->total / 1048576.0,
@@ -38,7 +42,7 @@ static void show(struct progress *p, double t)
 	if (p->total && rate > 0 && p->bytes < p->total)
 		n += snprintf(line + n, sizeof(line) - (size_t)n, ", %.0f s left",
 			      (double)(p->total - p->bytes) / rate);
-	snprintf(line + n, sizeof(line) - (size_t)n, "\033[K");
+	snprintf(line + n, sizeof(line) - (size_t)n, "%s", p->tty ? "\033[K" : "\n");
 	fputs(line, stderr);
 	p->shown = true;
 }
@@ -52,10 +56,10 @@ void progress_update(void *ctx, uint64_t entries, uint64_t in_bytes)
 	p->bytes = in_bytes;
 	if (!p->on)
 		return;
-	/* Five updates a second at most; nothing for runs under half a second
-	 * unless asked for. */
+	/* Five updates a second at most, one line every 5 s in a log; nothing
+	 * for runs under half a second unless asked for. */
 	t = now();
-	if (t - p->last < 0.2 || (t - p->start < 0.5 && !p->forced))
+	if (t - p->last < (p->tty ? 0.2 : 5.0) || (t - p->start < 0.5 && !p->forced))
 		return;
 	p->last = t;
 	show(p, t);
@@ -68,8 +72,9 @@ void progress_done(struct progress *p, bool ok)
 		if (p->total)
 			p->bytes = p->total;
 		show(p, now());
-		fputc('\n', stderr);
-	} else if (p->shown) {
+		if (p->tty)
+			fputc('\n', stderr);
+	} else if (p->shown && p->tty) {
 		fputs("\r\033[K", stderr);
 	}
 	p->shown = false;

@@ -4,10 +4,13 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-/* A one-line progress display on stderr: bytes, entries, rate, ETA. */
+/* A one-line progress display on stderr: bytes, entries, rate, ETA. On a
+ * terminal the line is redrawn in place; elsewhere (a CI log) it is a plain
+ * line every few seconds, with no escape sequence. */
 struct progress {
 	bool on;
 	bool forced; /* --progress: the final state stays on screen */
+	bool tty;    /* stderr is a terminal */
 	uint64_t total; /* input size in bytes, 0 if unknown (a pipe) */
 	double start, last;
 	uint64_t entries, bytes;

@@ -82,3 +82,17 @@ size() {
 	assert "$stderr" == "" "stderr by default, not a terminal"
 	assert "$(sha256 p.aci)" == "$(sha256 q.aci)" "progress does not change the output"
 }
+
+@test "--progress: plain lines in a log, a line redrawn in place on a terminal" {
+	"$ACITOOL" patch-manifest --capability CAP_NET_RAW --progress text.tar p.aci 2>log
+	cat -A log
+	assert "$(wc -l <log)" -eq 1 "lines in the log"
+	assert "$(tr -d '\r\033' <log)" == "$(cat log)" "no carriage return or escape"
+	assert "$(cat log)" =~ "^ +[0-9.]+ MiB of .* MiB \(100%\), 5 entries, " "the line"
+	# script(1) gives it a terminal: the line is redrawn, then erased to its end.
+	command -v script >/dev/null || skip "script (util-linux) is not installed"
+	script -qec "'$ACITOOL' patch-manifest --capability CAP_NET_RAW --progress text.tar t.aci" \
+		/dev/null >tty.log
+	cat -A tty.log
+	grep -q $'^\r *[0-9.]* MiB of .*\033\\[K' tty.log || die "no redrawn line on the terminal"
+}
