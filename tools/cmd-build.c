@@ -106,7 +106,8 @@ static int run(const struct act_cmd *cmd, int argc, char **argv)
 				r = EXIT_USAGE;
 			break;
 		case OPT_MTIME:
-			if (parse_epoch(optarg, &bo.mtime) < 0)
+			/* GNU tar's --mtime=@EPOCH, which Makefiles pass to both. */
+			if (parse_epoch(optarg + (optarg[0] == '@'), &bo.mtime) < 0)
 				r = cmd_usage(cmd, "--mtime: '%s' is not a number of seconds since "
 						   "the epoch", optarg);
 			bo.set_mtime = true;
@@ -154,7 +155,8 @@ const struct act_cmd act_cmd_build = {
 		"\n"
 		"Build options:\n"
 		"      --owner-root         store every owner as uid 0, gid 0\n"
-		"      --mtime=EPOCH        set every modification time to EPOCH (seconds)\n"
+		"      --mtime=EPOCH        set every modification time to EPOCH (seconds;\n"
+		"                           @EPOCH too, as GNU tar takes it)\n"
 		"      --clamp-mtime        with --mtime, change only times newer than EPOCH\n"
 		"  With no --mtime, SOURCE_DATE_EPOCH in the environment clamps times.\n"
 		"\n"

@@ -344,7 +344,8 @@ static int visit(void *ctx, const struct treewalk_entry *te, struct act_err *err
 }
 
 /* Exactly manifest (a regular file) and rootfs (a directory) at the top. */
-static int check_layout(int dfd, const char *dir, struct act_err *err)
+static int check_layout(int dfd, const char *dir, const struct build_options *o,
+			struct act_err *err)
 {
 	DIR *d = fdopendir(dup(dfd));
 	struct dirent *de;
@@ -356,9 +357,14 @@ static int check_layout(int dfd, const char *dir, struct act_err *err)
 		if (streq(de->d_name, ".") || streq(de->d_name, "..") ||
 		    streq(de->d_name, "manifest") || streq(de->d_name, "rootfs"))
 			continue;
-		act_err_set(err, EINVAL,
-			    "%s: '%s' does not belong in a layout (only manifest and rootfs)", dir,
-			    de->d_name);
+		/* OUTPUT in DIR: its temporary name would mean nothing to the user. */
+		if (o->have_output && fstatat(dfd, de->d_name, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+		    st.st_dev == o->out_dev && st.st_ino == o->out_ino)
+			act_err_set(err, EINVAL, "%s: OUTPUT must lie outside DIR", dir);
+		else
+			act_err_set(err, EINVAL,
+				    "%s: '%s' does not belong in a layout (only manifest and rootfs)",
+				    dir, de->d_name);
 		break;
 	}
 	if (!act_err_isset(err) && errno)
@@ -463,7 +469,7 @@ int build_image(const char *dir, struct sink *out, const struct build_options *o
 
 	if (dfd < 0)
 		return act_err_set(err, errno, "%s: %s", dir, strerror(errno));
-	if (check_layout(dfd, dir, err) < 0)
+	if (check_layout(dfd, dir, opt, err) < 0)
 		return -1;
 	b.aw = archive_write_new();
 	/* Full pax, as tarstream writes replaced entries: sub-second mtimes

@@ -167,10 +167,15 @@ with tarfile.open(sys.argv[1]) as t:
 	assert "$(echo "$output" | grep -vc " 0:0 5 ")" -eq 0 "every entry 0:0 at time 5"
 	run_acitool build --mtime=1000000000 --clamp-mtime --compression=none lay c.tar
 	cmp sde.tar c.tar
+	# GNU tar's spelling, @EPOCH, as a Makefile passes it to both.
+	run_acitool build --mtime=@1000000000 --clamp-mtime --compression=none lay c2.tar
+	cmp c.tar c2.tar
+	run_acitool 2 build --mtime=@ lay j.aci
+	run_acitool 2 build --mtime=@@5 lay j.aci
 	SOURCE_DATE_EPOCH=junk run_acitool 2 build lay j.aci
 	run_acitool 2 build --mtime=-1 lay j.aci
 	run_acitool 2 build --clamp-mtime lay j.aci
-	expect_files . lay a.aci a.tar b.aci b.tar sde.tar sde2.tar m.tar c.tar
+	expect_files . lay a.aci a.tar b.aci b.tar sde.tar sde2.tar m.tar c.tar c2.tar
 }
 
 @test "build: compression options" {
@@ -236,6 +241,10 @@ with tarfile.open(sys.argv[1]) as t:
 	# The output inside the tree it is made of.
 	run_acitool 1 build lay lay/rootfs/out.aci
 	expect_error_line build "the output being written"
+	# Beside manifest and rootfs: the same words, not the temporary name.
+	run_acitool 1 build lay lay/out.aci
+	expect_error_line build "lay: OUTPUT must lie outside DIR"
+	expect_files lay manifest rootfs
 	expect_files lay/rootfs a-b bin empty etc fifo "$(is_root && can_setcap && echo null)" ü-ñ
 	expect_files . nomanifest invalid rootfsfile norootfs real extra lay out.aci
 }
