@@ -200,7 +200,7 @@ static int hold_std_fds(void)
 int main(int argc, char **argv)
 {
 	const struct act_cmd *cmd;
-	const char *verb;
+	const char *verb, *codec;
 
 	if (hold_std_fds() < 0)
 		return EXIT_FAIL;
@@ -228,5 +228,11 @@ int main(int argc, char **argv)
 			verb[0] == '-' ? "option" : "verb", verb);
 		return EXIT_USAGE;
 	}
+	/* A misspelt value would be ignored, leaving the fast codecs on. */
+	codec = getenv("ACITOOL_CODEC");
+	if (codec && *codec && !streq(codec, "libarchive") && !streq(codec, "default") &&
+	    !streq(cmd->name, "help") && !streq(cmd->name, "version"))
+		return cmd_usage(cmd, "ACITOOL_CODEC: '%s' is neither 'libarchive' nor 'default'",
+				 codec);
 	return die_of_deferred_signal(cmd->run(cmd, argc - 1, argv + 1));
 }

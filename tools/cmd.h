@@ -109,6 +109,8 @@ struct write_opts {
 	bool overwrite, replace, no_compression, print_id, no_sync;
 	const char *compression;
 	int level;    /* 0: the codec's default */
+	bool fast;    /* --fast, beside --compression-level */
+	int set_level; /* --compression-level's value, 0 if not given */
 	int progress; /* -1: when stderr is a terminal */
 };
 #define WRITE_OPTS_INIT { .progress = -1 }

@@ -32,11 +32,12 @@ int write_opts_parse(const struct act_cmd *cmd, struct write_opts *w, int opt,
 			cmd_usage(cmd, "--compression-level: '%s' is not a level from 1 to 9", arg);
 			return -1;
 		}
-		w->level = (int)v;
+		w->level = w->set_level = (int)v;
 		return 1;
 	}
 	case OPT_FAST:
 		w->level = 1;
+		w->fast = true;
 		return 1;
 	case OPT_PROGRESS:
 	case OPT_NO_PROGRESS:
@@ -65,6 +66,13 @@ static int sink_opts(const struct act_cmd *cmd, const struct write_opts *w, cons
 		return cmd_usage(cmd, "%s", err.msg);
 	if (w->no_compression)
 		so->comp = ACT_COMP_NONE;
+	/* Whichever came last would win in silence: say so instead. */
+	if (w->fast && w->set_level > 1)
+		return cmd_usage(cmd, "--fast and --compression-level=%d exclude each other",
+				 w->set_level);
+	if (w->level && (w->no_compression || w->compression) && so->comp == ACT_COMP_NONE)
+		return cmd_usage(cmd, "%s has no meaning without compression",
+				 w->fast ? "--fast" : "--compression-level");
 	so->level = w->level;
 	if (streq(outpath, "-") && w->print_id)
 		return cmd_usage(cmd, "--print-id prints on standard output: OUTPUT cannot be '-'");

@@ -62,6 +62,33 @@ size() {
 	expect_files . text.tar
 }
 
+@test "contradictory compression settings and an unknown ACITOOL_CODEC: usage errors" {
+	# Each would otherwise let one setting win in silence.
+	run_acitool 2 patch-manifest --capability CAP_NET_RAW --compression=gzip --fast \
+		--compression-level=9 text.tar out.aci
+	expect_error_line patch-manifest "--fast and --compression-level=9 exclude each other"
+	run_acitool 2 build --compression-level=9 --fast /nonexistent out.aci
+	expect_error_line build "--fast and --compression-level=9 exclude each other"
+	run_acitool 2 patch-manifest --capability CAP_NET_RAW --compression=none \
+		--compression-level=9 text.tar out.aci
+	expect_error_line patch-manifest "--compression-level has no meaning without compression"
+	run_acitool 2 add-filecaps --no-compression --fast text.tar out.aci /x cap_net_raw+ep
+	expect_error_line add-filecaps "--fast has no meaning without compression"
+	ACITOOL_CODEC=libarchve run_acitool 2 patch-manifest --capability CAP_NET_RAW text.tar out.aci
+	expect_error_line patch-manifest "ACITOOL_CODEC: 'libarchve' is neither 'libarchive' nor 'default'"
+	ACITOOL_CODEC=libarchve run_acitool 2 cat-manifest text.tar
+	expect_files . text.tar
+	# What stays allowed: --fast with level 1, a level for an input's own
+	# compression (none here: nothing to apply it to), the named choices.
+	run_acitool patch-manifest --capability CAP_NET_RAW --compression=gzip --fast \
+		--compression-level=1 text.tar a.aci
+	run_acitool patch-manifest --capability CAP_NET_RAW --compression-level=9 text.tar b.aci
+	ACITOOL_CODEC=default run_acitool patch-manifest --capability CAP_NET_RAW text.tar c.aci
+	ACITOOL_CODEC= run_acitool patch-manifest --capability CAP_NET_RAW text.tar d.aci
+	cmp b.aci c.aci
+	cmp c.aci d.aci
+}
+
 @test "--no-sync takes true or false; another value is a usage error, nothing written" {
 	run_acitool 2 patch-manifest --capability CAP_NET_RAW --no-sync=maybe text.tar out.aci
 	expect_error_line patch-manifest "--no-sync.*'maybe' is not a boolean"

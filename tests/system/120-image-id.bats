@@ -185,7 +185,7 @@ $(expected_id "$FX/kitchen.tar")  $FX/kitchen.tar"
 		assert "$output" == "$first" "ID with --compression=$c"
 	done
 	rm -f out.aci
-	run_act patch-manifest --print-id --no-compression --fast --capability CAP_NET_RAW \
+	run_act patch-manifest --print-id --no-compression --capability CAP_NET_RAW \
 		"$FX/gnu-tree.tgz" out.aci
 	expect_id_of out.aci
 	assert "$output" == "$first" "ID with --no-compression"
