@@ -6,7 +6,7 @@
 #include "common/image/capedit.h"
 #include "tools/cmd.h"
 
-enum { OPT_REMOVE = OPT_CMD_BASE, OPT_ROOTID, OPT_DROP_ROOTID };
+enum { OPT_REMOVE = OPT_CMD_BASE, OPT_ROOTID, OPT_DROP_ROOTID, OPT_FORCE };
 
 static int run(const struct act_cmd *cmd, int argc, char **argv)
 {
@@ -14,6 +14,7 @@ static int run(const struct act_cmd *cmd, int argc, char **argv)
 		{ "remove", optional_argument, NULL, OPT_REMOVE },
 		{ "rootid", required_argument, NULL, OPT_ROOTID },
 		{ "drop-rootid", optional_argument, NULL, OPT_DROP_ROOTID },
+		{ "force", optional_argument, NULL, OPT_FORCE },
 		WRITE_LONG_OPTIONS,
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
@@ -40,6 +41,10 @@ static int run(const struct act_cmd *cmd, int argc, char **argv)
 			if (cmd_parse_bool(cmd, "drop-rootid", optarg, &ce.drop_rootid) < 0)
 				return EXIT_USAGE;
 			break;
+		case OPT_FORCE:
+			if (cmd_parse_bool(cmd, "force", optarg, &ce.force) < 0)
+				return EXIT_USAGE;
+			break;
 		default:
 			if (write_opts_parse(cmd, &w, c, optarg) < 0)
 				return EXIT_USAGE;
@@ -54,6 +59,8 @@ static int run(const struct act_cmd *cmd, int argc, char **argv)
 		return cmd_usage(cmd, w.replace ? "missing IMAGE" : "missing IMAGE or OUTPUT");
 	if (remove && rootid >= 0)
 		return cmd_usage(cmd, "--rootid has no meaning with --remove");
+	if (remove && ce.force)
+		return cmd_usage(cmd, "--force has no meaning with --remove");
 	if (argc == nimg && !ce.drop_rootid)
 		return cmd_usage(cmd, remove ? "missing PATH" : "missing PATH and CAPS");
 	if (!remove && (argc - nimg) % 2)
@@ -90,12 +97,16 @@ const struct act_cmd act_cmd_add_filecaps = {
 		"'cap_net_raw+ep cap_kill+eip'; the effective flag is all or nothing, as\n"
 		"for setcap. '=' sets the empty set, which differs from --remove. A warning\n"
 		"is printed when a capability lies outside the app's bounding set (the\n"
-		"manifest's retain set, or the default set less the remove set).\n"
+		"manifest's retain set, or the default set less the remove set). With the\n"
+		"effective flag, such a file cannot be executed at all (EPERM): that is an\n"
+		"error unless --force.\n"
 		"\n"
 		"Options:\n"
 		"      --remove             remove the capabilities of each PATH\n"
 		"      --rootid=UID         write revision 3 values bound to this root uid\n"
 		"      --drop-rootid        rewrite every revision 3 value in the image as\n"
 		"                           revision 2 (caps made in a user namespace)\n"
+		"      --force              write capabilities the kernel would refuse to\n"
+		"                           execute, with a warning\n"
 		"\n" WRITE_OPTIONS_HELP "  -h, --help               show this help\n",
 };

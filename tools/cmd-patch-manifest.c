@@ -21,6 +21,7 @@ enum {
 	OPT_REMOVE_FILECAP,
 	OPT_ROOTID,
 	OPT_DROP_ROOTID,
+	OPT_FORCE,
 	OPT_MANIFEST,
 	OPT_NAME,
 	OPT_EXEC,
@@ -208,6 +209,7 @@ static int run(const struct act_cmd *cmd, int argc, char **argv)
 		{ "remove-filecap", required_argument, NULL, OPT_REMOVE_FILECAP },
 		{ "rootid", required_argument, NULL, OPT_ROOTID },
 		{ "drop-rootid", optional_argument, NULL, OPT_DROP_ROOTID },
+		{ "force", optional_argument, NULL, OPT_FORCE },
 		{ "manifest", required_argument, NULL, OPT_MANIFEST },
 		{ "name", required_argument, NULL, OPT_NAME },
 		{ "exec", required_argument, NULL, OPT_EXEC },
@@ -255,6 +257,10 @@ static int run(const struct act_cmd *cmd, int argc, char **argv)
 			if (cmd_parse_bool(cmd, "drop-rootid", optarg, &ce.drop_rootid) < 0)
 				r = EXIT_USAGE;
 			break;
+		case OPT_FORCE:
+			if (cmd_parse_bool(cmd, "force", optarg, &ce.force) < 0)
+				r = EXIT_USAGE;
+			break;
 		case OPT_MANIFEST:
 			if (replacement)
 				r = cmd_usage(cmd, "--manifest given twice");
@@ -280,6 +286,10 @@ static int run(const struct act_cmd *cmd, int argc, char **argv)
 	}
 	if (rootid >= 0 && !nfa) {
 		r = cmd_usage(cmd, "--rootid goes with --filecap");
+		goto out;
+	}
+	if (ce.force && !nfa) {
+		r = cmd_usage(cmd, "--force goes with --filecap");
 		goto out;
 	}
 	if (patcharg_finish(&pc.patch, &perr) < 0 ||
@@ -373,5 +383,7 @@ const struct act_cmd act_cmd_patch_manifest = {
 		"      --remove-filecap=PATH     remove a rootfs file's capabilities\n"
 		"      --rootid=UID              write --filecap values as revision 3\n"
 		"      --drop-rootid             rewrite revision 3 values as revision 2\n"
+		"      --force                   write --filecap values the kernel would\n"
+		"                                refuse to execute, with a warning\n"
 		"\n" WRITE_OPTIONS_HELP "  -h, --help                    show this help\n",
 };

@@ -233,6 +233,11 @@ char *filecap_to_text(const struct filecap *fc)
 	return text;
 }
 
+uint64_t filecap_permitted(const struct filecap *fc)
+{
+	return (uint64_t)fc->permitted[1] << 32 | fc->permitted[0];
+}
+
 uint64_t filecap_mask(const struct filecap *fc)
 {
 	return (uint64_t)(fc->permitted[1] | fc->inheritable[1]) << 32 |

@@ -67,3 +67,5 @@ char *filecap_to_text(const struct filecap *fc);
 
 /* Union of permitted and inheritable as a 64-bit mask (bounding-set checks). */
 uint64_t filecap_mask(const struct filecap *fc);
+/* The permitted set alone: what exec must grant when the effective bit is on. */
+uint64_t filecap_permitted(const struct filecap *fc);

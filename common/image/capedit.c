@@ -271,29 +271,74 @@ int capedit_entry(void *ctx, struct tarstream *ts, struct archive_entry *e,
 	return 0;
 }
 
-static void check_bounding_set(struct capedit *ce, const char *manifest, size_t len)
+/* "CAP_A, CAP_B" into buf; how many there were. */
+static int cap_list(uint64_t mask, char *buf, size_t size)
 {
-	struct act_err err = { 0 };
+	size_t at = 0;
+	int n = 0;
+
+	buf[0] = '\0';
+	for (int c = 0; c < 64; c++) {
+		const char *name = capname_name(c);
+		int w;
+
+		if (!(mask & (UINT64_C(1) << c)))
+			continue;
+		w = name ? snprintf(buf + at, size - at, "%s%s", n ? ", " : "", name)
+			 : snprintf(buf + at, size - at, "%scapability %d", n ? ", " : "", c);
+		at += (size_t)w < size - at ? (size_t)w : size - at - 1;
+		n++;
+	}
+	return n;
+}
+
+/*
+ * A capability outside the bounding set never takes effect. Worse, with the
+ * effective bit the kernel refuses the exec itself (EPERM) when it cannot
+ * grant every permitted capability of the file (bprm_caps_from_vfs_caps):
+ * that is an error unless forced. One line per file, whatever the count.
+ */
+static int check_bounding_set(struct capedit *ce, const char *manifest, size_t len,
+			      struct act_err *err)
+{
+	struct act_err e = { 0 };
 	uint64_t bset;
 
-	if (manifest_bounding_set(manifest, len, &bset, &err) < 0) {
-		warn(ce, "cannot tell the app's capability bounding set: %s", err.msg);
-		return;
+	if (manifest_bounding_set(manifest, len, &bset, &e) < 0) {
+		warn(ce, "cannot tell the app's capability bounding set: %s", e.msg);
+		return 0;
 	}
 	for (size_t i = 0; i < ce->n; i++) {
 		const struct capedit_target *t = &ce->targets[i];
-		uint64_t missing;
+		uint64_t missing, fatal;
+		char names[1024];
+		int n;
 
 		if (t->op != CAPEDIT_SET)
 			continue;
 		missing = filecap_mask(&t->caps) & ~bset;
-		for (int c = 0; c < 64; c++) {
-			if (missing & (UINT64_C(1) << c))
-				warn(ce, "'%s': %s is outside the app's capability bounding set: "
-					 "it can never take effect", t->path,
-				     capname_name(c) ? capname_name(c) : "an unknown capability");
+		fatal = t->caps.effective ? filecap_permitted(&t->caps) & ~bset : 0;
+		if (fatal) {
+			n = cap_list(fatal, names, sizeof(names));
+			if (!ce->force)
+				return act_err_set(err, EPERM,
+						   "'%s': %s %s outside the app's capability bounding set, "
+						   "with the effective bit: the kernel would refuse to "
+						   "execute the file (EPERM); --force writes it all the same",
+						   t->path, names, n > 1 ? "are" : "is");
+			warn(ce, "'%s': %s %s outside the app's capability bounding set, with the "
+				 "effective bit: executing the file will fail with EPERM",
+			     t->path, names, n > 1 ? "are" : "is");
+			missing &= ~fatal;
+		}
+		if (missing) {
+			n = cap_list(missing, names, sizeof(names));
+			warn(ce, "'%s': %s %s outside the app's capability bounding set: %s never "
+				 "take effect", t->path, names, n > 1 ? "are" : "is",
+			     n > 1 ? "they can" : "it can");
 		}
 	}
+	return 0;
 }
 
 int capedit_finish(void *ctx, const char *manifest, size_t len, struct act_err *err)
@@ -303,18 +348,25 @@ int capedit_finish(void *ctx, const char *manifest, size_t len, struct act_err *
 	if (ce->again)
 		return 0;
 	for (size_t i = 0; i < ce->n; i++) {
-		if (!ce->targets[i].found)
-			return act_err_set(err, ENOENT, "'%s': no such file in the image",
-					   ce->targets[i].path);
+		const struct capedit_target *t = &ce->targets[i];
+		struct filecap fc;
+		struct act_err e = { 0 };
+
+		if (t->found)
+			continue;
+		/* "--remove IMAGE OUTPUT PATH CAPS": say what was misread. */
+		if (t->op == CAPEDIT_REMOVE && filecap_from_text(t->path, &fc, &e) == 0)
+			return act_err_set(err, ENOENT,
+					   "'%s': no such file in the image (it reads as "
+					   "capabilities, but removing takes PATHs only)", t->path);
+		return act_err_set(err, ENOENT, "'%s': no such file in the image", t->path);
 	}
 	/* A broken manifest is a broken image, edited or not. */
 	if (manifest_check(manifest, len, err) < 0)
 		return act_err_wrap(err, "invalid manifest");
 	for (size_t i = 0; i < ce->n; i++) {
-		if (ce->targets[i].op == CAPEDIT_SET) {
-			check_bounding_set(ce, manifest, len);
-			break;
-		}
+		if (ce->targets[i].op == CAPEDIT_SET)
+			return check_bounding_set(ce, manifest, len, err);
 	}
 	return 0;
 }

@@ -31,6 +31,10 @@ struct capedit {
 	struct capedit_target *targets;
 	size_t n;
 	bool drop_rootid; /* rewrite every v3 value in the image as v2 */
+	/* Write a value the kernel would refuse to execute (a permitted
+	 * capability outside the bounding set, with the effective bit) with a
+	 * warning, not an error. */
+	bool force;
 	/* Warnings for the caller to print (the library never prints). */
 	char **warnings;
 	size_t nwarnings;

@@ -245,11 +245,6 @@ static bool is_data_file(const struct lint_file *f)
 	return !f->link;
 }
 
-static uint64_t permitted(const struct filecap *fc)
-{
-	return (uint64_t)fc->permitted[1] << 32 | fc->permitted[0];
-}
-
 /* A setuid-root file an exec runs with euid 0: it gets the bounding set,
  * unless it has file capabilities, which then decide instead. */
 static bool setuid_root(const struct lint_file *f)
@@ -299,7 +294,7 @@ static void check_app(const struct lint_image *img, const struct app_facts *a,
 			const struct lint_file *f = &img->files[i];
 
 			carried = setuid_root(f) || (is_data_file(f) && f->has_caps &&
-						     has(permitted(&f->caps), c));
+						     has(filecap_permitted(&f->caps), c));
 		}
 		if (a->nnp)
 			add(r, LINT_RETAIN_UNREACHABLE, cap_name(c),
@@ -340,7 +335,7 @@ static void check_file(const struct lint_file *f, const struct app_facts *a,
 	if (a->present && outside) {
 		_cleanup_free_ char *list = cap_list(outside);
 
-		if (f->caps.effective && (permitted(&f->caps) & ~a->bset))
+		if (f->caps.effective && (filecap_permitted(&f->caps) & ~a->bset))
 			add(r, LINT_FILECAP_OUTSIDE, f->path,
 			    "%s outside the app's bounding set (%s): the file's effective "
 			    "flag is set, so exec fails with EPERM, as the kernel cannot "

@@ -448,45 +448,70 @@ print(json.dumps(m["app"]["isolators"]))' out/p.aci
 	assert "$(grep -c 'open.*"in.aci"' trace2.log)" -eq 2 "opens of the input, hardlink case"
 }
 
-@test "add-filecaps: warning when a capability is outside the app's bounding set" {
-	# ISOLATORS (JSON, '-' = none: the default set) | CAPS | capabilities warned about
-	local iso caps want spec n=0
+@test "add-filecaps: outside the app's bounding set, one warning line, or an error with the effective bit" {
+	# ISOLATORS (JSON, '-' = none: the default set) | CAPS | OUTCOME: what
+	# is outside, after "warn" (never takes effect) or "error" (a permitted
+	# capability with the effective bit: the kernel refuses the exec).
+	local iso caps want spec kind names n=0 are it
 	while IFS='|' read -r iso caps want; do
 		n=$((n + 1))
 		iso=$(trim "$iso") caps=$(trim "$caps") want=$(trim "$want")
+		kind=${want%% *} names=${want#* }
+		are=is it=it
+		[[ $names == *,* ]] && are=are it=they
 		if [ "$iso" = - ]; then
 			spec='{"files": [{"name": "ping"}]}'
 		else
 			spec='{"isolators": '"$iso"', "files": [{"name": "ping"}]}'
 		fi
 		mkaci "in$n.aci" "$spec"
-		run -0 --separate-stderr "$ACITOOL" add-filecaps "in$n.aci" "out/$n.aci" /ping "$caps"
+		case $kind in
+		'')
+			run -0 --separate-stderr "$ACITOOL" add-filecaps "in$n.aci" "out/$n.aci" /ping "$caps"
+			assert "$stderr" == "" "stderr for $iso / $caps"
+			;;
+		warn)
+			run -0 --separate-stderr "$ACITOOL" add-filecaps "in$n.aci" "out/$n.aci" /ping "$caps"
+			assert "$stderr" == "acitool: add-filecaps: warning: '/ping': $names $are outside the app's capability bounding set: $it can never take effect" "stderr for $iso / $caps"
+			;;
+		error)
+			run -1 --separate-stderr "$ACITOOL" add-filecaps "in$n.aci" "out/$n.aci" /ping "$caps"
+			assert "$stderr" == "acitool: add-filecaps: '/ping': $names $are outside the app's capability bounding set, with the effective bit: the kernel would refuse to execute the file (EPERM); --force writes it all the same" "stderr for $iso / $caps"
+			[ ! -e "out/$n.aci" ] || die "an output for $iso / $caps"
+			run -0 --separate-stderr "$ACITOOL" add-filecaps --force "in$n.aci" "out/$n.aci" /ping "$caps"
+			assert "$stderr" == "acitool: add-filecaps: warning: '/ping': $names $are outside the app's capability bounding set, with the effective bit: executing the file will fail with EPERM" "--force's warning for $iso / $caps"
+			;;
+		esac
 		assert "$output" == "" "stdout"
-		local got
-		got=$(printf '%s\n' "$stderr" |
-			sed -n "s|^acitool: add-filecaps: warning: '/ping': \(CAP_[A-Z_]*\) is outside the app's capability bounding set: it can never take effect\$|\1|p" |
-			tr '\n' ' ' | sed 's/ $//')
-		assert "$got" == "$want" "warnings for $iso / $caps"
-		assert "$(printf '%s' "$stderr" | grep -c .)" -eq "$(wc -w <<<"$want")" "stderr lines for $iso / $caps: $stderr"
-		# A warning never stops the edit.
 		assert "$(cap_hex "out/$n.aci" rootfs/ping)" != absent "caps written ($iso / $caps)"
 	done <<'EOF'
 -                                                                               | cap_net_raw+ep                     |
 -                                                                               | cap_chown,cap_kill,cap_setfcap+ep  |
--                                                                               | cap_sys_admin+ep                   | CAP_SYS_ADMIN
--                                                                               | cap_sys_admin+i                    | CAP_SYS_ADMIN
--                                                                               | cap_net_raw,cap_sys_admin,cap_bpf+ep | CAP_SYS_ADMIN CAP_BPF
+-                                                                               | cap_sys_admin+ep                   | error CAP_SYS_ADMIN
+-                                                                               | cap_sys_admin+i                    | warn CAP_SYS_ADMIN
+-                                                                               | cap_sys_admin,cap_bpf+i            | warn CAP_SYS_ADMIN, CAP_BPF
+-                                                                               | cap_net_raw,cap_sys_admin,cap_bpf+ep | error CAP_SYS_ADMIN, CAP_BPF
 [{"name": "os/linux/capabilities-retain-set", "value": {"set": ["CAP_NET_RAW"]}}]   | cap_net_raw+ep                     |
-[{"name": "os/linux/capabilities-retain-set", "value": {"set": ["CAP_NET_RAW"]}}]   | cap_kill+p                         | CAP_KILL
+[{"name": "os/linux/capabilities-retain-set", "value": {"set": ["CAP_NET_RAW"]}}]   | cap_kill+p                         | warn CAP_KILL
 [{"name": "os/linux/capabilities-retain-set", "value": {"set": ["CAP_SYS_ADMIN"]}}] | cap_sys_admin+ep                   |
-[{"name": "os/linux/capabilities-remove-set", "value": {"set": ["CAP_NET_RAW"]}}]   | cap_net_raw+ep                     | CAP_NET_RAW
+[{"name": "os/linux/capabilities-remove-set", "value": {"set": ["CAP_NET_RAW"]}}]   | cap_net_raw+ep                     | error CAP_NET_RAW
 [{"name": "os/linux/capabilities-remove-set", "value": {"set": ["CAP_NET_RAW"]}}]   | cap_kill+ep                        |
-[{"name": "os/linux/capabilities-remove-set", "value": {"set": ["CAP_SYS_ADMIN"]}}] | cap_sys_admin+ep                   | CAP_SYS_ADMIN
+[{"name": "os/linux/capabilities-remove-set", "value": {"set": ["CAP_SYS_ADMIN"]}}] | cap_sys_admin+ep                   | error CAP_SYS_ADMIN
 -                                                                               | =                                  |
 EOF
-	# --remove has nothing to warn about.
+	# Every capability outside the default set, in one line.
+	run -0 --separate-stderr "$ACITOOL" add-filecaps in1.aci out/all.aci /ping all=p
+	assert "$(printf '%s\n' "$stderr" | wc -l)" -eq 1 "warning lines for all=p"
+	assert "$stderr" =~ "CAP_SYS_ADMIN, .* are outside .*: they can never take effect$" "all=p"
+	# --remove has nothing to warn about; --force has no meaning with it.
 	run -0 --separate-stderr "$ACITOOL" add-filecaps --remove in1.aci out/rm.aci /ping
 	assert "$stderr" == "" "stderr of --remove"
+	run -2 --separate-stderr "$ACITOOL" add-filecaps --remove --force in1.aci out/rm2.aci /ping
+	# CAPS after --remove are read as a PATH: the error says so.
+	run -1 --separate-stderr "$ACITOOL" add-filecaps --remove in1.aci out/rm3.aci /ping cap_net_raw+ep
+	assert "$stderr" == "acitool: add-filecaps: 'cap_net_raw+ep': no such file in the image (it reads as capabilities, but removing takes PATHs only)"
+	run -1 --separate-stderr "$ACITOOL" add-filecaps --remove in1.aci out/rm3.aci /nothing
+	assert "$stderr" == "acitool: add-filecaps: '/nothing': no such file in the image"
 }
 
 @test "patch-manifest --filecap: the warning uses the patched manifest" {
@@ -494,13 +519,19 @@ EOF
 	run -0 --separate-stderr "$ACITOOL" patch-manifest --capability CAP_SYS_ADMIN \
 		--filecap /bin/ping=cap_sys_admin+ep "$FX/minimal.tar" out/a.aci
 	assert "$stderr" == "" "retain set now holds CAP_SYS_ADMIN: no warning"
-	run -0 --separate-stderr "$ACITOOL" patch-manifest --revoke-capability CAP_NET_RAW \
+	run -1 --separate-stderr "$ACITOOL" patch-manifest --revoke-capability CAP_NET_RAW \
 		--filecap /bin/ping=cap_net_raw+ep "$FX/minimal.tar" out/b.aci
-	assert "$stderr" == "acitool: patch-manifest: warning: '/bin/ping': CAP_NET_RAW is outside the app's capability bounding set: it can never take effect" "stderr"
-	assert "$(cap_hex out/b.aci rootfs/bin/ping)" == "$NET_RAW_EP" "caps written all the same"
-	run -0 --separate-stderr "$ACITOOL" patch-manifest --filecap /bin/ping=cap_sys_admin+ep \
+	assert "$stderr" =~ "^acitool: patch-manifest: .*'/bin/ping': CAP_NET_RAW is outside the app's capability bounding set, with the effective bit: the kernel would refuse" "stderr"
+	[ ! -e out/b.aci ] || die "an output"
+	run -0 --separate-stderr "$ACITOOL" patch-manifest --force --revoke-capability CAP_NET_RAW \
+		--filecap /bin/ping=cap_net_raw+ep "$FX/minimal.tar" out/b.aci
+	assert "$stderr" == "acitool: patch-manifest: warning: '/bin/ping': CAP_NET_RAW is outside the app's capability bounding set, with the effective bit: executing the file will fail with EPERM" "stderr"
+	assert "$(cap_hex out/b.aci rootfs/bin/ping)" == "$NET_RAW_EP" "caps written with --force"
+	run -0 --separate-stderr "$ACITOOL" patch-manifest --filecap /bin/ping=cap_sys_admin+p \
 		"$FX/minimal.tar" out/c.aci
-	assert "$stderr" =~ "CAP_SYS_ADMIN is outside" "no manifest patch: the image's default set"
+	assert "$stderr" =~ "CAP_SYS_ADMIN is outside .*: it can never take effect" "no manifest patch: the image's default set"
+	run -2 --separate-stderr "$ACITOOL" patch-manifest --force --capability CAP_NET_RAW "$FX/minimal.tar" out/d.aci
+	assert "$stderr" =~ "--force goes with --filecap" "--force alone"
 }
 
 @test "add-filecaps --replace: edits in place, keeps mode, owner and compression" {

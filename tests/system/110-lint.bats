@@ -409,3 +409,44 @@ EOF
 	run -0 "$ACITOOL" lint --help
 	assert "$output" =~ "IMAGE: CODE: SUBJECT: WHY" "help"
 }
+
+# The kernel's view of what filecap-outside-bounding foretells, and what
+# add-filecaps refuses without --force: an exec under the app's bounding set
+# (a retain set of CAP_NET_RAW), as its non-root user.
+@test "lint: filecap-outside-bounding's EPERM is the kernel's, as the app's user sees it" {
+	is_root || skip "needs root to extract file capabilities and switch users"
+	command -v setpriv >/dev/null || skip "needs setpriv (util-linux)"
+	: >probe
+	setcap cap_net_raw+ep probe 2>/dev/null || skip "no security.capability on this file system"
+	mkdir -p lay/rootfs/bin
+	printf '%s' '{"acKind": "ImageManifest", "acVersion": "0.8.11", "name": "example.com/k",
+		"app": {"exec": ["/bin/ok"], "user": "65534", "group": "65534",
+		"isolators": ['"$(retain '["CAP_NET_RAW"]')"']}}' >lay/manifest
+	local f
+	for f in ep ok p; do cp /bin/cat "lay/rootfs/bin/$f"; done
+	run_acitool build --compression=none lay img.aci
+	run_acitool 1 add-filecaps img.aci caps.aci /bin/ep cap_net_raw,cap_net_admin+ep
+	run_acitool add-filecaps --force img.aci caps.aci /bin/ep cap_net_raw,cap_net_admin+ep \
+		/bin/ok cap_net_raw+ep /bin/p cap_net_admin+p
+	codes caps.aci
+	assert "$codes" == "filecap-outside-bounding /bin/ep
+filecap-outside-bounding /bin/p"
+	assert "${lines[0]}" =~ "exec fails with EPERM" "lint's word on /bin/ep"
+	assert "${lines[1]}" =~ "exec never grants it" "lint's word on /bin/p"
+
+	run_acitool extract caps.aci x
+	# bats makes its temp dirs 0700: let the app's user through.
+	local d=$BATS_TEST_TMPDIR
+	while [ "${#d}" -ge "${#BATS_RUN_TMPDIR}" ]; do
+		chmod o+x "$d"
+		d=${d%/*}
+	done
+	local -a app=(setpriv --reuid=65534 --regid=65534 --clear-groups --inh-caps=-all
+		--bounding-set=-all,+net_raw --)
+	run -126 "${app[@]}" x/rootfs/bin/ep /proc/self/status
+	assert "$output" =~ "Operation not permitted" "exec of /bin/ep"
+	run -0 "${app[@]}" x/rootfs/bin/ok /proc/self/status
+	assert "$(grep '^CapEff:' <<<"$output")" =~ "0000000000002000$" "CAP_NET_RAW for /bin/ok"
+	run -0 "${app[@]}" x/rootfs/bin/p /proc/self/status
+	assert "$(grep '^CapEff:' <<<"$output")" =~ "0000000000000000$" "nothing for /bin/p"
+}
