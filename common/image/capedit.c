@@ -294,7 +294,7 @@ static int cap_list(uint64_t mask, char *buf, size_t size)
 
 /*
  * A capability outside the bounding set never takes effect. Worse, with the
- * effective bit the kernel refuses the exec itself (EPERM) when it cannot
+ * effective flag the kernel refuses the exec itself (EPERM) when it cannot
  * grant every permitted capability of the file (bprm_caps_from_vfs_caps):
  * that is an error unless forced. One line per file, whatever the count.
  */
@@ -323,11 +323,11 @@ static int check_bounding_set(struct capedit *ce, const char *manifest, size_t l
 			if (!ce->force)
 				return act_err_set(err, EPERM,
 						   "'%s': %s %s outside the app's capability bounding set, "
-						   "with the effective bit: the kernel would refuse to "
+						   "with the effective flag: the kernel would refuse to "
 						   "execute the file (EPERM); --force writes it all the same",
 						   t->path, names, n > 1 ? "are" : "is");
 			warn(ce, "'%s': %s %s outside the app's capability bounding set, with the "
-				 "effective bit: executing the file will fail with EPERM",
+				 "effective flag: executing the file will fail with EPERM",
 			     t->path, names, n > 1 ? "are" : "is");
 			missing &= ~fatal;
 		}

@@ -448,10 +448,10 @@ print(json.dumps(m["app"]["isolators"]))' out/p.aci
 	assert "$(grep -c 'open.*"in.aci"' trace2.log)" -eq 2 "opens of the input, hardlink case"
 }
 
-@test "add-filecaps: outside the app's bounding set, one warning line, or an error with the effective bit" {
+@test "add-filecaps: outside the app's bounding set, one warning line, or an error with the effective flag" {
 	# ISOLATORS (JSON, '-' = none: the default set) | CAPS | OUTCOME: what
 	# is outside, after "warn" (never takes effect) or "error" (a permitted
-	# capability with the effective bit: the kernel refuses the exec).
+	# capability with the effective flag: the kernel refuses the exec).
 	local iso caps want spec kind names n=0 are it
 	while IFS='|' read -r iso caps want; do
 		n=$((n + 1))
@@ -476,10 +476,10 @@ print(json.dumps(m["app"]["isolators"]))' out/p.aci
 			;;
 		error)
 			run -1 --separate-stderr "$ACITOOL" add-filecaps "in$n.aci" "out/$n.aci" /ping "$caps"
-			assert "$stderr" == "acitool: add-filecaps: '/ping': $names $are outside the app's capability bounding set, with the effective bit: the kernel would refuse to execute the file (EPERM); --force writes it all the same" "stderr for $iso / $caps"
+			assert "$stderr" == "acitool: add-filecaps: '/ping': $names $are outside the app's capability bounding set, with the effective flag: the kernel would refuse to execute the file (EPERM); --force writes it all the same" "stderr for $iso / $caps"
 			[ ! -e "out/$n.aci" ] || die "an output for $iso / $caps"
 			run -0 --separate-stderr "$ACITOOL" add-filecaps --force "in$n.aci" "out/$n.aci" /ping "$caps"
-			assert "$stderr" == "acitool: add-filecaps: warning: '/ping': $names $are outside the app's capability bounding set, with the effective bit: executing the file will fail with EPERM" "--force's warning for $iso / $caps"
+			assert "$stderr" == "acitool: add-filecaps: warning: '/ping': $names $are outside the app's capability bounding set, with the effective flag: executing the file will fail with EPERM" "--force's warning for $iso / $caps"
 			;;
 		esac
 		assert "$output" == "" "stdout"
@@ -521,11 +521,11 @@ EOF
 	assert "$stderr" == "" "retain set now holds CAP_SYS_ADMIN: no warning"
 	run -1 --separate-stderr "$ACITOOL" patch-manifest --revoke-capability CAP_NET_RAW \
 		--filecap /bin/ping=cap_net_raw+ep "$FX/minimal.tar" out/b.aci
-	assert "$stderr" =~ "^acitool: patch-manifest: .*'/bin/ping': CAP_NET_RAW is outside the app's capability bounding set, with the effective bit: the kernel would refuse" "stderr"
+	assert "$stderr" =~ "^acitool: patch-manifest: .*'/bin/ping': CAP_NET_RAW is outside the app's capability bounding set, with the effective flag: the kernel would refuse" "stderr"
 	[ ! -e out/b.aci ] || die "an output"
 	run -0 --separate-stderr "$ACITOOL" patch-manifest --force --revoke-capability CAP_NET_RAW \
 		--filecap /bin/ping=cap_net_raw+ep "$FX/minimal.tar" out/b.aci
-	assert "$stderr" == "acitool: patch-manifest: warning: '/bin/ping': CAP_NET_RAW is outside the app's capability bounding set, with the effective bit: executing the file will fail with EPERM" "stderr"
+	assert "$stderr" == "acitool: patch-manifest: warning: '/bin/ping': CAP_NET_RAW is outside the app's capability bounding set, with the effective flag: executing the file will fail with EPERM" "stderr"
 	assert "$(cap_hex out/b.aci rootfs/bin/ping)" == "$NET_RAW_EP" "caps written with --force"
 	run -0 --separate-stderr "$ACITOOL" patch-manifest --filecap /bin/ping=cap_sys_admin+p \
 		"$FX/minimal.tar" out/c.aci

@@ -207,3 +207,11 @@ page_of() {
 	sed -n '/^# FILES/,/^# /p' "$DOCS/acitool.1.scd" | tr '\n' ' ' | grep -qF "/usr/$dir/" ||
 		die "acitool(1): FILES does not name /usr/$dir/"
 }
+
+@test "docs: make demo's script runs to its end, as the README shows it" {
+	run -0 env ACITOOL="$ACITOOL" sh "$DOCS/demo.sh"
+	assert "$output" =~ "Built ping.aci" "the image"
+	assert "$output" =~ "/bin/ping cap_net_raw=ep" "list-filecaps of the patched image"
+	assert "$output" =~ "acitool: add-filecaps: '/bin/ping': CAP_NET_ADMIN is outside the app's capability bounding set, with the effective flag" "the refusal"
+	assert "$output" =~ "rootfs/bin/ping" "tar's listing"
+}
