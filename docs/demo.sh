@@ -2,10 +2,18 @@
 # SPDX-License-Identifier: Apache-2.0
 # `make demo`: the rkt ping example, done with acitool instead of
 # extract / setcap / re-tar. Builds its own example image in a temp dir.
+# `demo.sh --image FILE` writes only that image (guide-filecaps.md's ping.aci).
 set -eu
 
 ACITOOL=${ACITOOL:-acitool}
 case "$ACITOOL" in /*) ;; */*) ACITOOL=$(pwd)/$ACITOOL ;; esac
+image_only=
+if [ "${1:-}" = --image ] && [ -n "${2:-}" ]; then
+	case "$2" in /*) image_only=$2 ;; *) image_only=$(pwd)/$2 ;; esac
+elif [ $# -gt 0 ]; then
+	echo "usage: demo.sh [--image FILE]" >&2
+	exit 2
+fi
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 cd "$work"
@@ -30,7 +38,7 @@ mkdir -p layout/rootfs/bin
 ping_bin=$(command -v ping || true)
 cp "${ping_bin:-/bin/true}" layout/rootfs/bin/ping
 # Only the file's place and capabilities matter here, not what it runs.
-[ -n "$ping_bin" ] || echo "This host has no ping: a copy of /bin/true stands in for rootfs/bin/ping."
+[ -n "$ping_bin" ] || [ -n "$image_only" ] || echo "This host has no ping: a copy of /bin/true stands in for rootfs/bin/ping."
 cat >layout/manifest <<'JSON'
 {
     "acKind": "ImageManifest",
@@ -53,6 +61,10 @@ cat >layout/manifest <<'JSON'
 JSON
 tar -C layout --format=pax --sort=name --owner=0 --group=0 --numeric-owner \
 	--mtime=@1700000000 -czf ping.aci manifest rootfs
+if [ -n "$image_only" ]; then
+	mv ping.aci "$image_only"
+	exit 0
+fi
 echo "Built ping.aci ($(wc -c <ping.aci) bytes): a manifest and rootfs/bin/ping."
 
 step "$ACITOOL" cat-manifest ping.aci

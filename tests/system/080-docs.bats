@@ -215,3 +215,15 @@ page_of() {
 	assert "$output" =~ "acitool: add-filecaps: '/bin/ping': CAP_NET_ADMIN is outside the app's capability bounding set, with the effective flag" "the refusal"
 	assert "$output" =~ "rootfs/bin/ping" "tar's listing"
 }
+
+@test "docs: guide-filecaps.md's commands run in order and print what it shows" {
+	is_root || skip "the guide extracts file capabilities, which needs root"
+	command -v bsdtar >/dev/null || skip "the guide runs bsdtar"
+	sh "$DOCS/demo.sh" --image ping.aci
+	mkdir bin
+	ln -s "$ACITOOL" bin/acitool
+	PATH=$PWD/bin:$PATH run python3 "$ACT_TESTS_DIR/tools/doctest.py" "$DOCS/guide-filecaps.md"
+	echo "$output"
+	[ "$status" -eq 0 ] || die "the guide does not run as written"
+	assert "${lines[-1]}" =~ "^doctest: [0-9]+ commands ran as the guide says$"
+}
