@@ -183,3 +183,35 @@ print(json.load(tarfile.open("app.aci").extractfile("manifest"))["app"]["user"])
 	assert "$stderr" =~ "Error 1" "make reports acitool's exit status 1"
 	[ ! -e app.aci.id ] || die "make kept app.aci.id of a failed run"
 }
+
+@test "makefile recipe: an empty capability list leaves the isolators; a bad filecap line stops make" {
+	need_make
+	# The base image's own retain set stays when caps.txt names nothing.
+	python3 "$ACT_TESTS_DIR/tools/mkaci.py" base.aci \
+		'{"files": [{"name": "bin/ping"}], "isolators": [{"name": "os/linux/capabilities-retain-set", "value": {"set": ["CAP_KILL", "CAP_NET_RAW"]}}]}'
+	touch -d '-1 hour' base.aci
+	printf '# nothing kept here\n\n' >caps.txt
+	run -0 --separate-stderr mk -s
+	assert "$output$stderr" == "" "output of make -s"
+	check_image
+	expect_output '[{"name": "os/linux/capabilities-retain-set", "value": {"set": ["CAP_KILL", "CAP_NET_RAW"]}}]
+magic=0x2000000 effective=1 permitted=0x2000
+id ok'
+
+	# A PATH alone, or a third word: make stops, naming the line.
+	local line
+	for line in '/bin/ping' '/bin/ping cap_net_raw+ep extra' '/bin/ping cap_kill+ep cap_net_raw+i'; do
+		backdate
+		cp app.aci before.aci
+		printf '# file caps\n%s\n' "$line" >filecaps.txt
+		run -2 --separate-stderr mk -s
+		assert "${stderr_lines[0]}" == "filecaps.txt: not PATH CAPS: $line" "the error for '$line'"
+		cmp app.aci before.aci
+		[ ! -e app.aci.id ] || die "make kept app.aci.id of a failed run"
+		rm before.aci
+	done
+	# Neither list saying anything: acitool's own word, nothing to patch.
+	: >filecaps.txt
+	run -2 --separate-stderr mk -s
+	assert "${stderr_lines[0]}" =~ "^acitool: patch-manifest: nothing to patch" "acitool's error line"
+}
