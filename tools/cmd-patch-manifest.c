@@ -316,6 +316,7 @@ static int run(const struct act_cmd *cmd, int argc, char **argv)
 	capedit_hooks(&edit, &ce);
 	if (replacement || !manifest_patch_empty(&pc.patch))
 		edit.manifest = patch_manifest;
+	edit.manifest_unread = replacement != NULL;
 	/* write_image checks the operands; the first one, if any, is IMAGE. */
 	pc.image = optind < argc ? (streq(argv[optind], "-") ? "(stdin)" : argv[optind]) : "";
 	edit.manifest_ctx = &pc;

@@ -24,7 +24,8 @@ const char *aci_manifest_entry_fault(struct archive_entry *e)
 	return NULL;
 }
 
-static int check_manifest_entry(struct source *src, struct archive_entry *e,
+/* sized: the manifest will be read, so it must fit the limit. */
+static int check_manifest_entry(struct source *src, struct archive_entry *e, bool sized,
 				struct act_err *err)
 {
 	const char *what = aci_manifest_entry_fault(e);
@@ -32,7 +33,7 @@ static int check_manifest_entry(struct source *src, struct archive_entry *e,
 	if (what)
 		return act_err_set(err, EINVAL, "%s: the manifest entry is %s",
 				   source_path(src), what);
-	if (archive_entry_size(e) > ACI_MANIFEST_MAX)
+	if (sized && archive_entry_size(e) > ACI_MANIFEST_MAX)
 		return act_err_set(err, EFBIG, "%s: the manifest is %lld bytes, over the limit of %d",
 				   source_path(src), (long long)archive_entry_size(e),
 				   ACI_MANIFEST_MAX);
@@ -50,7 +51,7 @@ int aci_read_manifest(struct source *src, char **text, size_t *len, struct act_e
 	while ((r = tarstream_next(ts, &e, err)) > 0) {
 		if (!is_manifest(ts))
 			continue;
-		if (check_manifest_entry(src, e, err) < 0 ||
+		if (check_manifest_entry(src, e, true, err) < 0 ||
 		    tarstream_read_data(ts, ACI_MANIFEST_MAX, text, len, err) < 0)
 			r = -1;
 		break;
@@ -95,8 +96,10 @@ int aci_rewrite(struct source *src, struct sink *out, const struct aci_edit *edi
 				    source_path(src), (long long)tarstream_index(ts));
 			goto fail;
 		}
-		if (check_manifest_entry(src, e, err) < 0 ||
-		    tarstream_read_data(ts, ACI_MANIFEST_MAX, &manifest, &mlen, err) < 0)
+		/* A manifest replaced whole is not read: any size will do. */
+		if (check_manifest_entry(src, e, !edit->manifest_unread, err) < 0 ||
+		    (!edit->manifest_unread &&
+		     tarstream_read_data(ts, ACI_MANIFEST_MAX, &manifest, &mlen, err) < 0))
 			goto fail;
 		if (edit->manifest &&
 		    edit->manifest(edit->manifest_ctx, manifest, mlen, &repl, &rlen, err) < 0)

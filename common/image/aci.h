@@ -32,6 +32,9 @@ struct aci_edit {
 	 * it NULL to keep the entry as it is. Called with manifest_ctx. */
 	int (*manifest)(void *ctx, const char *text, size_t len, char **out,
 			size_t *out_len, struct act_err *err);
+	/* The manifest hook replaces the manifest whole: the old one is not
+	 * read (text NULL), so that an oversize one can be replaced too. */
+	bool manifest_unread;
 	/* Every other entry; may replace it through tarstream_replace*(). */
 	int (*entry)(void *ctx, struct tarstream *ts, struct archive_entry *e,
 		     struct act_err *err);

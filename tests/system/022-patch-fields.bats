@@ -411,9 +411,22 @@ EOF
 
 	# With file capabilities, which see the new manifest's bounding set.
 	printf '{"acKind":"ImageManifest","acVersion":"0.8.11","name":"example.com/new","app":{"user":"0","group":"0","isolators":[{"name":"os/linux/capabilities-retain-set","value":{"set":["CAP_KILL"]}}]}}' >caps.json
-	run_acitool patch-manifest --manifest=caps.json --filecap=/bin/ping=cap_net_raw+ep \
+	run_acitool 1 patch-manifest --manifest=caps.json --filecap=/bin/ping=cap_net_raw+ep \
 		"$ACT_FIXTURES/kitchen.tgz" caps.aci
-	expect_output --substring "CAP_NET_RAW"
+	expect_output --substring "CAP_NET_RAW is outside the app's capability bounding set, with the effective flag"
+	run_acitool patch-manifest --manifest=caps.json --filecap=/bin/ping=cap_net_raw+p \
+		"$ACT_FIXTURES/kitchen.tgz" caps.aci
+	expect_output --substring "CAP_NET_RAW is outside"
 	manifest caps.aci >got
 	cmp caps.json got
+
+	# And an image whose manifest is over the 1 MiB any reader allows: the
+	# old one is not read, only dropped.
+	run_acitool patch-manifest --manifest=new.json "$ACT_FIXTURES/bad/manifest-huge.tar" huge.aci
+	manifest huge.aci >got
+	cmp new.json got
+	run $TARCMP "$ACT_FIXTURES/bad/manifest-huge.tar" huge.aci --skip-data manifest
+	assert "$status" -eq 0 "tarcmp: $output"
+	run_acitool 1 patch-manifest --name=example.com/x "$ACT_FIXTURES/bad/manifest-huge.tar" huge2.aci
+	expect_error_line patch-manifest "over the limit"
 }
