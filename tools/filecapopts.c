@@ -23,6 +23,7 @@ void capedit_hooks(struct aci_edit *edit, struct capedit *ce)
 	edit->done = capedit_finish;
 	edit->again = again;
 	edit->rewind = rewind_edit;
+	edit->prepare = capedit_prepare;
 	edit->ctx = ce;
 }
 

@@ -117,12 +117,60 @@ int write_opts_output(const struct act_cmd *cmd, const struct write_opts *w,
 	return 0;
 }
 
+/* Where IMAGE is read from: a file, stdin that is a file (*at: where the
+ * image starts in it), or something read only once (a pipe, a FIFO). */
+static bool read_once(const char *inpath, off_t *at)
+{
+	struct stat st;
+
+	*at = -1;
+	if (!streq(inpath, "-"))
+		return stat(inpath, &st) == 0 && !S_ISREG(st.st_mode);
+	if (fstat(STDIN_FILENO, &st) == 0 && S_ISREG(st.st_mode))
+		*at = lseek(STDIN_FILENO, 0, SEEK_CUR);
+	return *at < 0;
+}
+
+/* stdin that is a file, back to where the image starts, for another read. */
+static int rewind_stdin(off_t at, struct act_err *err)
+{
+	if (at >= 0 && lseek(STDIN_FILENO, at, SEEK_SET) < 0)
+		return act_err_set(err, errno, "(stdin): %s", strerror(errno));
+	return 0;
+}
+
+/* Where the image cannot be rewritten (OUTPUT standard output) or read
+ * twice (IMAGE a pipe), the edit prepares for its one pass: with a look
+ * through the input first when it can be read twice. */
+static int prepare(const char *inpath, const struct outfile *of, const struct aci_edit *edit,
+		   bool once, off_t at, struct act_err *err)
+{
+	struct source *src;
+	int r;
+
+	if (once)
+		return edit->prepare(edit->ctx, NULL, err);
+	if (of->mode != OUTFILE_STDOUT)
+		return 0;
+	src = source_open(inpath, err);
+	if (!src)
+		return -1;
+	r = edit->prepare(edit->ctx, src, err);
+	source_free(src);
+	return r < 0 ? -1 : rewind_stdin(at, err);
+}
+
 /* Rewrite the image into the open output, once more if the edit asks; with
  * so->image_id, id gets the output's image ID. */
 static int rewrite(const char *inpath, struct outfile *of, struct sink_options *so,
 		   bool follow_input, const struct aci_edit *edit, char *id,
 		   struct act_err *err)
 {
+	off_t at;
+	bool once = read_once(inpath, &at);
+
+	if (edit->prepare && prepare(inpath, of, edit, once, at, err) < 0)
+		return -1;
 	for (int pass = 0;; pass++) {
 		struct source *src = source_open(inpath, err);
 		struct sink *out = NULL;
@@ -144,16 +192,14 @@ static int rewrite(const char *inpath, struct outfile *of, struct sink_options *
 		source_free(src);
 		if (r < 0 || !edit->again || !edit->again(edit->ctx))
 			return r;
-		if (pass > 0)
-			return act_err_set(err, EIO, "internal error: a third pass was asked for");
-		/* Streams cannot be read or written twice. */
-		if (streq(inpath, "-") || of->mode == OUTFILE_STDOUT)
-			return act_err_set(err, ESPIPE,
-					   "%s: a named hardlink's target comes earlier in the image; "
-					   "with a pipe, name the target instead",
-					   streq(inpath, "-") ? "(stdin)" : inpath);
+		/* prepare() made sure that no second pass is asked for there. */
+		if (pass > 0 || once || of->mode == OUTFILE_STDOUT)
+			return act_err_set(err, EIO, "internal error: a %s pass was asked for",
+					   pass > 0 ? "third" : "second");
 		if (ftruncate(of->fd, 0) < 0 || lseek(of->fd, 0, SEEK_SET) < 0)
 			return act_err_set(err, errno, "%s: %s", of->tmp, strerror(errno));
+		if (rewind_stdin(at, err) < 0)
+			return -1;
 		edit->rewind(edit->ctx);
 	}
 }

@@ -45,6 +45,13 @@ struct aci_edit {
 	 * hook to reset for that pass. */
 	bool (*again)(void *ctx);
 	void (*rewind)(void *ctx);
+	/* Where there can be no second pass (a pipe in, or standard output
+	 * out, which cannot be written twice), called before the pass: with
+	 * src, the input opened once more, to read through (read only) for
+	 * what the pass would find too late; with src NULL (a pipe in), to
+	 * make what needs a second pass an error at once, before the image is
+	 * written whole. */
+	int (*prepare)(void *ctx, struct source *src, struct act_err *err);
 	void *ctx;
 	void *manifest_ctx;
 	/* After each entry: entries done, input bytes read (compressed). */

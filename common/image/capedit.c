@@ -182,6 +182,11 @@ static int redirect(struct capedit *ce, struct capedit_target *t, struct tarstre
 		t->found++;
 		return sync_link(ce, ts, e, err) < 0 ? -1 : 0;
 	}
+	if (ce->one_pass)
+		return act_err_set(err, ESPIPE,
+				   "'%s' is a hardlink to '%s', which comes earlier in the image, "
+				   "and %s: name '/%s' instead", t->path,
+				   archive_entry_hardlink(e), ce->one_pass, target + 7);
 	{
 		/* The target came earlier in the stream: edit it on a second pass. */
 		free(t->entry);
@@ -368,6 +373,51 @@ int capedit_finish(void *ctx, const char *manifest, size_t len, struct act_err *
 		if (ce->targets[i].op == CAPEDIT_SET)
 			return check_bounding_set(ce, manifest, len, err);
 	}
+	return 0;
+}
+
+int capedit_prepare(void *ctx, struct source *src, struct act_err *err)
+{
+	struct capedit *ce = ctx;
+	struct tarstream *ts;
+	struct archive_entry *e;
+	size_t left = ce->n;
+	int r = 0;
+
+	ce->one_pass = src ? "OUTPUT is standard output, which cannot be written twice"
+			   : "IMAGE is a pipe, which cannot be read twice";
+	if (!src || !left)
+		return 0;
+	ts = tarstream_open(src, NULL, err);
+	if (!ts)
+		return -1;
+	while (left && (r = tarstream_next(ts, &e, err)) > 0) {
+		struct capedit_target *t;
+		bool escapes;
+		char *target;
+
+		if (tarstream_name_escapes(ts) || !(t = find(ce, tarstream_name(ts))) || t->found)
+			continue;
+		t->found = 1;
+		left--;
+		if (!archive_entry_hardlink(e))
+			continue;
+		target = entrypath_clean(archive_entry_hardlink(e), &escapes);
+		/* Faults, and a target named too, are the pass's to handle. */
+		if (escapes || strncmp(target, "rootfs/", 7) != 0 || find(ce, target)) {
+			free(target);
+			continue;
+		}
+		free(t->entry);
+		t->entry = target;
+		t->redirected = true;
+	}
+	tarstream_free(ts);
+	for (size_t i = 0; i < ce->n; i++)
+		ce->targets[i].found = 0;
+	/* What the walk could not read, the pass reports. */
+	if (r < 0)
+		*err = (struct act_err){ 0 };
 	return 0;
 }
 

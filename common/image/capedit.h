@@ -41,6 +41,9 @@ struct capedit {
 	/* Set when a named hardlink's target was already written: the image
 	 * must be rewritten once more with the edit moved to the target. */
 	bool again;
+	/* No second pass can be made, and why: a named hardlink whose
+	 * target came earlier is an error when it is met. */
+	const char *one_pass;
 	unsigned pass;
 	uint64_t v3_converted;
 };
@@ -56,3 +59,8 @@ int capedit_entry(void *ctx, struct tarstream *ts, struct archive_entry *e,
 int capedit_finish(void *ctx, const char *manifest, size_t len, struct act_err *err);
 /* Prepare for another pass after capedit->again was set. */
 void capedit_rewind(struct capedit *ce);
+/* The aci_edit prepare hook: with src, find the named hardlinks in a
+ * read-only walk (up to the last name) and move their edits to the
+ * targets, so that one pass does it all; then, or with src NULL, no
+ * second pass is allowed. */
+int capedit_prepare(void *ctx, struct source *src, struct act_err *err);

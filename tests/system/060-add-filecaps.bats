@@ -258,10 +258,34 @@ with tarfile.open(sys.argv[1]) as t:
 	expect_files out both.aci k.aci r.aci
 }
 
-@test "add-filecaps: hardlink named, image from a pipe: a clear error, no output" {
-	run_acitool 1 add-filecaps - out/k.aci /bin/ping6 cap_net_raw+ep <"$FX/kitchen.tar"
-	expect_error_line add-filecaps "\\(stdin\\): a named hardlink's target comes earlier in the image; with a pipe, name the target instead"
+@test "add-filecaps: hardlink named, OUTPUT standard output or stdin a file: one look ahead, the same bytes" {
+	run_acitool add-filecaps "$FX/kitchen.tar" out/k.aci /bin/ping6 cap_net_raw+ep
+	# OUTPUT '-' cannot be written twice: the input is looked through first.
+	"$ACITOOL" add-filecaps "$FX/kitchen.tar" - /bin/ping6 cap_net_raw+ep >out/stdout.aci
+	cmp out/k.aci out/stdout.aci
+	"$ACITOOL" patch-manifest --filecap=/bin/ping6=cap_net_raw+ep "$FX/kitchen.tgz" - >out/z.aci
+	assert "$(cap_hex out/z.aci rootfs/bin/ping)" == "$NET_RAW_EP" "gzip to stdout: the data entry"
+	# stdin a file, read from its middle, to a file and to stdout.
+	{ head -c 1000 /dev/zero; cat "$FX/kitchen.tar"; } >off.tar
+	{ head -c 1000 >/dev/null; "$ACITOOL" add-filecaps - out/mid.aci /bin/ping6 cap_net_raw+ep; } <off.tar
+	cmp out/k.aci out/mid.aci
+	{ head -c 1000 >/dev/null; "$ACITOOL" add-filecaps - - /bin/ping6 cap_net_raw+ep >out/mid2.aci; } <off.tar
+	cmp out/k.aci out/mid2.aci
+}
+
+@test "add-filecaps: hardlink named, image from a pipe: a clear error, and no whole image" {
+	local msg="'/bin/ping6' is a hardlink to 'rootfs/bin/ping', which comes earlier in the image, and IMAGE is a pipe, which cannot be read twice: name '/bin/ping' instead"
+	run bash -c 'cat "$1" | "$2" add-filecaps - out/k.aci /bin/ping6 cap_net_raw+ep' _ "$FX/kitchen.tar" "$ACITOOL"
+	assert "$status" -eq 1 "exit status"
+	expect_error_line add-filecaps "$msg"
 	expect_files out
+	# To a pipe: the error comes at the hardlink, so what went out is no
+	# whole image (no end-of-archive marker) that a reader could take.
+	run bash -c 'set -o pipefail; cat "$1" | "$2" add-filecaps - - /bin/ping6 cap_net_raw+ep >out/p.aci' _ "$FX/kitchen.tar" "$ACITOOL"
+	assert "$status" -eq 1 "exit status"
+	expect_error_line add-filecaps "$msg"
+	run $TARINFO out/p.aci
+	assert "$status" -eq 2 "a strict reader of what reached the pipe"
 	# Naming the target, as the message says, works from the pipe.
 	run_acitool add-filecaps - out/k.aci /bin/ping cap_net_raw+ep <"$FX/kitchen.tar"
 	assert "$(cap_hex out/k.aci rootfs/bin/ping)" == "$NET_RAW_EP" "the data entry has the caps"
@@ -447,6 +471,15 @@ print(json.dumps(m["app"]["isolators"]))' out/p.aci
 	strace -f -qq -e trace=openat,rename,renameat,renameat2 -o trace2.log \
 		"$ACITOOL" patch-manifest --filecap /bin/ping6=cap_net_raw+ep in.aci out/p2.aci
 	assert "$(grep -c 'open.*"in.aci"' trace2.log)" -eq 2 "opens of the input, hardlink case"
+	# To standard output: a look through first, then the one pass.
+	strace -f -qq -e trace=openat -o trace3.log \
+		"$ACITOOL" patch-manifest --filecap /bin/ping6=cap_net_raw+ep in.aci - >out/p3.aci
+	assert "$(grep -c 'open.*"in.aci"' trace3.log)" -eq 2 "opens of the input, to stdout"
+	cmp out/p2.aci out/p3.aci
+	# Whatever is named: the look goes as far as the last name, no further.
+	strace -f -qq -e trace=openat -o trace4.log \
+		"$ACITOOL" patch-manifest --filecap /bin/ping=cap_net_raw+ep in.aci - >out/p4.aci
+	assert "$(grep -c 'open.*"in.aci"' trace4.log)" -eq 2 "opens of the input, to stdout, a file named"
 }
 
 @test "add-filecaps: outside the app's bounding set, one warning line, or an error with the effective flag" {
