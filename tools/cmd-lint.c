@@ -7,24 +7,17 @@
 #include "common/json/json.h"
 #include "common/image/lint.h"
 #include "common/base/macro.h"
+#include "common/base/quote.h"
 #include "tools/cmd.h"
 
 enum { OPT_JSON = OPT_CMD_BASE, OPT_STRICT };
 
-/* One line per warning: a newline or other control byte in a path is
- * written as \n or \xHH (and a backslash as \\). */
+/* One line per warning, whatever bytes a path holds (see quote.h). */
 static void put_escaped(const char *s)
 {
-	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-		if (*p == '\\')
-			fputs("\\\\", stdout);
-		else if (*p == '\n')
-			fputs("\\n", stdout);
-		else if (*p < 0x20 || *p == 0x7f)
-			printf("\\x%02x", *p);
-		else
-			putchar(*p);
-	}
+	_cleanup_free_ char *q = quote_name(s);
+
+	fputs(q, stdout);
 }
 
 static void print_text(const char *image, const struct lint_report *r)

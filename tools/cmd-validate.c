@@ -10,6 +10,7 @@
 #include "common/image/imagecheck.h"
 #include "common/json/json.h"
 #include "common/base/macro.h"
+#include "common/base/quote.h"
 #include "tools/cmd.h"
 
 enum { OPT_TYPE = OPT_CMD_BASE, OPT_JSON, OPT_VERBOSE };
@@ -79,43 +80,9 @@ static int check(const char *path, enum vtype t, struct spec_report *r, struct a
 	}
 }
 
-/* s with every byte that is not part of valid UTF-8 written as \xNN: file
- * and entry names are bytes, JSON text is UTF-8. */
-static char *utf8_safe(const char *s)
-{
-	const unsigned char *p = (const unsigned char *)s;
-	size_t n = strlen(s), o = 0;
-	char *out = xmalloc(4 * n + 1);
-
-	for (size_t i = 0; i < n;) {
-		unsigned char c = p[i];
-		size_t len = c < 0x80 ? 1 : c >= 0xc2 && c <= 0xdf ? 2 : c >= 0xe0 && c <= 0xef ? 3
-			     : c >= 0xf0 && c <= 0xf4 ? 4 : 0;
-		bool ok = len > 0 && i + len <= n;
-
-		for (size_t k = 1; ok && k < len; k++)
-			ok = (p[i + k] & 0xc0) == 0x80;
-		/* No overlong forms, surrogates or code points above U+10FFFF. */
-		if (ok && len == 3)
-			ok = !(c == 0xe0 && p[i + 1] < 0xa0) && !(c == 0xed && p[i + 1] > 0x9f);
-		if (ok && len == 4)
-			ok = !(c == 0xf0 && p[i + 1] < 0x90) && !(c == 0xf4 && p[i + 1] > 0x8f);
-		if (!ok) {
-			o += (size_t)sprintf(out + o, "\\x%02x", c);
-			i++;
-			continue;
-		}
-		memcpy(out + o, p + i, len);
-		o += len;
-		i += len;
-	}
-	out[o] = '\0';
-	return out;
-}
-
 static void json_safe_str(struct json_gen *g, const char *s)
 {
-	_cleanup_free_ char *t = utf8_safe(s);
+	_cleanup_free_ char *t = quote_utf8(s); /* names are bytes, JSON is UTF-8 */
 
 	json_gen_cstr(g, t);
 }

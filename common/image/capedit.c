@@ -8,6 +8,7 @@
 #include "common/tar/entrypath.h"
 #include "common/tar/entryxattr.h"
 #include "common/base/macro.h"
+#include "common/base/quote.h"
 #include "common/manifest/manifest.h"
 
 #define XATTR_CAPS "security.capability"
@@ -16,13 +17,14 @@ int capedit_add(struct capedit *ce, const char *path, const char *captext, int64
 		struct act_err *err)
 {
 	struct capedit_target t = { .op = captext ? CAPEDIT_SET : CAPEDIT_REMOVE };
+	_cleanup_free_ char *shown = quote_name(path);
 
 	t.entry = entrypath_from_user(path);
 	if (!t.entry)
-		return act_err_set(err, EINVAL, "'%s': not a path to a file inside rootfs/", path);
+		return act_err_set(err, EINVAL, "'%s': not a path to a file inside rootfs/", shown);
 	for (size_t i = 0; i < ce->n; i++) {
 		if (streq(ce->targets[i].entry, t.entry)) {
-			act_err_set(err, EINVAL, "'%s' is named twice ('%s')", path,
+			act_err_set(err, EINVAL, "'%s' is named twice ('%s')", shown,
 				    ce->targets[i].path);
 			free(t.entry);
 			return -1;
@@ -31,7 +33,7 @@ int capedit_add(struct capedit *ce, const char *path, const char *captext, int64
 	if (captext) {
 		if (filecap_from_text(captext, &t.caps, err) < 0) {
 			free(t.entry);
-			return act_err_wrap(err, "'%s'", path);
+			return act_err_wrap(err, "'%s'", shown);
 		}
 		if (rootid >= 0) {
 			if (rootid > UINT32_MAX) {
@@ -44,7 +46,7 @@ int capedit_add(struct capedit *ce, const char *path, const char *captext, int64
 		}
 		t.len = filecap_encode(&t.caps, t.value);
 	}
-	t.path = xstrdup(path);
+	t.path = steal_ptr(&shown);
 	ce->targets = xrealloc(ce->targets, (ce->n + 1) * sizeof(*ce->targets));
 	ce->targets[ce->n++] = t;
 	return 0;
@@ -167,11 +169,12 @@ static int redirect(struct capedit *ce, struct capedit_target *t, struct tarstre
 {
 	bool escapes;
 	_cleanup_free_ char *target = entrypath_clean(archive_entry_hardlink(e), &escapes);
+	_cleanup_free_ char *link = quote_name(archive_entry_hardlink(e));
 	struct capedit_target *other = find(ce, target);
 
 	if (escapes || strncmp(target, "rootfs/", 7) != 0)
 		return act_err_set(err, EINVAL, "'%s' is a hardlink to '%s', outside rootfs/",
-				   t->path, archive_entry_hardlink(e));
+				   t->path, link);
 	if (other && other != t &&
 	    (other->op != t->op || other->len != t->len || memcmp(other->value, t->value, t->len)))
 		return act_err_set(err, EINVAL,
@@ -182,11 +185,13 @@ static int redirect(struct capedit *ce, struct capedit_target *t, struct tarstre
 		t->found++;
 		return sync_link(ce, ts, e, err) < 0 ? -1 : 0;
 	}
-	if (ce->one_pass)
+	if (ce->one_pass) {
+		_cleanup_free_ char *fix = quote_name(target + 7);
+
 		return act_err_set(err, ESPIPE,
 				   "'%s' is a hardlink to '%s', which comes earlier in the image, "
-				   "and %s: name '/%s' instead", t->path,
-				   archive_entry_hardlink(e), ce->one_pass, target + 7);
+				   "and %s: name '/%s' instead", t->path, link, ce->one_pass, fix);
+	}
 	{
 		/* The target came earlier in the stream: edit it on a second pass. */
 		free(t->entry);
@@ -227,8 +232,11 @@ static int drop_rootid(struct capedit *ce, struct tarstream *ts, struct archive_
 	if (!cur || size != 24 ||
 	    (archive_entry_filetype(e) != AE_IFREG && !archive_entry_hardlink(e)))
 		return 0;
-	if (filecap_decode(cur, size, &fc, err) < 0)
-		return act_err_wrap(err, "'%s'", archive_entry_pathname(e));
+	if (filecap_decode(cur, size, &fc, err) < 0) {
+		_cleanup_free_ char *name = quote_name(archive_entry_pathname(e));
+
+		return act_err_wrap(err, "'%s'", name);
+	}
 	fc.version = 2;
 	fc.rootid = 0;
 	len = filecap_encode(&fc, v);
@@ -247,9 +255,12 @@ static void check_value(struct capedit *ce, struct archive_entry *e)
 	size_t size;
 	const void *cur = entryxattr_get(e, XATTR_CAPS, &size);
 
-	if (cur && filecap_decode(cur, size, &fc, &err) < 0)
+	if (cur && filecap_decode(cur, size, &fc, &err) < 0) {
+		_cleanup_free_ char *name = quote_name(archive_entry_pathname(e));
+
 		warn(ce, "'%s': malformed security.capability value (%zu bytes), copied as it is",
-		     archive_entry_pathname(e), size);
+		     name, size);
+	}
 }
 
 int capedit_entry(void *ctx, struct tarstream *ts, struct archive_entry *e,

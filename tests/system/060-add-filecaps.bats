@@ -664,3 +664,38 @@ print(sorted(o["xattrs"].items()))' "$output"
 	run -0 "${NOBODY[@]}" "$ACITOOL" list-filecaps "$w/out.aci"
 	assert "$output" =~ '^/bin/ping cap_net_raw[+=]ep$' "list-filecaps as nobody"
 }
+
+@test "add-filecaps: names with a newline, an escape or a byte not UTF-8 stay on one line, escaped" {
+	# odd.aci: such names; bad.aci: one more, with a malformed value, which
+	# add-filecaps copies with a warning.
+	python3 - <<'PY'
+import io, tarfile
+def image(path, bad):
+    out = tarfile.open(path, "w", format=tarfile.PAX_FORMAT, encoding="utf-8", errors="surrogateescape")
+    def add(name, data=b"", pax=None):
+        ti = tarfile.TarInfo(name)
+        ti.size = len(data)
+        ti.pax_headers = pax or {}
+        out.addfile(ti, io.BytesIO(data))
+    add("manifest", b'{"acKind":"ImageManifest","acVersion":"0.8.11","name":"example.com/odd",'
+                    b'"app":{"exec":["/x"],"user":"0","group":"0"}}')
+    d = tarfile.TarInfo("rootfs"); d.type = tarfile.DIRTYPE; out.addfile(d)
+    add("rootfs/esc\x1b[31mred", b"x")
+    add("rootfs/caf\udce9", b"x")
+    if bad:
+        add("rootfs/a\nb", b"x", {"SCHILY.xattr.security.capability": "\x01\x02\x03"})
+    out.close()
+image("odd.aci", False)
+image("bad.aci", True)
+PY
+	run -0 --separate-stderr "$ACITOOL" add-filecaps bad.aci out/o1.aci $'/esc\e[31mred' cap_sys_admin+p
+	assert "${#stderr_lines[@]}" -eq 2 "stderr lines: $stderr"
+	assert "${stderr_lines[0]}" == "acitool: add-filecaps: warning: 'rootfs/a\\nb': malformed security.capability value (3 bytes), copied as it is"
+	assert "${stderr_lines[1]}" == "acitool: add-filecaps: warning: '/esc\\x1b[31mred': CAP_SYS_ADMIN is outside the app's capability bounding set: it can never take effect"
+	run -1 --separate-stderr "$ACITOOL" add-filecaps odd.aci out/o2.aci $'/a\nc' cap_kill+ep
+	assert "$stderr" == "acitool: add-filecaps: '/a\\nc': no such file in the image" "one line"
+	# lint prints such names the same way.
+	run -0 "$ACITOOL" add-filecaps --force odd.aci out/o3.aci $'/caf\xe9' cap_sys_admin+ep
+	run -0 "$ACITOOL" lint out/o3.aci
+	assert "$output" =~ "out/o3.aci: filecap-outside-bounding: /caf\\\\xe9: CAP_SYS_ADMIN outside" "lint's line"
+}
