@@ -129,6 +129,9 @@ int aci_rewrite(struct source *src, struct sink *out, const struct aci_edit *edi
 	}
 	if (edit->done && edit->done(edit->ctx, manifest, mlen, err) < 0)
 		goto fail;
+	/* Only once every check has passed. */
+	if (tarstream_finish(ts, err) < 0)
+		goto fail;
 	free(manifest);
 	layout_free(layout);
 	tarstream_free(ts);

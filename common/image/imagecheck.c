@@ -128,6 +128,8 @@ int imagecheck_archive(struct source *src, struct spec_report *r, struct act_err
 			break;
 		}
 	}
+	if (ret == 0)
+		ret = tarstream_finish(ts, err);
 	if (ret == 0) {
 		if (!seen)
 			spec_report_add(r, "manifest", "missing");

@@ -291,6 +291,7 @@ int outfile_commit(struct outfile *o, struct act_err *err)
 		if (!o->no_sync && fsync(o->fd) < 0 && errno != EINVAL && errno != EROFS &&
 		    errno != ENOTSUP)
 			return act_err_set(err, errno, "(stdout): %s", strerror(errno));
+		o->committed = true;
 		return 0;
 	}
 	if (o->mode == OUTFILE_REPLACE && keep_attributes(o, err) < 0)
@@ -335,10 +336,40 @@ fail:
 	return -1;
 }
 
+/*
+ * What a failed run leaves on standard output must not pass for an image:
+ * cut short, even without its end-of-archive marker, GNU tar, bsdtar and
+ * python's tarfile read it to its last whole entry and exit 0. So it ends
+ * in the header of an entry, named for what happened, whose 8 GiB of data
+ * never come: every tar reader reports a truncated archive, and a gzip,
+ * bzip2 or xz reader finds data that is not its own after the last member.
+ */
+static void spoil_stdout(int fd)
+{
+	unsigned char blk[512] = "ACITOOL-RUN-FAILED: this stream was cut short";
+	unsigned sum = 0;
+
+	memcpy(blk + 100, "0000000", 8);	   /* mode */
+	memcpy(blk + 108, "0000000", 8);	   /* uid */
+	memcpy(blk + 116, "0000000", 8);	   /* gid */
+	memcpy(blk + 124, "77777777777", 12); /* size */
+	memcpy(blk + 136, "00000000000", 12); /* mtime */
+	memset(blk + 148, ' ', 8);		   /* the checksum, as summed */
+	blk[156] = '0';
+	memcpy(blk + 257, "ustar", 6);
+	memcpy(blk + 263, "00", 2);
+	for (size_t i = 0; i < sizeof(blk); i++)
+		sum += blk[i];
+	snprintf((char *)blk + 148, 8, "%06o", sum);
+	(void)!write(fd, blk, sizeof(blk));
+}
+
 void outfile_abort(struct outfile *o)
 {
 	sigset_t old;
 
+	if (o->mode == OUTFILE_STDOUT && o->fd >= 0 && !o->committed)
+		spoil_stdout(o->fd);
 	if (o->mode != OUTFILE_STDOUT && o->fd >= 0)
 		close(o->fd);
 	o->fd = -1;

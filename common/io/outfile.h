@@ -35,6 +35,7 @@ struct outfile {
 	/* Set after outfile_open: commit syncs neither the file nor its directory
 	 * (the rename stays atomic; only a system crash can then lose data). */
 	bool no_sync;
+	bool committed;	/* STDOUT: the whole image went out */
 };
 
 /*
@@ -44,7 +45,10 @@ struct outfile {
 int outfile_open(struct outfile *o, const char *path, enum outfile_mode mode,
 		 const struct stat *input, struct act_err *err);
 int outfile_commit(struct outfile *o, struct act_err *err);
-/* Remove the temporary file; safe to call after commit or twice. */
+/* Remove the temporary file; safe to call after commit or twice. On
+ * standard output, not yet committed: end what went out with a block no
+ * reader takes for tar or compressed data, so a failed run's stream is
+ * never read as a whole image. */
 void outfile_abort(struct outfile *o);
 
 /*

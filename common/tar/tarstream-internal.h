@@ -62,6 +62,7 @@ struct tarstream {
 	size_t nspare;
 	int64_t read_pos; /* input offset after the last byte handed to libarchive */
 	int64_t settled;  /* input before this offset has been emitted or dropped */
+	int64_t trailer_at; /* where the end-of-archive marker starts, once met */
 	unsigned char *plain_buf;
 	bool ranges; /* plain file in and out: copied by file offset */
 	struct act_err read_err;

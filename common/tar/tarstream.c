@@ -232,6 +232,7 @@ struct tarstream *tarstream_open(struct source *src, struct sink *out, struct ac
 
 	ts->src = src;
 	ts->out = out;
+	ts->trailer_at = -1;
 	/* gzip or xz in and out: untouched members are copied, not recompressed. */
 	if (out && sink_takes_members(out, source_compression(src))) {
 		size_t max = source_compression(src) == ACT_COMP_XZ ? XZ_BLOCK_MAX : MEMBER_MAX;
@@ -372,8 +373,9 @@ int tarstream_next(struct tarstream *ts, struct archive_entry **entry, struct ac
 		if (ts->index == 0)
 			return act_err_set(err, EINVAL, "%s: empty archive: no entries",
 					   source_path(ts->src));
-		return ts->out ? finish_trailer(ts, archive_read_header_position(ts->ar), err)
-			       : 0;
+		/* The trailer waits for tarstream_finish(). */
+		ts->trailer_at = archive_read_header_position(ts->ar);
+		return 0;
 	}
 	ts->index++;
 	if (r != ARCHIVE_OK) {
@@ -390,6 +392,15 @@ int tarstream_next(struct tarstream *ts, struct archive_entry **entry, struct ac
 		return -1;
 	*entry = ts->cur;
 	return 1;
+}
+
+int tarstream_finish(struct tarstream *ts, struct act_err *err)
+{
+	if (!ts->out)
+		return 0;
+	if (ts->trailer_at < 0)
+		return act_err_set(err, EINVAL, "internal error: the stream is not at its end");
+	return finish_trailer(ts, ts->trailer_at, err);
 }
 
 const char *tarstream_name(const struct tarstream *ts)

@@ -30,11 +30,18 @@ void tarstream_free(struct tarstream *ts);
 /*
  * Move to the next entry: 1 and *entry set, 0 at the end of the archive, -1 on
  * error. Any libarchive warning is an error: libarchive drops what it cannot
- * parse (xattrs among them) with only a warning. At the end, in a rewrite, the
- * end-of-archive marker is checked (present, nothing but zeros after it) and
- * copied.
+ * parse (xattrs among them) with only a warning.
  */
 int tarstream_next(struct tarstream *ts, struct archive_entry **entry, struct act_err *err);
+
+/*
+ * In a rewrite, after tarstream_next() gave 0: check the end-of-archive
+ * marker (present, nothing but zeros after it) and copy it. Apart, so that
+ * a rewrite that fails after the last entry (a check of the whole image)
+ * never writes the marker: a reader of what went out sees a cut archive,
+ * not a whole image. Nothing to do in a read-only pass.
+ */
+int tarstream_finish(struct tarstream *ts, struct act_err *err);
 
 /* The current entry's name, cleaned for matching (see entrypath.h). */
 const char *tarstream_name(const struct tarstream *ts);

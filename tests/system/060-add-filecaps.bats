@@ -699,3 +699,31 @@ PY
 	run -0 "$ACITOOL" lint out/o3.aci
 	assert "$output" =~ "out/o3.aci: filecap-outside-bounding: /caf\\\\xe9: CAP_SYS_ADMIN outside" "lint's line"
 }
+
+@test "a run that fails after writing to standard output leaves no stream a reader takes for an image" {
+	# The error comes after the last entry went out (a name not in the
+	# image), so the stream ends in an entry whose data never comes.
+	run bash -c '"$1" add-filecaps "$2" - /bin/nothing cap_kill+ep >out/a.tar' _ "$ACITOOL" "$FX/kitchen.tar"
+	assert "$status" -eq 1 "exit status"
+	expect_error_line add-filecaps "'/bin/nothing': no such file in the image"
+	run tar -tf out/a.tar
+	assert "$status" -ne 0 "GNU tar's status: $output"
+	if command -v bsdtar >/dev/null; then
+		run bsdtar -tf out/a.tar
+		assert "$status" -ne 0 "bsdtar's status: $output"
+	fi
+	run python3 -c 'import sys, tarfile; tarfile.open(sys.argv[1]).extractall(sys.argv[2])' out/a.tar out/x
+	assert "$status" -ne 0 "python's tarfile extracting it"
+	assert "$(tail -c 512 out/a.tar | head -c 18)" == "ACITOOL-RUN-FAILED" "the last header's name"
+	# Compressed, the checks of the whole image (here the bounding set)
+	# fail before the end too: the gzip stream is spoiled.
+	run bash -c '"$1" patch-manifest --capability CAP_KILL --filecap=/bin/ping=cap_net_raw+ep "$2" - >out/b.tgz' \
+		_ "$ACITOOL" "$FX/kitchen.tgz"
+	assert "$status" -eq 1 "exit status"
+	run gzip -t out/b.tgz
+	assert "$status" -ne 0 "gzip -t: $output"
+	# A run that succeeds writes the image alone.
+	"$ACITOOL" add-filecaps "$FX/kitchen.tar" - /bin/ping cap_net_raw+ep >out/c.tar
+	run_acitool add-filecaps "$FX/kitchen.tar" out/d.tar /bin/ping cap_net_raw+ep
+	cmp out/c.tar out/d.tar
+}
