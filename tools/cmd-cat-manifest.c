@@ -4,6 +4,7 @@
 
 #include "common/image/aci.h"
 #include "common/json/json.h"
+#include "common/json/jsongen.h"
 #include "common/manifest/manifest.h"
 #include "tools/cmd.h"
 

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "common/json/json.h"
+#include "common/json/jsongen.h"
 #include "common/image/lint.h"
 #include "common/base/macro.h"
 #include "common/base/quote.h"

@@ -9,6 +9,7 @@
 #include "common/caps/capname.h"
 #include "common/caps/filecap.h"
 #include "common/json/json.h"
+#include "common/json/jsongen.h"
 #include "common/base/macro.h"
 #include "common/tar/tarstream.h"
 #include "tools/cmd.h"

@@ -9,6 +9,7 @@
 
 #include "common/image/imagecheck.h"
 #include "common/json/json.h"
+#include "common/json/jsongen.h"
 #include "common/base/macro.h"
 #include "common/base/quote.h"
 #include "tools/cmd.h"

@@ -18,8 +18,3 @@ char *quote_name(const char *s);
 /* For JSON text, which escapes control characters itself: only the bytes
  * that are not part of valid UTF-8, as \xNN. */
 char *quote_utf8(const char *s);
-
-/* The length of the valid UTF-8 character at p (n bytes left), or 0 when
- * the bytes there are not one (overlong forms, surrogates and code points
- * above U+10FFFF are not). */
-size_t utf8_char_len(const unsigned char *p, size_t n);

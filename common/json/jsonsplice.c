@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
+#include <errno.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "common/json/jsonsplice.h"
@@ -215,4 +217,93 @@ void jsplice_array_rewrite(struct json_edit *e, const char *text,
 	buf_add_span(&b, text, last->end, arr->end - 1);
 	json_edit_replace(e, arr->start + 1, arr->end - 1, b.p, b.len);
 	free(b.p);
+}
+
+/* ---- the splice list ---------------------------------------------------- */
+
+struct json_splice {
+	size_t start, end;
+	char *text;
+	size_t len;
+	size_t seq;		/* insertion order, to keep the sort stable */
+};
+
+void json_edit_replace(struct json_edit *e, size_t start, size_t end, const char *text,
+		       size_t len)
+{
+	struct json_splice *op;
+
+	if (e->n == e->cap) {
+		e->cap = e->cap ? 2 * e->cap : 8;
+		e->ops = xrealloc(e->ops, e->cap * sizeof(*e->ops));
+	}
+	op = &e->ops[e->n];
+	*op = (struct json_splice){ start, end, xmalloc(len + 1), len, e->n };
+	memcpy(op->text, text, len);
+	op->text[len] = '\0';
+	e->n++;
+}
+
+void json_edit_insert(struct json_edit *e, size_t at, const char *text, size_t len)
+{
+	json_edit_replace(e, at, at, text, len);
+}
+
+void json_edit_done(struct json_edit *e)
+{
+	for (size_t i = 0; i < e->n; i++)
+		free(e->ops[i].text);
+	free(e->ops);
+	*e = (struct json_edit)JSON_EDIT_INIT;
+}
+
+/* By start; at one offset, insertions (shorter spans) first; then as added. */
+static int splice_cmp(const void *a, const void *b)
+{
+	const struct json_splice *x = *(const struct json_splice *const *)a;
+	const struct json_splice *y = *(const struct json_splice *const *)b;
+
+	if (x->start != y->start)
+		return x->start < y->start ? -1 : 1;
+	if (x->end != y->end)
+		return x->end < y->end ? -1 : 1;
+	return x->seq < y->seq ? -1 : x->seq > y->seq;
+}
+
+int json_edit_apply(const struct json_edit *e, const char *src, size_t len, char **out,
+		    size_t *outlen, struct act_err *err)
+{
+	_cleanup_free_ const struct json_splice **ops = NULL;
+	size_t size = len, at = 0, o = 0;
+	char *buf;
+
+	ops = xmalloc((e->n + 1) * sizeof(*ops));
+	for (size_t i = 0; i < e->n; i++)
+		ops[i] = &e->ops[i];
+	qsort(ops, e->n, sizeof(*ops), splice_cmp);
+	for (size_t i = 0; i < e->n; i++) {
+		if (ops[i]->start > ops[i]->end || ops[i]->end > len)
+			return act_err_set(err, EINVAL,
+					   "edit of bytes %zu-%zu is out of range",
+					   ops[i]->start, ops[i]->end);
+		if (i > 0 && ops[i - 1]->end > ops[i]->start)
+			return act_err_set(err, EINVAL,
+					   "edits at bytes %zu and %zu overlap",
+					   ops[i - 1]->start, ops[i]->start);
+		size = size - (ops[i]->end - ops[i]->start) + ops[i]->len;
+	}
+	buf = xmalloc(size + 1);
+	for (size_t i = 0; i < e->n; i++) {
+		memcpy(buf + o, src + at, ops[i]->start - at);
+		o += ops[i]->start - at;
+		memcpy(buf + o, ops[i]->text, ops[i]->len);
+		o += ops[i]->len;
+		at = ops[i]->end;
+	}
+	memcpy(buf + o, src + at, len - at);
+	o += len - at;
+	buf[o] = '\0';
+	*out = buf;
+	*outlen = o;
+	return 0;
 }

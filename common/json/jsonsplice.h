@@ -6,6 +6,26 @@
 #include "common/json/json.h"
 
 /*
+ * Splices into a source text: replace the span [start, end) by new text, or
+ * insert at start when start == end. Operations may be added in any order but
+ * must not overlap; insertions at one offset keep the order they were added in
+ * and go before a replacement starting there. The text is copied.
+ */
+struct json_edit {
+	struct json_splice *ops;
+	size_t n, cap;
+};
+#define JSON_EDIT_INIT { 0 }
+
+void json_edit_replace(struct json_edit *e, size_t start, size_t end, const char *text,
+		       size_t len);
+void json_edit_insert(struct json_edit *e, size_t at, const char *text, size_t len);
+/* The edited text in *out (malloc'd, NUL-terminated), its length in *outlen. */
+int json_edit_apply(const struct json_edit *e, const char *src, size_t len, char **out,
+		    size_t *outlen, struct act_err *err);
+void json_edit_done(struct json_edit *e);
+
+/*
  * Edits of one object's members or one array's elements, as json_edit
  * splices that copy the surrounding text's style: a new member or element
  * takes the indentation and the ':' spacing of its neighbour, so a

@@ -7,6 +7,7 @@
 
 #include "common/caps/capname.h"
 #include "common/json/json.h"
+#include "common/json/jsongen.h"
 #include "common/json/jsonsplice.h"
 #include "common/base/macro.h"
 #include "common/manifest/manifest.h"

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "common/json/json.h"
+#include "common/json/jsongen.h"
 #include "common/base/macro.h"
 #include "common/manifest/patcharg.h"
 #include "common/spec/spec.h"

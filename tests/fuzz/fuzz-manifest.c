@@ -13,6 +13,7 @@
 
 #include "common/caps/capname.h"
 #include "common/json/json.h"
+#include "common/json/jsongen.h"
 #include "common/base/macro.h"
 #include "common/manifest/manifest.h"
 #include "common/manifest/patcharg.h"

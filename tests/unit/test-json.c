@@ -4,6 +4,8 @@
 
 #include "common/base/err.h"
 #include "common/json/json.h"
+#include "common/json/jsonsplice.h"
+#include "common/json/jsongen.h"
 #include "tap.h"
 
 #define P(s) json_parse((s), sizeof(s) - 1, NULL)

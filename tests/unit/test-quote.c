@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "common/base/quote.h"
+#include "common/base/utf8.h"
 #include "tap.h"
 
 static void check_name(const char *in, const char *want)
