@@ -78,9 +78,9 @@ int patcharg_exec(struct manifest_patch *p, const char *arg, struct act_err *err
 		act_err_set(err, EINVAL, "no command");
 		goto fail;
 	}
-	if (words.v[0][0] != '/') {
-		act_err_set(err, EINVAL, "'%s' is not an absolute path (the spec requires one)",
-			    SHOW(words.v[0]));
+	/* As validate: not absolute, for the ACE searches PATH as exec(3) does. */
+	if (!words.v[0][0]) {
+		act_err_set(err, EINVAL, "the program name is empty");
 		goto fail;
 	}
 	for (size_t i = 0; i < words.n; i++)

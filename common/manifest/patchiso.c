@@ -10,18 +10,11 @@
 #include "common/base/macro.h"
 #include "common/json/jsongen.h"
 #include "common/manifest/patcharg-internal.h"
+#include "common/spec/types.h"
 
-/*
- * A resource quantity as appc's parser (a copy of Kubernetes') reads it, less
- * the signs: a decimal number, then a decimal (n u m k M G T P E) or binary
- * (Ki ... Ei) suffix, or an exponent. spec/ace.md lists "K", which that
- * parser refuses: it is refused here too, with a hint.
- */
+/* A resource quantity (spec_is_quantity), with a message for each fault. */
 static int check_quantity(const char *s, struct act_err *err)
 {
-	static const char *const suffixes[] = { "",   "n",  "u",  "m",  "k",  "M",  "G",
-						"T",  "P",  "E",  "Ki", "Mi", "Gi", "Ti",
-						"Pi", "Ei" };
 	const char *p = s;
 	size_t digits = 0;
 
@@ -32,20 +25,10 @@ static int check_quantity(const char *s, struct act_err *err)
 			digits++;
 	if (!digits)
 		return act_err_set(err, EINVAL, "'%s' is not a quantity (a number, then "
-				   "an optional suffix: m, k, M, G, Ki, Mi, Gi, ...)", SHOW(s));
-	for (size_t i = 0; i < ARRAY_SIZE(suffixes); i++)
-		if (streq(p, suffixes[i]))
-			return 0;
-	if ((*p == 'e' || *p == 'E') && p[1]) {
-		const char *x = p + 1 + (p[1] == '+' || p[1] == '-');
-
-		if (*x && strspn(x, "0123456789") == strlen(x))
-			return 0;
-	}
-	if (streq(p, "K"))
-		return act_err_set(err, EINVAL, "'%s': the suffix K is not understood by "
-				   "appc's parser: use k (1000) or Ki (1024)", SHOW(s));
-	return act_err_set(err, EINVAL, "'%s': unknown suffix '%s' (known: m, k, M, G, "
+				   "an optional suffix: m, k, K, M, G, Ki, Mi, Gi, ...)", SHOW(s));
+	if (spec_is_quantity(s, strlen(s), NULL))
+		return 0;
+	return act_err_set(err, EINVAL, "'%s': unknown suffix '%s' (known: m, k, K, M, G, "
 			   "T, P, E, Ki, Mi, Gi, Ti, Pi, Ei)", SHOW(s), SHOW(p));
 }
 
@@ -63,6 +46,18 @@ static const struct {
 	{ "os/linux/no-new-privileges", ISO_BOOL },
 	{ "os/linux/oom-score-adj", ISO_OOM },
 };
+
+/* The index in isolator_kinds of the name's first len bytes, or the count. */
+static size_t kind_of(const char *name, size_t len)
+{
+	size_t k;
+
+	for (k = 0; k < ARRAY_SIZE(isolator_kinds); k++)
+		if (strlen(isolator_kinds[k].name) == len &&
+		    memcmp(name, isolator_kinds[k].name, len) == 0)
+			break;
+	return k;
+}
 
 /* NAME,VALUE (actool writes VALUE as raw JSON; here it is checked). */
 static char *scalar_value(const char *text, enum iso_kind kind, struct act_err *err)
@@ -155,9 +150,7 @@ int patcharg_isolators(struct manifest_patch *p, const char *arg, struct act_err
 		char *name = xstrndup(text, nlen);
 
 		iso[i].name = name;
-		for (k = 0; k < ARRAY_SIZE(isolator_kinds); k++)
-			if (streq(name, isolator_kinds[k].name))
-				break;
+		k = kind_of(name, nlen);
 		for (size_t j = 0; j < i; j++) {
 			if (streq(iso[j].name, name)) {
 				act_err_set(err, EINVAL, "isolator '%s' given twice", SHOW(name));
@@ -181,6 +174,13 @@ int patcharg_isolators(struct manifest_patch *p, const char *arg, struct act_err
 			   streq(name, MANIFEST_SECCOMP_REMOVE_NAME)) {
 			act_err_set(err, EINVAL, "'%s': use --seccomp-mode and --seccomp-set",
 				    SHOW(name));
+			goto fail;
+		} else if (strchr(name, '=') &&
+			   (k = kind_of(name, (size_t)(strchr(name, '=') - name))) <
+				   ARRAY_SIZE(isolator_kinds)) {
+			/* NAME=VALUE for NAME,VALUE: say how it is written. */
+			act_err_set(err, EINVAL, "'%s': write %s,%s", SHOW(name),
+				    isolator_kinds[k].name, SHOW(strchr(name, '=') + 1));
 			goto fail;
 		} else {
 			act_err_set(err, EINVAL, "'%s' cannot be set this way (only resource/cpu, "

@@ -423,7 +423,8 @@ static void check_app(struct spec_report *r, const struct json_value *app)
 
 		if (spec_want(r, f, v, JSON_ARRAY))
 			for (size_t i = 0; i < v->n; i++)
-				spec_check_int(r, IDX(f, i), v->items[i], 0, UINT32_MAX, NULL);
+				/* (gid_t)-1 is no group: setgroups(2) refuses it. */
+				spec_check_int(r, IDX(f, i), v->items[i], 0, UINT32_MAX - 1, NULL);
 	}
 	if ((v = spec_optional(app, "eventHandlers")))
 		check_event_handlers(r, "app.eventHandlers", v);

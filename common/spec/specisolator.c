@@ -26,34 +26,18 @@ static void iso_bool(struct iso_ctx *c)
 	spec_want(c->r, c->field, c->v, JSON_BOOL);
 }
 
-/*
- * A resource quantity: a non-negative decimal, as a JSON number or a string
- * with an optional suffix (spec/ace.md lists E P T G M K, Ei..Ki and m; the
- * Kubernetes grammar appc copied also has k, u, n and e<N>). Its value in
- * base units goes to *out.
- */
+/* A resource quantity (types.h), or a JSON number; its value in base units
+ * goes to *out. */
 static bool quantity(struct spec_report *r, const char *field, const struct json_value *v,
 		     double *out)
 {
-	static const struct {
-		const char *s;
-		double mult;
-	} suffixes[] = {
-		{ "", 1 },	   { "n", 1e-9 },    { "u", 1e-6 },	 { "m", 1e-3 },
-		{ "k", 1e3 },	   { "K", 1e3 },     { "M", 1e6 },	 { "G", 1e9 },
-		{ "T", 1e12 },	   { "P", 1e15 },    { "E", 1e18 },	 { "Ki", 0x1p10 },
-		{ "Mi", 0x1p20 },  { "Gi", 0x1p30 }, { "Ti", 0x1p40 }, { "Pi", 0x1p50 },
-		{ "Ei", 0x1p60 },
-	};
-	const char *s = v->str;
-	size_t i = 0, len = v->len;
 	char *end;
 	double n;
 
 	if (v->type == JSON_NUMBER) {
-		n = strtod(s, &end);
+		n = strtod(v->str, &end);
 		if (n < 0) {
-			spec_report_add(r, field, "a quantity cannot be negative: %s", s);
+			spec_report_add(r, field, "a quantity cannot be negative: %s", v->str);
 			return false;
 		}
 		*out = n;
@@ -64,48 +48,9 @@ static bool quantity(struct spec_report *r, const char *field, const struct json
 				"'1Gi', or a number), not %s", spec_type_name(v->type));
 		return false;
 	}
-	while (i < len && s[i] >= '0' && s[i] <= '9')
-		i++;
-	if (i < len && s[i] == '.') {
-		i++;
-		while (i < len && s[i] >= '0' && s[i] <= '9')
-			i++;
-	}
-	if (i == 0 || (i == 1 && s[0] == '.') || spec_has_nul(v))
-		goto bad;
-	{
-		/* Only the digits: strtod would take "1e3" whole. */
-		_cleanup_free_ char *numpart = xstrndup(s, i);
-
-		n = strtod(numpart, NULL); /* LC_NUMERIC stays "C" */
-	}
-	for (size_t k = 0; k < ARRAY_SIZE(suffixes); k++) {
-		if (streq(s + i, suffixes[k].s)) {
-			*out = n * suffixes[k].mult;
-			return true;
-		}
-	}
-	if (s[i] == 'e' || s[i] == 'E') {
-		size_t j = i + 1, start;
-
-		if (j < len && (s[j] == '+' || s[j] == '-'))
-			j++;
-		start = j;
-		while (j < len && s[j] >= '0' && s[j] <= '9')
-			j++;
-		if (j == len && j > start && j - start <= 3) {
-			long e = strtol(s + i + 1, NULL, 10);
-
-			for (; e > 0; e--)
-				n *= 10;
-			for (; e < 0; e++)
-				n /= 10;
-			*out = n;
-			return true;
-		}
-	}
-bad:
-	if (len && s[0] == '-')
+	if (!spec_has_nul(v) && spec_is_quantity(v->str, v->len, out))
+		return true;
+	if (v->len && v->str[0] == '-')
 		spec_report_add(r, field, "a quantity cannot be negative: '%s'", Q(v));
 	else
 		spec_report_add(r, field, "not a quantity: '%s' (a decimal with an optional "

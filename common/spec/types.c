@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 #include <limits.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "common/spec/types.h"
@@ -125,4 +126,63 @@ bool spec_is_semver(const char *s, size_t len, unsigned long long *major)
 	if (major)
 		*major = nums[0];
 	return true;
+}
+
+bool spec_is_quantity(const char *s, size_t len, double *out)
+{
+	static const struct {
+		const char *s;
+		double mult;
+	} suffixes[] = {
+		{ "", 1 },	   { "n", 1e-9 },    { "u", 1e-6 },	 { "m", 1e-3 },
+		{ "k", 1e3 },	   { "K", 1e3 },     { "M", 1e6 },	 { "G", 1e9 },
+		{ "T", 1e12 },	   { "P", 1e15 },    { "E", 1e18 },	 { "Ki", 0x1p10 },
+		{ "Mi", 0x1p20 },  { "Gi", 0x1p30 }, { "Ti", 0x1p40 }, { "Pi", 0x1p50 },
+		{ "Ei", 0x1p60 },
+	};
+	size_t i = 0;
+	char num[64];
+	double n;
+
+	while (i < len && s[i] >= '0' && s[i] <= '9')
+		i++;
+	if (i < len && s[i] == '.') {
+		i++;
+		while (i < len && s[i] >= '0' && s[i] <= '9')
+			i++;
+	}
+	if (i == 0 || (i == 1 && s[0] == '.') || i >= sizeof(num))
+		return false;
+	/* Only the digits: strtod would take "1e3" whole. */
+	memcpy(num, s, i);
+	num[i] = '\0';
+	n = strtod(num, NULL); /* LC_NUMERIC stays "C" */
+	for (size_t k = 0; k < sizeof(suffixes) / sizeof(suffixes[0]); k++) {
+		if (len - i == strlen(suffixes[k].s) && memcmp(s + i, suffixes[k].s, len - i) == 0) {
+			if (out)
+				*out = n * suffixes[k].mult;
+			return true;
+		}
+	}
+	if (s[i] == 'e' || s[i] == 'E') {
+		size_t j = i + 1, start;
+
+		if (j < len && (s[j] == '+' || s[j] == '-'))
+			j++;
+		start = j;
+		while (j < len && s[j] >= '0' && s[j] <= '9')
+			j++;
+		if (j == len && j > start && j - start <= 3) {
+			long e = strtol(s + i + 1, NULL, 10);
+
+			for (; e > 0; e--)
+				n *= 10;
+			for (; e < 0; e++)
+				n /= 10;
+			if (out)
+				*out = n;
+			return true;
+		}
+	}
+	return false;
 }

@@ -49,6 +49,15 @@ print(" ".join(m["app"] if len(sys.argv) > 2 else m))' "$@"
 	run_acitool patch-manifest --exec='/bin/sh -c "echo  hi"  x\ y '"'a\"b'" "$in" exec.aci
 	check_fields "$in" exec.aci 'app["exec"] = ["/bin/sh", "-c", "echo  hi", "x y", "a\"b"]'
 
+	# A bare command name, sought on PATH, as validate and the spec take it.
+	run_acitool patch-manifest --exec="sh -c 'echo hi'" "$in" exec2.aci
+	check_fields "$in" exec2.aci 'app["exec"] = ["sh", "-c", "echo hi"]'
+	run_acitool validate exec2.aci
+
+	# The spec's K suffix, which validate takes too.
+	run_acitool patch-manifest --isolators=resource/memory,limit=1K "$in" k.aci
+	run_acitool validate k.aci
+
 	run_acitool patch-manifest --user=nobody --group=/bin/ping "$in" ug.aci
 	check_fields "$in" ug.aci 'app["user"] = "nobody"; app["group"] = "/bin/ping"'
 
@@ -290,7 +299,7 @@ app["isolators"] = [
 2|in.aci|--name=example.com/|not an AC identifier
 2|in.aci|--name=|--name: '' is not an AC identifier
 2|in.aci|--name=a --name=b|--name: given twice
-2|in.aci|--exec=bin/sh|--exec: 'bin/sh' is not an absolute path
+2|in.aci|--exec="''"|--exec: the program name is empty
 2|in.aci|--exec=|--exec: no command
 2|in.aci|'--exec=  '|--exec: no command
 2|in.aci|"--exec=/bin/sh 'x"|--exec: .*unterminated single quote
@@ -329,12 +338,12 @@ app["isolators"] = [
 2|in.aci|--ports=http,protocol=tcp,port=80,hostPort=8080|unknown key 'hostPort'
 2|in.aci|--ports=h_p,protocol=tcp,port=80|port name 'h_p' is not an AC name
 2|in.aci|--isolators=resource/memory,limit=1GB|--isolators: limit: '1GB': unknown suffix 'GB'
-2|in.aci|--isolators=resource/memory,limit=1K|the suffix K is not understood
 2|in.aci|--isolators=resource/memory,limit=-1|'-1' is not a quantity
 2|in.aci|--isolators=resource/cpu,request=|'' is not a quantity
 2|in.aci|--isolators=resource/memory|give request= or limit=
 2|in.aci|--isolators=resource/memory,default=false,limit=1G|give request= or limit= .*and no default=
 2|in.aci|--isolators=resource/memory,max=1G|unknown key 'max'
+2|in.aci|--isolators=os/linux/no-new-privileges=true|--isolators: 'os/linux/no-new-privileges=true': write os/linux/no-new-privileges,true \(see
 2|in.aci|--isolators=resource/block-iops,limit=1,default=false|give limit= only
 2|in.aci|--isolators=resource/block-bandwidth,request=1,limit=1|give limit= only
 2|in.aci|--isolators=resource/network-bandwidth|give limit= only

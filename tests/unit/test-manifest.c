@@ -684,7 +684,10 @@ static void test_patcharg(void)
 
 	check_arg(patcharg_exec, "/a ''", NULL);
 	check_arg(patcharg_exec, "'/a b'", NULL);
-	check_arg(patcharg_exec, "\"\"", "'' is not an absolute path (the spec requires one)");
+	check_arg(patcharg_exec, "\"\"", "the program name is empty");
+	/* A name without a slash is sought on PATH, as validate and the spec say. */
+	check_arg(patcharg_exec, "sh -c 'echo hi'", NULL);
+	check_arg(patcharg_exec, "bin/app", NULL);
 	check_arg(patcharg_name, "a.b-c_d~e/f9", NULL);
 	check_arg(patcharg_name, "a_", "'a_' is not an AC identifier (lower-case letters and "
 					"digits, in runs joined by one of -._~/)");
@@ -694,7 +697,7 @@ static void test_patcharg(void)
 				       "digits, in runs joined by one of -._~/)");
 	check_arg(patcharg_supplementary_groups, "4294967294,0", NULL);
 	for (const char *const *q = (const char *const[]){ "1", "0.5", ".5", "5.", "250m", "1k",
-							   "1Ki", "2Ei", "1e3", "1E-2", "7n",
+							   "1Ki", "2Ei", "1e3", "1E-2", "7n", "1K",
 							   NULL };
 	     *q; q++) {
 		char buf[64];
@@ -703,11 +706,11 @@ static void test_patcharg(void)
 		check_arg(patcharg_isolators, buf, NULL);
 	}
 	check_arg(patcharg_isolators, "resource/cpu,limit=.", "limit: '.' is not a quantity (a "
-			  "number, then an optional suffix: m, k, M, G, Ki, Mi, Gi, ...)");
+			  "number, then an optional suffix: m, k, K, M, G, Ki, Mi, Gi, ...)");
 	check_arg(patcharg_isolators, "resource/cpu,limit=1e", "limit: '1e': unknown suffix 'e' "
-			  "(known: m, k, M, G, T, P, E, Ki, Mi, Gi, Ti, Pi, Ei)");
+			  "(known: m, k, K, M, G, T, P, E, Ki, Mi, Gi, Ti, Pi, Ei)");
 	check_arg(patcharg_isolators, "resource/cpu,limit=1+x", "limit: '1+x': unknown suffix "
-			  "'+x' (known: m, k, M, G, T, P, E, Ki, Mi, Gi, Ti, Pi, Ei)");
+			  "'+x' (known: m, k, K, M, G, T, P, E, Ki, Mi, Gi, Ti, Pi, Ei)");
 	check_arg(patcharg_isolators, "os/linux/oom-score-adj,-1000", NULL);
 	check_arg(patcharg_isolators, "os/linux/oom-score-adj,+1",
 		  "'os/linux/oom-score-adj,+1' is not NAME,N with N from -1000 to 1000");

@@ -324,7 +324,10 @@ static void test_app(void)
 	INVALID(APP(",\"workingDirectory\":\"opt\""), "app.workingDirectory");
 	INVALID(APP(",\"workingDirectory\":\"../home/fred\""), "app.workingDirectory");
 	VALID(APP(",\"workingDirectory\":\"/opt\""));
-	VALID(APP(",\"supplementaryGIDs\":[0,5,4294967295]"));
+	VALID(APP(",\"supplementaryGIDs\":[0,5,4294967294]"));
+	/* (gid_t)-1, as patch-manifest refuses it too. */
+	INVALID_MSG(APP(",\"supplementaryGIDs\":[4294967295]"), "app.supplementaryGIDs[0]",
+		"4294967295 is out of range (0 to 4294967294)");
 	INVALID(APP(",\"supplementaryGIDs\":[-1,5]"), "app.supplementaryGIDs[0]");
 	INVALID(APP(",\"supplementaryGids\":[1.5]"), "app.supplementaryGids[0]");
 	INVALID(APP(",\"supplementaryGIDs\":[\"5\"]"), "app.supplementaryGIDs[0]");
