@@ -74,14 +74,7 @@ static int build(const struct act_cmd *cmd, const struct write_opts *w,
 			memcpy(id, sink_image_id(out), sizeof(id));
 	}
 	sink_free(out);
-	if (r == 0)
-		r = outfile_commit(&of, &err);
-	progress_done(&prog, r == 0);
-	if (r < 0) {
-		outfile_abort(&of);
-		return cmd_fail(cmd, &err);
-	}
-	return write_print_id(cmd, w, id);
+	return write_finish(cmd, w, &of, &prog, r, &err, id);
 }
 
 static int run(const struct act_cmd *cmd, int argc, char **argv)

@@ -137,9 +137,12 @@ int write_opts_output(const struct act_cmd *cmd, const struct write_opts *w,
 		      const char *outpath, enum act_compression def, struct sink_options *so,
 		      enum outfile_mode *mode);
 
-/* With --print-id, after the output is committed: print id on stdout.
- * Returns the exit code. */
-int write_print_id(const struct act_cmd *cmd, const struct write_opts *w, const char *id);
+/* The end of a write, r 0 if the image was written: OUTPUT committed (or,
+ * on failure, aborted, and err printed), the progress line ended, the image
+ * ID printed with --print-id. Returns the exit code. */
+struct progress;
+int write_finish(const struct act_cmd *cmd, const struct write_opts *w, struct outfile *of,
+		 struct progress *prog, int r, struct act_err *err, const char *id);
 
 /* File capability edits (filecapopts.c). */
 struct capedit;

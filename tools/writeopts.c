@@ -240,25 +240,24 @@ int write_image(const struct act_cmd *cmd, const struct write_opts *w, int argc,
 	ed.progress = progress_update;
 	ed.progress_ctx = &prog;
 	r = rewrite(argv[0], &of, &so, !w->compression && !w->no_compression, &ed, id, &err);
-	if (r == 0)
-		r = outfile_commit(&of, &err);
-	progress_done(&prog, r == 0);
-	if (r < 0) {
-		outfile_abort(&of);
-		return cmd_fail(cmd, &err);
-	}
-	return write_print_id(cmd, w, id);
+	return write_finish(cmd, w, &of, &prog, r, &err, id);
 }
 
-int write_print_id(const struct act_cmd *cmd, const struct write_opts *w, const char *id)
+int write_finish(const struct act_cmd *cmd, const struct write_opts *w, struct outfile *of,
+		 struct progress *prog, int r, struct act_err *err, const char *id)
 {
-	struct act_err err = { 0 };
-
+	if (r == 0)
+		r = outfile_commit(of, err);
+	progress_done(prog, r == 0);
+	if (r < 0) {
+		outfile_abort(of);
+		return cmd_fail(cmd, err);
+	}
 	if (!w->print_id)
 		return EXIT_OK;
 	if (printf("%s\n", id) < 0 || fflush(stdout) != 0) {
-		act_err_set(&err, errno, "(stdout): write error: %s", strerror(errno));
-		return cmd_fail(cmd, &err);
+		act_err_set(err, errno, "(stdout): write error: %s", strerror(errno));
+		return cmd_fail(cmd, err);
 	}
 	return EXIT_OK;
 }
