@@ -12,6 +12,7 @@
 #include "common/json/jsongen.h"
 #include "common/base/macro.h"
 #include "common/tar/tarstream.h"
+#include "common/base/quote.h"
 #include "tools/cmd.h"
 
 enum { OPT_JSON = OPT_CMD_BASE };
@@ -139,18 +140,24 @@ static int list(const char *image, bool as_json, unsigned *malformed, struct act
 		*malformed += !ok;
 		image_path(tarstream_name(ts), path, sizeof(path));
 		if (g) {
-			json_entry(g, path, archive_entry_pathname(e), v, size, ok ? &fc : NULL);
-		} else if (ok) {
-			_cleanup_free_ char *text = filecap_to_text(&fc);
+			/* Names are bytes, JSON is UTF-8 (quote.h). */
+			_cleanup_free_ char *jpath = quote_utf8(path);
+			_cleanup_free_ char *jentry = quote_utf8(archive_entry_pathname(e));
 
-			if (fc.version == 3)
-				printf("%s %s [rootid=%" PRIu32 "]\n", path, text, fc.rootid);
-			else
-				printf("%s %s\n", path, text);
-		} else if (conflict) {
-			printf("%s [malformed: two different values]\n", path);
+			json_entry(g, jpath, jentry, v, size, ok ? &fc : NULL);
 		} else {
-			printf("%s [malformed: %zu bytes]\n", path, size);
+			/* One line per file, whatever bytes its name holds. */
+			_cleanup_free_ char *shown = quote_name(path);
+			_cleanup_free_ char *text = ok ? filecap_to_text(&fc) : NULL;
+
+			if (ok && fc.version == 3)
+				printf("%s %s [rootid=%" PRIu32 "]\n", shown, text, fc.rootid);
+			else if (ok)
+				printf("%s %s\n", shown, text);
+			else if (conflict)
+				printf("%s [malformed: two different values]\n", shown);
+			else
+				printf("%s [malformed: %zu bytes]\n", shown, size);
 		}
 	}
 	if (r == 0 && g) {

@@ -224,3 +224,27 @@ $(printf '%s' "${lines[10]}")"
 	assert "$(printf '%s\n' "$stderr" | wc -l)" -eq 1 "one error line"
 	assert "$stderr" =~ '^acitool: list-filecaps: ' "error line"
 }
+
+@test "list-filecaps: names with a newline, an escape or a byte not UTF-8, one line each, and in JSON" {
+	python3 - <<'PY'
+import io, tarfile
+out = tarfile.open("odd.aci", "w", format=tarfile.PAX_FORMAT, encoding="utf-8", errors="surrogateescape")
+def add(name, data=b"", pax=None):
+    ti = tarfile.TarInfo(name); ti.size = len(data); ti.pax_headers = pax or {}
+    out.addfile(ti, io.BytesIO(data))
+add("manifest", b'{"acKind":"ImageManifest","acVersion":"0.8.11","name":"example.com/odd",'
+                b'"app":{"exec":["/x"],"user":"0","group":"0"}}')
+d = tarfile.TarInfo("rootfs"); d.type = tarfile.DIRTYPE; out.addfile(d)
+cap = "\x01\x00\x00\x02\x00\x20\x00\x00" + "\x00" * 12
+for name in ("rootfs/a\nb", "rootfs/esc\x1b[31mred", "rootfs/caf\udce9"):
+    add(name, b"x", {"SCHILY.xattr.security.capability": cap})
+out.close()
+PY
+	run -0 "$ACITOOL" list-filecaps odd.aci
+	assert "$output" == '/a\nb cap_net_raw=ep
+/esc\x1b[31mred cap_net_raw=ep
+/caf\xe9 cap_net_raw=ep' "the listing"
+	run -0 "$ACITOOL" list-filecaps --json odd.aci
+	run -0 python3 -c 'import json, sys; print([e["path"] for e in json.loads(sys.argv[1])])' "$output"
+	assert "$output" == "['/a\\nb', '/esc\\x1b[31mred', '/caf\\\\xe9']" "JSON paths, read back"
+}
