@@ -72,8 +72,9 @@ const struct act_cmd act_cmd_cat_manifest = {
 	.synopsis = "[--pretty-print] IMAGE",
 	.help = "Print the manifest as stored in IMAGE ('-' reads standard input), followed\n"
 		"by a newline when it does not end in one. The image is read only up to\n"
-		"the manifest. Exit status 1 if the manifest is not a valid image manifest\n"
-		"(it is printed all the same).\n"
+		"the manifest. Exit status 1 if the manifest is not a readable image\n"
+		"manifest (it is printed all the same); 'acitool validate' checks all of\n"
+		"the spec's rules.\n"
 		"\n"
 		"Options:\n"
 		"      --pretty-print       indent 4 spaces, keeping key order and values\n"

@@ -227,3 +227,20 @@ page_of() {
 	[ "$status" -eq 0 ] || die "the guide does not run as written"
 	assert "${lines[-1]}" =~ "^doctest: [0-9]+ commands ran as the guide says$"
 }
+
+@test "docs: cat-manifest calls what it checks readable, and validate checks more" {
+	# Newcomer audit: "valid" meant three things.
+	run -0 "$ACITOOL" cat-manifest --help
+	[[ "$output" != *"valid image manifest"* ]] || die "cat-manifest --help says 'valid'"
+	grep -q "readable image manifest" "$DOCS/acitool-cat-manifest.1.scd"
+	! grep -q "a valid image manifest" "$DOCS/acitool-cat-manifest.1.scd" ||
+		die "acitool-cat-manifest(1) says 'a valid image manifest'"
+	# And what they say holds: readable, not valid.
+	mkdir -p lay/rootfs
+	printf '%s' '{"acKind":"ImageManifest","acVersion":"0.8.11","name":"example.com/g",
+		"app":{"user":"0","group":"0","supplementaryGIDs":[1,2.0]}}' >lay/manifest
+	tar -C lay -cf g.aci manifest rootfs
+	run -0 "$ACITOOL" cat-manifest g.aci
+	run -1 "$ACITOOL" validate g.aci
+	assert "$output" =~ "supplementaryGIDs\[1\]: must be an integer, not 2.0" "validate's word"
+}
