@@ -14,6 +14,7 @@
 #include "common/base/macro.h"
 #include "common/spec/spec.h"
 #include "common/fs/treewalk.h"
+#include "common/tar/entrypath.h"
 
 #define DATA_BUF (1024 * 1024)
 
@@ -317,10 +318,14 @@ static int add_entry(struct builder *b, const struct treewalk_entry *te, struct 
 		target[n] = '\0';
 		archive_entry_copy_symlink(e, target);
 	}
-	if (archive_write_header(b->aw, e) != ARCHIVE_OK) {
+	r = archive_write_header(b->aw, e);
+	/* A name that is not UTF-8 goes out as its bytes (hdrcharset=BINARY). */
+	if (r != ARCHIVE_OK && !(r == ARCHIVE_WARN && entrypath_charset_warning(b->aw))) {
 		aw_error(b, te->path, err);
+		r = -1;
 		goto out;
 	}
+	r = -1;
 	if (!first && S_ISREG(st->st_mode) &&
 	    (sparse ? write_sparse(b, fd, te->path, e, st->st_size, err)
 		    : write_data(b, fd, te->path, st->st_size, err)) < 0)

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
+#include <archive.h>
 #include <string.h>
 
 #include "common/tar/entrypath.h"
@@ -75,4 +76,15 @@ char *entrypath_from_user(const char *path)
 	strcat(out, clean);
 	free(clean);
 	return out;
+}
+
+bool entrypath_charset_warning(struct archive *a)
+{
+	const char *msg = archive_error_string(a);
+
+	/* libarchive's words: "Pathname can't be converted from UTF-8 to
+	 * current locale." (read), "Can't translate pathname '...' to UTF-8"
+	 * (pax write), and the same for Linkname, Uname and Gname. */
+	return msg && (strstr(msg, " can't be converted from UTF-8 to current locale") ||
+		       strncmp(msg, "Can't translate ", 16) == 0);
 }

@@ -16,3 +16,12 @@ char *entrypath_clean(const char *name, bool *escapes);
  * "./rootfs/bin/ping") into the cleaned entry name "rootfs/bin/ping". NULL if
  * the path names the rootfs itself or climbs out of it. */
 char *entrypath_from_user(const char *path);
+
+/*
+ * Whether libarchive's last warning on a is only that a name (path, link,
+ * user or group name) is not UTF-8. Linux names are bytes, and libarchive
+ * then keeps them as they are: read, the raw bytes; written, in a pax
+ * header that says hdrcharset=BINARY. Nothing is lost, so it is no error.
+ */
+struct archive;
+bool entrypath_charset_warning(struct archive *a);

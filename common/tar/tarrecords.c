@@ -25,7 +25,7 @@ int ts_check_xattr_values(struct tarstream *ts, struct act_err *err)
 		return 0;
 	return act_err_set(err, EINVAL, "%s: entry %lld '%s': two different values for xattr '%s'",
 			   source_path(ts->src), (long long)ts->index,
-			   archive_entry_pathname(ts->cur), name);
+			   ts_shown_name(ts), name);
 }
 
 /* Pax headers larger than this are not checked (libarchive holds them too). */
@@ -72,7 +72,7 @@ int ts_check_libarchive_xattrs(struct tarstream *ts, struct act_err *err)
 					continue;
 				r = act_err_set(err, EINVAL, "%s: entry %lld '%s': pax record '%s': %s",
 						source_path(ts->src), (long long)ts->index,
-						archive_entry_pathname(ts->cur), rec->key, what);
+						ts_shown_name(ts), rec->key, what);
 			}
 		}
 		paxhdr_done(&h);

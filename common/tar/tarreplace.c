@@ -43,7 +43,7 @@ static int aw_error(struct tarstream *ts, struct act_err *err, const char *what)
 	if (act_err_isset(&ts->aw_err))
 		return act_err_set(err, ts->aw_err.code, "%s", ts->aw_err.msg);
 	return act_err_set(err, EIO, "%s: entry %lld '%s': %s: %s", source_path(ts->src),
-			   (long long)ts->index, archive_entry_pathname(ts->cur), what,
+			   (long long)ts->index, ts_shown_name(ts), what,
 			   archive_error_string(ts->aw));
 }
 

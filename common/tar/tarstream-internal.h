@@ -72,6 +72,7 @@ struct tarstream {
 	struct archive_entry *cur;
 	int64_t cur_pos;
 	char *clean;
+	char *shown; /* the current entry's name fit for a message, once asked */
 	bool escapes;
 	int64_t index;
 };
@@ -82,6 +83,8 @@ int ts_settle(struct tarstream *ts, int64_t upto, struct act_err *err);
 int ts_drain(struct tarstream *ts, struct act_err *err);
 /* Input bytes libarchive has consumed. */
 int64_t ts_consumed(struct tarstream *ts);
+/* The current entry's name for a message: one line, escaped (quote.h). */
+const char *ts_shown_name(struct tarstream *ts);
 /* err from libarchive's reader, naming the current entry. */
 int ts_ar_error(struct tarstream *ts, struct act_err *err, const char *what);
 /* Copy len retained input bytes at offset off; false if not all retained. */

@@ -6,6 +6,7 @@
 
 #include "common/base/bigbuf.h"
 #include "common/base/macro.h"
+#include "common/base/quote.h"
 #include "common/tar/entrypath.h"
 #include "common/tar/tarstream-internal.h"
 
@@ -212,6 +213,13 @@ int64_t ts_consumed(struct tarstream *ts)
 	return archive_filter_bytes(ts->ar, 0);
 }
 
+const char *ts_shown_name(struct tarstream *ts)
+{
+	if (!ts->shown)
+		ts->shown = quote_name(archive_entry_pathname(ts->cur) ?: "");
+	return ts->shown;
+}
+
 int ts_ar_error(struct tarstream *ts, struct act_err *err, const char *what)
 {
 	const char *msg = archive_error_string(ts->ar);
@@ -220,7 +228,7 @@ int ts_ar_error(struct tarstream *ts, struct act_err *err, const char *what)
 		return act_err_set(err, ts->read_err.code, "%s", ts->read_err.msg);
 	if (ts->have_entry)
 		return act_err_set(err, EIO, "%s: entry %lld '%s': %s: %s", source_path(ts->src),
-				   (long long)ts->index, archive_entry_pathname(ts->cur), what,
+				   (long long)ts->index, ts_shown_name(ts), what,
 				   msg ? msg : "unknown error");
 	return act_err_set(err, EIO, "%s: %s: %s", source_path(ts->src), what,
 			   msg ? msg : "unknown error");
@@ -276,6 +284,7 @@ void tarstream_free(struct tarstream *ts)
 		bigbuf_free(ts->spare[--ts->nspare], CHUNK_ALLOC);
 	free(ts->plain_buf);
 	free(ts->clean);
+	free(ts->shown);
 	free(ts);
 }
 
@@ -378,6 +387,9 @@ int tarstream_next(struct tarstream *ts, struct archive_entry **entry, struct ac
 		return 0;
 	}
 	ts->index++;
+	/* A name that is not UTF-8 is kept as its bytes. */
+	if (r == ARCHIVE_WARN && entrypath_charset_warning(ts->ar))
+		r = ARCHIVE_OK;
 	if (r != ARCHIVE_OK) {
 		/* On a warning libarchive still returns the entry: name it. */
 		ts->have_entry = (r == ARCHIVE_WARN);
@@ -387,6 +399,8 @@ int tarstream_next(struct tarstream *ts, struct archive_entry **entry, struct ac
 	ts->data_done = false;
 	ts->cur_pos = archive_read_header_position(ts->ar);
 	free(ts->clean);
+	free(ts->shown);
+	ts->shown = NULL;
 	ts->clean = entrypath_clean(archive_entry_pathname(ts->cur) ?: "", &ts->escapes);
 	if (ts_check_xattr_values(ts, err) < 0 || ts_check_libarchive_xattrs(ts, err) < 0)
 		return -1;
@@ -431,7 +445,7 @@ int tarstream_read_data(struct tarstream *ts, size_t max, char **ret, size_t *re
 
 	if (size < 0 || (uint64_t)size > max)
 		return act_err_set(err, EFBIG, "%s: '%s' is %lld bytes, over the limit of %zu",
-				   source_path(ts->src), archive_entry_pathname(ts->cur),
+				   source_path(ts->src), ts_shown_name(ts),
 				   (long long)size, max);
 	buf = xmalloc((size_t)size + 1);
 	ts->data_done = true;
@@ -439,7 +453,7 @@ int tarstream_read_data(struct tarstream *ts, size_t max, char **ret, size_t *re
 		if (off < 0 || (uint64_t)off + n > (uint64_t)size) {
 			free(buf);
 			return act_err_set(err, EINVAL, "%s: '%s': data runs past its size",
-					   source_path(ts->src), archive_entry_pathname(ts->cur));
+					   source_path(ts->src), ts_shown_name(ts));
 		}
 		/* Holes in a sparse entry read as zeros. */
 		if ((size_t)off > len)
