@@ -127,8 +127,14 @@ int aci_rewrite(struct source *src, struct sink *out, const struct aci_edit *edi
 		act_err_set(err, ENOENT, "%s: no manifest in the image", source_path(src));
 		goto fail;
 	}
-	if (edit->done && edit->done(edit->ctx, manifest, mlen, err) < 0)
+	if (edit->done && edit->done(edit->ctx, manifest, mlen, err) < 0) {
+		struct act_err end = { 0 };
+
+		/* A broken image is the first thing to say. */
+		if (tarstream_check_end(ts, &end) < 0)
+			*err = end;
 		goto fail;
+	}
 	/* Only once every check has passed. */
 	if (tarstream_finish(ts, err) < 0)
 		goto fail;

@@ -317,7 +317,7 @@ int ts_drain(struct tarstream *ts, struct act_err *err)
  * anything else is a second archive or garbage, which a rewrite would
  * silently lose. Settled softly until the input ends, so that an input
  * member ending in the trailer can still go out whole. */
-static int finish_trailer(struct tarstream *ts, int64_t start, struct act_err *err)
+static int finish_trailer(struct tarstream *ts, int64_t start, bool emit, struct act_err *err)
 {
 	struct chunk *c;
 	ssize_t n;
@@ -350,7 +350,7 @@ static int finish_trailer(struct tarstream *ts, int64_t start, struct act_err *e
 			}
 		}
 		append(ts, c);
-		ts->mode = MODE_COPY;
+		ts->mode = emit ? MODE_COPY : MODE_DROP;
 		if (settle_to(ts, ts->read_pos - (int64_t)c->len, true, err) < 0)
 			return -1;
 	}
@@ -358,7 +358,7 @@ static int finish_trailer(struct tarstream *ts, int64_t start, struct act_err *e
 		return act_err_set(err, EINVAL,
 				   "%s: truncated archive: the end-of-archive marker is missing",
 				   source_path(ts->src));
-	ts->mode = MODE_COPY;
+	ts->mode = emit ? MODE_COPY : MODE_DROP;
 	return ts_settle(ts, ts->read_pos, err);
 }
 
@@ -414,7 +414,14 @@ int tarstream_finish(struct tarstream *ts, struct act_err *err)
 		return 0;
 	if (ts->trailer_at < 0)
 		return act_err_set(err, EINVAL, "internal error: the stream is not at its end");
-	return finish_trailer(ts, ts->trailer_at, err);
+	return finish_trailer(ts, ts->trailer_at, true, err);
+}
+
+int tarstream_check_end(struct tarstream *ts, struct act_err *err)
+{
+	if (!ts->out || ts->trailer_at < 0)
+		return 0;
+	return finish_trailer(ts, ts->trailer_at, false, err);
 }
 
 const char *tarstream_name(const struct tarstream *ts)

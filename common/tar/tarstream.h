@@ -42,6 +42,9 @@ int tarstream_next(struct tarstream *ts, struct archive_entry **entry, struct ac
  * not a whole image. Nothing to do in a read-only pass.
  */
 int tarstream_finish(struct tarstream *ts, struct act_err *err);
+/* The same check, the marker dropped, not copied: for a rewrite that fails
+ * anyway, so that a broken end is reported as the image's fault first. */
+int tarstream_check_end(struct tarstream *ts, struct act_err *err);
 
 /* The current entry's name, cleaned for matching (see entrypath.h). */
 const char *tarstream_name(const struct tarstream *ts);
