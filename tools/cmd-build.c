@@ -73,6 +73,8 @@ static int build(const struct act_cmd *cmd, const struct write_opts *w,
 		if (so.image_id)
 			memcpy(id, sink_image_id(out), sizeof(id));
 	}
+	if (out && sink_wrote(out))
+		of.dirty = true;
 	sink_free(out);
 	return write_finish(cmd, w, &of, &prog, r, &err, id);
 }

@@ -188,6 +188,8 @@ static int rewrite(const char *inpath, struct outfile *of, struct sink_options *
 			if (so->image_id)
 				memcpy(id, sink_image_id(out), IMAGEID_LEN + 1);
 		}
+		if (out && sink_wrote(out))
+			of->dirty = true;
 		sink_free(out);
 		source_free(src);
 		if (r < 0 || !edit->again || !edit->again(edit->ctx))

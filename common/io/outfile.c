@@ -368,7 +368,8 @@ void outfile_abort(struct outfile *o)
 {
 	sigset_t old;
 
-	if (o->mode == OUTFILE_STDOUT && o->fd >= 0 && !o->committed)
+	/* Nothing written, nothing to spoil: an empty stream is no image. */
+	if (o->mode == OUTFILE_STDOUT && o->fd >= 0 && o->dirty && !o->committed)
 		spoil_stdout(o->fd);
 	if (o->mode != OUTFILE_STDOUT && o->fd >= 0)
 		close(o->fd);

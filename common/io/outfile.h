@@ -36,6 +36,7 @@ struct outfile {
 	 * (the rename stays atomic; only a system crash can then lose data). */
 	bool no_sync;
 	bool committed;	/* STDOUT: the whole image went out */
+	bool dirty;	/* STDOUT: some of it went out (the caller says so) */
 };
 
 /*
@@ -46,8 +47,8 @@ int outfile_open(struct outfile *o, const char *path, enum outfile_mode mode,
 		 const struct stat *input, struct act_err *err);
 int outfile_commit(struct outfile *o, struct act_err *err);
 /* Remove the temporary file; safe to call after commit or twice. On
- * standard output, not yet committed: end what went out with a block no
- * reader takes for tar or compressed data, so a failed run's stream is
+ * standard output, dirty and not committed: end what went out with a block
+ * no reader takes for tar or compressed data, so a failed run's stream is
  * never read as a whole image. */
 void outfile_abort(struct outfile *o);
 

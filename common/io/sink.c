@@ -36,6 +36,7 @@ struct sink {
 	char id_text[IMAGEID_LEN + 1];
 	int write_errno;
 	bool discard; /* opened on fd -1: nothing is written */
+	bool wrote;   /* some bytes went to the fd */
 	bool finished;
 	struct writeback wb;
 	struct spancopy *span;	/* spans of an input file, copied on a thread */
@@ -47,6 +48,7 @@ static int write_all(struct sink *s, const void *buf, size_t len)
 {
 	if (s->discard)
 		return 0;
+	s->wrote = true;
 	if (fileio_write(s->fd, buf, len) < 0) {
 		s->write_errno = errno;
 		return -1;
@@ -302,6 +304,7 @@ int sink_copy_range(struct sink *s, int fd, const char *name, int64_t off, uint6
 	if (!s->span)
 		s->span = spancopy_new(&s->wb);
 	spancopy_start(s->span, fd, name, (uint64_t)off, len);
+	s->wrote = true;
 	return 0;
 }
 
@@ -362,4 +365,9 @@ void sink_free(struct sink *s)
 uint64_t sink_bytes_in(const struct sink *s)
 {
 	return s->bytes_in;
+}
+
+bool sink_wrote(const struct sink *s)
+{
+	return s->wrote;
 }

@@ -62,3 +62,5 @@ const char *sink_image_id(const struct sink *s);
 void sink_free(struct sink *s);
 /* Uncompressed bytes written so far. */
 uint64_t sink_bytes_in(const struct sink *s);
+/* Whether any byte went to the fd (or is being copied there). */
+bool sink_wrote(const struct sink *s);
