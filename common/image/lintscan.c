@@ -7,8 +7,10 @@
 
 #include "common/image/aci.h"
 #include "common/tar/entrypath.h"
+#include "common/tar/entryxattr.h"
 #include "common/image/lint.h"
 #include "common/base/macro.h"
+#include "common/base/quote.h"
 
 #define PASSWD_ENTRY "rootfs/etc/passwd"
 /* An /etc/passwd larger than this is not read (users are then unknown). */
@@ -46,26 +48,6 @@ static char *container_path(const char *clean)
 	return xstrdup(strncmp(clean, "rootfs/", 7) == 0 ? clean + 6 : clean);
 }
 
-/* The entry's security.capability value. libarchive hands out every record
- * it read; the rewrite has refused different values under one name, so
- * the first is the value. */
-static void caps_value(struct archive_entry *e, const void **value, size_t *size)
-{
-	const void *v;
-	const char *n;
-	size_t s;
-
-	*value = NULL;
-	archive_entry_xattr_reset(e);
-	while (archive_entry_xattr_next(e, &n, &v, &s) == ARCHIVE_OK) {
-		if (!streq(n, "security.capability"))
-			continue;
-		*value = v;
-		*size = s;
-		return;
-	}
-}
-
 struct scan {
 	struct lint_image *img;
 	struct source *src;
@@ -92,10 +74,15 @@ static int scan_entry(void *ctx, struct tarstream *ts, struct archive_entry *e,
 	    archive_entry_size(e) <= PASSWD_MAX &&
 	    tarstream_read_data(ts, PASSWD_MAX, &img->passwd, &img->passwd_len, err) < 0)
 		return -1;
-	caps_value(e, &v, &size);
-	if (v && filecap_decode(v, size, &f.caps, err) < 0)
+	/* The rewrite has refused two different values under one name, so the
+	 * first is the value. */
+	v = entryxattr_get(e, "security.capability", &size);
+	if (v && filecap_decode(v, size, &f.caps, err) < 0) {
+		_cleanup_free_ char *name = quote_name(archive_entry_pathname(e));
+
 		return act_err_wrap(err, "%s: entry %lld '%s'", source_path(sc->src),
-				    (long long)tarstream_index(ts), archive_entry_pathname(e));
+				    (long long)tarstream_index(ts), name);
+	}
 	f.has_caps = v != NULL;
 	/* A hardlink shares its target's inode, mode included: only a value
 	 * on the link itself is of interest (extractors ignore it). */
