@@ -17,13 +17,14 @@
 
 enum { OPT_JSON = OPT_CMD_BASE };
 
-/* "rootfs/bin/ping" is "/bin/ping" inside the container. */
+/* "rootfs/bin/ping" is "/bin/ping" inside the container; in a tarball of a
+ * rootfs alone, "./bin/ping" is too. */
 static const char *image_path(const char *clean, char *buf, size_t size)
 {
 	if (strncmp(clean, "rootfs/", 7) == 0)
 		snprintf(buf, size, "%s", clean + 6);
 	else
-		snprintf(buf, size, "%s", clean);
+		snprintf(buf, size, "/%s", clean);
 	return buf;
 }
 

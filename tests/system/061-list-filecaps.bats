@@ -248,3 +248,19 @@ PY
 	run -0 python3 -c 'import json, sys; print([e["path"] for e in json.loads(sys.argv[1])])' "$output"
 	assert "$output" == "['/a\\nb', '/esc\\x1b[31mred', '/caf\\\\xe9']" "JSON paths, read back"
 }
+
+@test "list-filecaps: a tarball of a rootfs alone, paths as inside the container" {
+	# What 'tar -C rootfs --xattrs -cf r.tar .' writes.
+	python3 - <<'PY'
+import io, tarfile
+out = tarfile.open("r.tar", "w", format=tarfile.PAX_FORMAT)
+for name in ("./", "./bin/"):
+    d = tarfile.TarInfo(name); d.type = tarfile.DIRTYPE; out.addfile(d)
+ti = tarfile.TarInfo("./bin/ping"); ti.size = 1
+ti.pax_headers = {"SCHILY.xattr.security.capability": "\x01\x00\x00\x02\x00\x20\x00\x00" + "\x00" * 12}
+out.addfile(ti, io.BytesIO(b"x"))
+out.close()
+PY
+	run -0 "$ACITOOL" list-filecaps r.tar
+	assert "$output" == "/bin/ping cap_net_raw=ep" "the listing"
+}
