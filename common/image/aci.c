@@ -24,8 +24,8 @@ const char *aci_manifest_entry_fault(struct archive_entry *e)
 	return NULL;
 }
 
-/* sized: the manifest will be read, so it must fit the limit. */
-static int check_manifest_entry(struct source *src, struct archive_entry *e, bool sized,
+/* max: the manifest will be read, so it must fit that limit (0: not read). */
+static int check_manifest_entry(struct source *src, struct archive_entry *e, size_t max,
 				struct act_err *err)
 {
 	const char *what = aci_manifest_entry_fault(e);
@@ -33,14 +33,14 @@ static int check_manifest_entry(struct source *src, struct archive_entry *e, boo
 	if (what)
 		return act_err_set(err, EINVAL, "%s: the manifest entry is %s",
 				   source_path(src), what);
-	if (sized && archive_entry_size(e) > ACI_MANIFEST_MAX)
-		return act_err_set(err, EFBIG, "%s: the manifest is %lld bytes, over the limit of %d",
-				   source_path(src), (long long)archive_entry_size(e),
-				   ACI_MANIFEST_MAX);
+	if (max && archive_entry_size(e) >= 0 && (uint64_t)archive_entry_size(e) > max)
+		return act_err_set(err, EFBIG, "%s: the manifest is %lld bytes, over the limit of %zu",
+				   source_path(src), (long long)archive_entry_size(e), max);
 	return 0;
 }
 
-int aci_read_manifest(struct source *src, char **text, size_t *len, struct act_err *err)
+int aci_read_manifest(struct source *src, size_t max, char **text, size_t *len,
+		      struct act_err *err)
 {
 	struct tarstream *ts = tarstream_open(src, NULL, err);
 	struct archive_entry *e;
@@ -51,8 +51,8 @@ int aci_read_manifest(struct source *src, char **text, size_t *len, struct act_e
 	while ((r = tarstream_next(ts, &e, err)) > 0) {
 		if (!is_manifest(ts))
 			continue;
-		if (check_manifest_entry(src, e, true, err) < 0 ||
-		    tarstream_read_data(ts, ACI_MANIFEST_MAX, text, len, err) < 0)
+		if (check_manifest_entry(src, e, max, err) < 0 ||
+		    tarstream_read_data(ts, max, text, len, err) < 0)
 			r = -1;
 		break;
 	}
@@ -97,7 +97,9 @@ int aci_rewrite(struct source *src, struct sink *out, const struct aci_edit *edi
 			goto fail;
 		}
 		/* A manifest replaced whole is not read: any size will do. */
-		if (check_manifest_entry(src, e, !edit->manifest_unread, err) < 0 ||
+		size_t max = edit->manifest_unread ? 0 : ACI_MANIFEST_MAX;
+
+		if (check_manifest_entry(src, e, max, err) < 0 ||
 		    (!edit->manifest_unread &&
 		     tarstream_read_data(ts, ACI_MANIFEST_MAX, &manifest, &mlen, err) < 0))
 			goto fail;

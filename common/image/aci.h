@@ -20,9 +20,12 @@ const char *aci_manifest_entry_fault(struct archive_entry *e);
 
 /*
  * Read the image's manifest, stopping as soon as it is found (the rest of the
- * image is not read, so a second manifest further on goes unseen).
+ * image is not read, so a second manifest further on goes unseen). A manifest
+ * over max bytes (ACI_MANIFEST_MAX for every verb but an explicit override)
+ * is refused before its data is read: EFBIG.
  */
-int aci_read_manifest(struct source *src, char **text, size_t *len, struct act_err *err);
+int aci_read_manifest(struct source *src, size_t max, char **text, size_t *len,
+		      struct act_err *err);
 
 /*
  * An edit applied in one pass over an image. Every hook is optional.

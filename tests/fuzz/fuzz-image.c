@@ -115,7 +115,7 @@ static void read_manifest(const char *path)
 	char *text = NULL;
 	size_t len;
 
-	if (src && aci_read_manifest(src, &text, &len, &err) == 0)
+	if (src && aci_read_manifest(src, ACI_MANIFEST_MAX, &text, &len, &err) == 0)
 		FUZZ_CHECK(len <= ACI_MANIFEST_MAX);
 	free(text);
 	source_free(src);

@@ -251,6 +251,31 @@ EOF
 	expect_error_line cat-manifest "over the limit"
 }
 
+@test "--max-size prints a manifest over 1 MiB; its error names the option" {
+	# 11,000 annotations: 1.3 MB, as a user's image had.
+	python3 -c '
+import json
+a = [{"name": "example.com/a%d" % i, "value": "v" * 100} for i in range(11000)]
+print(json.dumps({"acKind": "ImageManifest", "acVersion": "0.8.11", "name": "example.com/big",
+                  "annotations": a}))' >big.json
+	mkimage big.aci gz big.json
+	cat_to 1 got cat-manifest big.aci
+	assert "$(stat -c %s got)" -eq 0 "stdout size"
+	expect_error_line cat-manifest "big.aci: the manifest is $(stat -c %s big.json) bytes, over the limit of 1048576 \\(--max-size raises it\\)"
+	cat_to 0 got cat-manifest --max-size=2M big.aci
+	cmp got big.json
+	cat_to 0 got cat-manifest --pretty-print --max-size 2000000 big.aci
+	python3 -c 'import json, sys; assert json.load(open("got")) == json.load(open("big.json"))'
+	# The limit is exact: one byte short is refused.
+	cat_to 1 got cat-manifest --max-size=$(($(stat -c %s big.json) - 1)) big.aci
+	cat_to 0 got cat-manifest --max-size=$(stat -c %s big.json) big.aci
+	local bad
+	for bad in 0 -1 1X 2MB K "" 99999999999999999999; do
+		run_acitool 2 cat-manifest --max-size="$bad" big.aci
+		assert "$output" =~ "--max-size: '$bad' is not a size in bytes" "message for '$bad'"
+	done
+}
+
 @test "inputs that are not tar archives: exit 1, the message names the format" {
 	local f what
 	while read -r f what; do
