@@ -47,14 +47,16 @@ static void json_caps(struct json_gen *g, const char *key, const uint32_t w[2])
 	json_gen_array_close(g);
 }
 
-static void json_entry(struct json_gen *g, const char *path, const char *entry,
-		       const void *v, size_t size, const struct filecap *fc)
+static void json_entry(struct json_gen *g, const char *image, const char *path,
+		       const char *entry, const void *v, size_t size, const struct filecap *fc)
 {
 	char hex[2 * 64 + 1] = "";
 
 	for (size_t i = 0; i < size && i < 64; i++)
 		snprintf(hex + 2 * i, 3, "%02x", ((const unsigned char *)v)[i]);
 	json_gen_object_open(g);
+	json_gen_cstr(g, "image");
+	json_gen_cstr(g, image);
 	json_gen_cstr(g, "path");
 	json_gen_cstr(g, path);
 	json_gen_cstr(g, "entry");
@@ -111,11 +113,15 @@ static const void *caps_value(struct archive_entry *e, size_t *size, bool *confl
 	return first;
 }
 
-static int list(const char *image, bool as_json, unsigned *malformed, struct act_err *err)
+/*
+ * The entries of image with a security.capability value: text lines (after
+ * label, when several images are listed) or objects added to g.
+ */
+static int list(const char *image, const char *label, struct json_gen *g, unsigned *malformed,
+		struct act_err *err)
 {
 	struct source *src = source_open(image, err);
 	struct tarstream *ts = NULL;
-	struct json_gen *g = as_json ? json_gen_new() : NULL;
 	struct archive_entry *e;
 	char path[4096];
 	int r = -1;
@@ -125,8 +131,6 @@ static int list(const char *image, bool as_json, unsigned *malformed, struct act
 	ts = tarstream_open(src, NULL, err);
 	if (!ts)
 		goto out;
-	if (g)
-		json_gen_array_open(g);
 	while ((r = tarstream_next(ts, &e, err)) > 0) {
 		struct filecap fc;
 		struct act_err derr = { 0 };
@@ -142,15 +146,18 @@ static int list(const char *image, bool as_json, unsigned *malformed, struct act
 		image_path(tarstream_name(ts), path, sizeof(path));
 		if (g) {
 			/* Names are bytes, JSON is UTF-8 (quote.h). */
+			_cleanup_free_ char *jimage = quote_utf8(image);
 			_cleanup_free_ char *jpath = quote_utf8(path);
 			_cleanup_free_ char *jentry = quote_utf8(archive_entry_pathname(e));
 
-			json_entry(g, jpath, jentry, v, size, ok ? &fc : NULL);
+			json_entry(g, jimage, jpath, jentry, v, size, ok ? &fc : NULL);
 		} else {
 			/* One line per file, whatever bytes its name holds. */
 			_cleanup_free_ char *shown = quote_name(path);
 			_cleanup_free_ char *text = ok ? filecap_to_text(&fc) : NULL;
 
+			if (label)
+				printf("%s: ", label);
 			if (ok && fc.version == 3)
 				printf("%s %s [rootid=%" PRIu32 "]\n", shown, text, fc.rootid);
 			else if (ok)
@@ -161,19 +168,7 @@ static int list(const char *image, bool as_json, unsigned *malformed, struct act
 				printf("%s [malformed: %zu bytes]\n", shown, size);
 		}
 	}
-	if (r == 0 && g) {
-		_cleanup_free_ char *text;
-		size_t len;
-
-		json_gen_array_close(g);
-		text = json_gen_finish(g, &len, err);
-		if (!text)
-			r = -1;
-		else
-			printf("%.*s\n", (int)len, text);
-	}
 out:
-	json_gen_free(g);
 	tarstream_free(ts);
 	source_free(src);
 	return r;
@@ -186,44 +181,75 @@ static int run(const struct act_cmd *cmd, int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
-	struct act_err err = { 0 };
 	bool as_json = false;
 	bool *const vals[] = { &as_json };
-	unsigned malformed = 0;
-	int rc, r;
+	struct json_gen *g = NULL;
+	bool whole = true;
+	int rc, r = EXIT_OK;
 
 	if (cmd_bool_options(cmd, argc, argv, longopts, vals, &rc) == CMD_OPT_EXIT)
 		return rc;
-	if (argc - optind != 1)
-		return cmd_usage(cmd, argc - optind < 1 ? "missing IMAGE" : "too many arguments");
-	r = list(argv[optind], as_json, &malformed, &err);
-	if (fflush(stdout) != 0) {
+	if (argc - optind < 1)
+		return cmd_usage(cmd, "missing IMAGE");
+	if (as_json) {
+		g = json_gen_new();
+		json_gen_array_open(g);
+	}
+	for (int i = optind; i < argc; i++) {
+		struct act_err err = { 0 };
+		_cleanup_free_ char *label = argc - optind > 1 ? quote_name(argv[i]) : NULL;
+		unsigned malformed = 0;
+
+		if (list(argv[i], label, g, &malformed, &err) < 0) {
+			/* JSON is left out: the array would be partial. */
+			whole = false;
+			r = cmd_fail(cmd, &err);
+		} else if (malformed) {
+			act_err_set(&err, EINVAL, "%s: %u malformed security.capability value%s",
+				    argv[i], malformed, malformed > 1 ? "s" : "");
+			r = cmd_fail(cmd, &err);
+		}
+		if (fflush(stdout) != 0)
+			break;
+	}
+	if (g && !whole)
+		json_gen_free(g);
+	else if (g) {
+		struct act_err err = { 0 };
+		_cleanup_free_ char *text;
+		size_t len;
+
+		json_gen_array_close(g);
+		text = json_gen_finish(g, &len, &err);
+		json_gen_free(g);
+		if (!text)
+			return cmd_fail(cmd, &err);
+		printf("%.*s\n", (int)len, text);
+	}
+	if (fflush(stdout) != 0 || ferror(stdout)) {
+		struct act_err err = { 0 };
+
 		act_err_set(&err, errno, "(stdout): %s", strerror(errno));
 		return cmd_fail(cmd, &err);
 	}
-	if (r < 0)
-		return cmd_fail(cmd, &err);
-	if (malformed) {
-		act_err_set(&err, EINVAL, "%s: %u malformed security.capability value%s",
-			    argv[optind], malformed, malformed > 1 ? "s" : "");
-		return cmd_fail(cmd, &err);
-	}
-	return EXIT_OK;
+	return r;
 }
 
 const struct act_cmd act_cmd_list_filecaps = {
 	.name = "list-filecaps",
 	.run = run,
 	.summary = "List the file capabilities in an image",
-	.synopsis = "[--json] IMAGE",
+	.synopsis = "[--json] IMAGE...",
 	.help = "Print every entry that has a security.capability xattr, like 'getcap -r'\n"
 		"over the rootfs: its path inside the container and its capabilities in\n"
 		"libcap's text form, with '[rootid=N]' for revision 3 values. A value of\n"
 		"the wrong length, or an entry with two different values, is listed as\n"
-		"malformed and makes the exit status 1.\n"
+		"malformed and makes the exit status 1. With several IMAGEs, each line\n"
+		"starts with 'IMAGE: ', as grep prints; a broken IMAGE is an error and the\n"
+		"others are still listed.\n"
 		"\n"
 		"Options:\n"
-		"      --json               one JSON array: path, entry, value (hex),\n"
+		"      --json               one JSON array: image, path, entry, value (hex),\n"
 		"                           capabilities, revision, rootid, effective,\n"
 		"                           permitted, inheritable\n"
 		"  -h, --help               show this help\n",

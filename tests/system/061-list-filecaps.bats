@@ -36,10 +36,10 @@ a = json.loads(sys.argv[1])
 assert isinstance(a, list), type(a)
 for e in a:
     if e.get("malformed"):
-        assert set(e) == {"path", "entry", "value", "malformed"}, sorted(e)
+        assert set(e) == {"image", "path", "entry", "value", "malformed"}, sorted(e)
         print(e["path"], e["entry"], e["value"], "malformed")
         continue
-    assert set(e) == {"path", "entry", "value", "capabilities", "revision", "rootid",
+    assert set(e) == {"image", "path", "entry", "value", "capabilities", "revision", "rootid",
                       "effective", "permitted", "inheritable"}, sorted(e)
     print(e["path"], e["entry"], e["value"], e["revision"], e["rootid"], e["effective"],
           ",".join(e["permitted"]) or "-", ",".join(e["inheritable"]) or "-")
@@ -215,8 +215,6 @@ $(printf '%s' "${lines[10]}")"
 @test "list-filecaps: usage and read errors" {
 	run_acitool 2 list-filecaps
 	expect_error_line list-filecaps "missing IMAGE"
-	run_acitool 2 list-filecaps "$FX/minimal.tar" "$FX/minimal.tar"
-	expect_error_line list-filecaps "too many arguments"
 	run_acitool 2 list-filecaps --bogus "$FX/minimal.tar"
 	run_acitool 1 list-filecaps nope.aci
 	expect_error_line list-filecaps "nope.aci: No such file or directory"
@@ -263,4 +261,36 @@ out.close()
 PY
 	run -0 "$ACITOOL" list-filecaps r.tar
 	assert "$output" == "/bin/ping cap_net_raw=ep" "the listing"
+}
+
+@test "list-filecaps: several images, each line after its image's name, as grep prints" {
+	mkaci a.aci '{"files": [{"name": "bin/ping", "caps": "0100000200200000000000000000000000000000"}]}'
+	mkaci b.aci '{"files": [{"name": "bin/arping", "caps": "0100000200200000000000000000000000000000"},
+		{"name": "bin/bind", "caps": "0100000200040000000000000000000000000000"}]}'
+	cp a.aci $'odd\nname.aci'
+	run -0 --separate-stderr "$ACITOOL" list-filecaps a.aci "$FX/minimal.tgz" b.aci $'odd\nname.aci'
+	assert "$stderr" == "" "stderr"
+	assert "${#lines[@]}" -eq 4 "lines: $output"
+	assert "${lines[0]}" =~ '^a\.aci: /bin/ping cap_net_raw[+=]ep$' "a.aci"
+	assert "${lines[1]}" =~ '^b\.aci: /bin/arping cap_net_raw[+=]ep$' "b.aci, 1"
+	assert "${lines[2]}" =~ '^b\.aci: /bin/bind cap_net_bind_service[+=]ep$' "b.aci, 2"
+	assert "${lines[3]}" =~ '^odd\\nname\.aci: /bin/ping ' "a name with a newline, escaped"
+
+	# One JSON array; each object names its image.
+	run -0 --separate-stderr "$ACITOOL" list-filecaps --json a.aci b.aci
+	run -0 python3 -c '
+import json, sys
+print(" ".join(e["image"] + ":" + e["path"] for e in json.loads(sys.argv[1])))' "$output"
+	expect_output "a.aci:/bin/ping b.aci:/bin/arping b.aci:/bin/bind"
+
+	# A broken image in the middle: an error line for it, the others listed,
+	# exit 1; --json prints no partial array.
+	run -1 --separate-stderr "$ACITOOL" list-filecaps a.aci nope.aci "$FX/bad/truncated.tar" b.aci
+	assert "${#lines[@]}" -eq 3 "lines: $output"
+	assert "${lines[2]}" =~ '^b\.aci: /bin/bind ' "b.aci is listed after the errors"
+	assert "$(printf '%s\n' "$stderr" | wc -l)" -eq 2 "two error lines: $stderr"
+	assert "$stderr" =~ "nope.aci: No such file" "the missing image"
+	run -1 --separate-stderr "$ACITOOL" list-filecaps --json a.aci "$FX/bad/truncated.tar" b.aci
+	assert "$output" == "" "no partial JSON"
+	assert "$stderr" =~ "^acitool: list-filecaps: .*truncated.tar" "the broken image"
 }

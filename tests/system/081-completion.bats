@@ -219,6 +219,9 @@ sub"
 	expect_output ""
 	comp cat-manifest a.aci ""
 	expect_output ""
+	# list-filecaps, id and lint take any number of images.
+	comp list-filecaps a.aci b
+	expect_output b.aci
 	# After '--', a dash starts an operand, not an option.
 	touch ./-x.aci
 	comp cat-manifest -- -
