@@ -22,6 +22,7 @@ static const struct act_cmd *const commands[] = {
 	&act_cmd_lint,
 	&act_cmd_list_filecaps,
 	&act_cmd_patch_manifest,
+	&act_cmd_remove_filecaps,
 	&act_cmd_validate,
 };
 

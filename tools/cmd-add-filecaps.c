@@ -8,9 +8,9 @@
 
 enum { OPT_REMOVE = OPT_CMD_BASE, OPT_ROOTID, OPT_DROP_ROOTID, OPT_FORCE };
 
-static int run(const struct act_cmd *cmd, int argc, char **argv)
+int filecaps_run(const struct act_cmd *cmd, int argc, char **argv, bool remove_verb)
 {
-	static const struct option longopts[] = {
+	static const struct option add_longopts[] = {
 		{ "remove", optional_argument, NULL, OPT_REMOVE },
 		{ "rootid", required_argument, NULL, OPT_ROOTID },
 		{ "drop-rootid", optional_argument, NULL, OPT_DROP_ROOTID },
@@ -19,11 +19,18 @@ static int run(const struct act_cmd *cmd, int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
+	/* remove-filecaps: --remove is the verb; rootid and force mean nothing. */
+	static const struct option remove_longopts[] = {
+		WRITE_LONG_OPTIONS,
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 },
+	};
+	const struct option *longopts = remove_verb ? remove_longopts : add_longopts;
 	struct write_opts w = WRITE_OPTS_INIT;
 	struct capedit ce = { 0 };
 	struct aci_edit edit = { 0 };
 	struct act_err err = { 0 };
-	bool remove = false;
+	bool remove = remove_verb;
 	int64_t rootid = -1;
 	int c, rc, r, nimg, i;
 
@@ -79,6 +86,11 @@ static int run(const struct act_cmd *cmd, int argc, char **argv)
 	return r;
 }
 
+static int run(const struct act_cmd *cmd, int argc, char **argv)
+{
+	return filecaps_run(cmd, argc, argv, false);
+}
+
 const struct act_cmd act_cmd_add_filecaps = {
 	.name = "add-filecaps",
 	.run = run,
@@ -102,7 +114,8 @@ const struct act_cmd act_cmd_add_filecaps = {
 		"error unless --force.\n"
 		"\n"
 		"Options:\n"
-		"      --remove             remove the capabilities of each PATH\n"
+		"      --remove             remove the capabilities of each PATH, as\n"
+		"                           'acitool remove-filecaps' does\n"
 		"      --rootid=UID         write revision 3 values bound to this root uid\n"
 		"      --drop-rootid        rewrite every revision 3 value in the image as\n"
 		"                           revision 2 (caps made in a user namespace)\n"

@@ -30,6 +30,7 @@ extern const struct act_cmd act_cmd_id;
 extern const struct act_cmd act_cmd_lint;
 extern const struct act_cmd act_cmd_list_filecaps;
 extern const struct act_cmd act_cmd_patch_manifest;
+extern const struct act_cmd act_cmd_remove_filecaps;
 extern const struct act_cmd act_cmd_validate;
 
 /* Exit codes: documented in acitool(1). */
@@ -143,6 +144,9 @@ int write_opts_output(const struct act_cmd *cmd, const struct write_opts *w,
 struct progress;
 int write_finish(const struct act_cmd *cmd, const struct write_opts *w, struct outfile *of,
 		 struct progress *prog, int r, struct act_err *err, const char *id);
+
+/* add-filecaps, or with remove_verb remove-filecaps (cmd-add-filecaps.c). */
+int filecaps_run(const struct act_cmd *cmd, int argc, char **argv, bool remove_verb);
 
 /* File capability edits (filecapopts.c). */
 struct capedit;

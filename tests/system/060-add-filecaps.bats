@@ -386,6 +386,34 @@ $(added 11 rootfs/data/sparse $NET_RAW_EP)"
 	expect_files out k.aci m.aci k2.aci
 }
 
+@test "remove-filecaps: add-filecaps --remove under its own name" {
+	run_acitool remove-filecaps "$FX/kitchen.tar" out/k.aci /bin/ping
+	assert "$(cap_hex out/k.aci rootfs/bin/ping)" == absent "caps"
+	tarcmp_lines "$FX/kitchen.tar" out/k.aci
+	expect_output "[3] rootfs/bin/ping: pax SCHILY.xattr.security.capability: A=hex:0100000202000a00000000000000000000000000 B=<absent>"
+	run_acitool add-filecaps --remove "$FX/kitchen.tar" out/k2.aci /bin/ping
+	cmp out/k.aci out/k2.aci
+
+	# In place, several paths, and --print-id.
+	cp "$FX/kitchen.tar" out/inplace.aci
+	run -0 --separate-stderr "$ACITOOL" remove-filecaps --replace --print-id out/inplace.aci /bin/ping /bin/suid
+	cmp out/inplace.aci out/k.aci
+	assert "$output" == "sha512-$(sha512sum <out/k.aci | cut -c1-128)" "--print-id"
+
+	# Operands are PATHs: CAPS read as a path get the hint; options that
+	# only add-filecaps has are unknown here.
+	run_acitool 1 remove-filecaps "$FX/kitchen.tar" out/x.aci /bin/ping cap_net_raw+ep
+	expect_error_line remove-filecaps "'cap_net_raw[+]ep': no such file in the image .*removing takes PATHs only"
+	run_acitool 2 remove-filecaps "$FX/kitchen.tar" out/x.aci
+	expect_error_line remove-filecaps "missing PATH"
+	local opt
+	for opt in --remove --rootid=1 --force --drop-rootid; do
+		run_acitool 2 remove-filecaps "$opt" "$FX/kitchen.tar" out/x.aci /bin/ping
+		assert "${lines[0]}" =~ "unknown option '$opt'" "$opt"
+	done
+	expect_files out k.aci k2.aci inplace.aci
+}
+
 @test "add-filecaps --rootid 1000: a 24-byte revision 3 value" {
 	run_acitool add-filecaps --rootid 1000 "$FX/minimal.tar" out/v3.aci /bin/ping cap_net_raw+ep
 	assert "$(cap_hex out/v3.aci rootfs/bin/ping)" == 0100000300200000000000000000000000000000e8030000 "v3 bytes (rootid 1000 = e8 03 00 00)"

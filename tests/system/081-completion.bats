@@ -164,6 +164,8 @@ CAP_NET_RAW,CAP_NET_BROADCAST"
 	# --remove: only paths.
 	comp add-filecaps --remove in.aci out.aci /bin/ping ""
 	expect_output ""
+	comp remove-filecaps in.aci out.aci /bin/ping cap_net_r
+	expect_output ""
 	# An option's value is not an operand.
 	comp add-filecaps --rootid 1000 in.aci out.aci /bin/ping cap_net_r
 	expect_output cap_net_raw+ep
