@@ -60,17 +60,20 @@ static int patch_manifest(void *ctx, const char *text, size_t len, char **out,
 	return 0;
 }
 
+/* --capability or --revoke-capability, the last one given (as actool). */
 static int parse_caps(const struct act_cmd *cmd, struct manifest_patch *p,
-		      enum manifest_caps_kind kind, const char *opt, const char *arg)
+		      const char *retain, const char *revoke)
 {
 	struct act_err err = { 0 };
+	const char *opt = retain ? "capability" : "revoke-capability";
 
-	if (p->caps_kind != MANIFEST_CAPS_NONE && p->caps_kind != kind)
+	if (retain && revoke)
 		return cmd_usage(cmd, "--capability and --revoke-capability exclude each other");
-	if (p->caps_kind == kind)
-		return cmd_usage(cmd, "--%s given twice", opt);
-	p->caps_kind = kind;
-	if (capname_parse_list(arg, p->caps, ARRAY_SIZE(p->caps), &p->ncaps, &err) < 0)
+	if (!retain && !revoke)
+		return 0;
+	p->caps_kind = retain ? MANIFEST_CAPS_RETAIN : MANIFEST_CAPS_REMOVE;
+	if (capname_parse_list(retain ? retain : revoke, p->caps, ARRAY_SIZE(p->caps),
+			       &p->ncaps, &err) < 0)
 		return cmd_usage(cmd, "--%s: %s", opt, err.msg);
 	return 0;
 }
@@ -93,20 +96,28 @@ static const struct {
 	{ OPT_SECCOMP_SET, "seccomp-set", patcharg_seccomp_set },
 };
 
-/* 1: c was a field option, parsed; 0: not one; -1: bad value (printed). */
-static int parse_field(const struct act_cmd *cmd, struct manifest_patch *p, int c,
-		       const char *arg)
+/* 1: c was a field option, its value kept; 0: not one. A field option given
+ * again replaces the earlier value, as actool (Go's flag package) does, so
+ * that a Makefile can append an override. */
+static int keep_field(const char **last, int c, const char *arg)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(field_opts); i++) {
+		if (field_opts[i].opt == c) {
+			last[i] = arg;
+			return 1;
+		}
+	}
+	return 0;
+}
+
+/* Parse the last value of each field option; 0, or EXIT_USAGE (printed). */
+static int parse_fields(const struct act_cmd *cmd, struct manifest_patch *p, const char **last)
 {
 	struct act_err err = { 0 };
 
 	for (size_t i = 0; i < ARRAY_SIZE(field_opts); i++) {
-		if (field_opts[i].opt != c)
-			continue;
-		if (field_opts[i].parse(p, arg, &err) < 0) {
-			cmd_usage(cmd, "--%s: %s", field_opts[i].name, err.msg);
-			return -1;
-		}
-		return 1;
+		if (last[i] && field_opts[i].parse(p, last[i], &err) < 0)
+			return cmd_usage(cmd, "--%s: %s", field_opts[i].name, err.msg);
 	}
 	return 0;
 }
@@ -233,18 +244,18 @@ static int run(const struct act_cmd *cmd, int argc, char **argv)
 	struct filecap_arg *fa = NULL;
 	size_t nfa = 0;
 	int64_t rootid = -1;
-	const char *replacement = NULL;
+	const char *replacement = NULL, *retain = NULL, *revoke = NULL;
+	const char *last[ARRAY_SIZE(field_opts)] = { 0 };
 	struct act_err perr = { 0 };
 	int c, rc, r = 0;
 
 	while (r == 0 && (c = cmd_getopt(cmd, argc, argv, longopts, &rc)) >= 0) {
 		switch (c) {
 		case OPT_CAPABILITY:
-			r = parse_caps(cmd, &pc.patch, MANIFEST_CAPS_RETAIN, "capability", optarg);
+			retain = optarg;
 			break;
 		case OPT_REVOKE:
-			r = parse_caps(cmd, &pc.patch, MANIFEST_CAPS_REMOVE, "revoke-capability",
-				       optarg);
+			revoke = optarg;
 			break;
 		case OPT_FILECAP:
 		case OPT_REMOVE_FILECAP:
@@ -262,13 +273,10 @@ static int run(const struct act_cmd *cmd, int argc, char **argv)
 				r = EXIT_USAGE;
 			break;
 		case OPT_MANIFEST:
-			if (replacement)
-				r = cmd_usage(cmd, "--manifest given twice");
 			replacement = optarg;
 			break;
 		default:
-			rc = parse_field(cmd, &pc.patch, c, optarg);
-			if (rc < 0 || (rc == 0 && write_opts_parse(cmd, &w, c, optarg) < 0))
+			if (!keep_field(last, c, optarg) && write_opts_parse(cmd, &w, c, optarg) < 0)
 				r = EXIT_USAGE;
 		}
 	}
@@ -276,7 +284,8 @@ static int run(const struct act_cmd *cmd, int argc, char **argv)
 		r = rc; /* --help (0) or a bad option (2) */
 		goto out;
 	}
-	if (r)
+	if (r || (r = parse_caps(cmd, &pc.patch, retain, revoke)) ||
+	    (r = parse_fields(cmd, &pc.patch, last)))
 		goto out;
 	for (size_t i = 0; i < nfa; i++) {
 		if (capedit_add(&ce, fa[i].path, fa[i].caps, rootid, &err) < 0) {

@@ -298,7 +298,6 @@ app["isolators"] = [
 2|in.aci|--name=example..com|--name: 'example..com' is not an AC identifier
 2|in.aci|--name=example.com/|not an AC identifier
 2|in.aci|--name=|--name: '' is not an AC identifier
-2|in.aci|--name=a --name=b|--name: given twice
 2|in.aci|--exec="''"|--exec: the program name is empty
 2|in.aci|--exec=|--exec: no command
 2|in.aci|'--exec=  '|--exec: no command
@@ -378,7 +377,6 @@ app["isolators"] = [
 2|in.aci|--manifest=ok.json --supplementary-groups=1|--manifest replaces the whole manifest
 2|in.aci|--manifest=ok.json --seccomp-mode=remove --seccomp-set=x|--manifest replaces the whole manifest
 2|in.aci|--manifest=ok.json --isolators=resource/cpu,limit=1|--manifest replaces the whole manifest
-2|in.aci|--manifest=ok.json --manifest=ok.json|--manifest given twice
 2|-|--manifest=-|--manifest - and IMAGE - cannot both read standard input
 1|in.aci|--manifest=trunc.json|trunc.json: not a valid image manifest: 
 1|in.aci|--manifest=pod.json|pod.json: not a valid image manifest: acKind must be 'ImageManifest'

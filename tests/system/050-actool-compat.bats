@@ -334,6 +334,48 @@ with tarfile.open(sys.argv[1], "r:*") as t:
 	cmp new.json got
 }
 
+@test "an option given again replaces the earlier value, as actool's do" {
+	# A Makefile appends an override to a recipe's options: the last one wins.
+	cp "$ACT_FIXTURES/kitchen.tgz" in.aci
+	printf '{"acKind":"ImageManifest","acVersion":"0.8.11","name":"example.com/first"}\n' >first.json
+	printf '{"acKind":"ImageManifest","acVersion":"0.8.11","name":"example.com/last"}\n' >last.json
+	local -a args=(--capability=CAP_KILL --capability=CAP_NET_RAW,CAP_CHOWN
+		--name=example.com/a --name=example.com/b "--exec=/bin/a" "--exec=/bin/b -x"
+		--user=1 --user=2 --group=3 --group=4 --supplementary-groups=5 --supplementary-groups=6,7
+		--mounts=a,path=/a --mounts=b,path=/b --ports=p,protocol=tcp,port=1,count=1
+		--ports=q,protocol=udp,port=2,count=1 --isolators=os/linux/oom-score-adj,1
+		--isolators=os/linux/oom-score-adj,2 --seccomp-mode=remove --seccomp-set=read
+		--seccomp-mode=retain,errno=EPERM --seccomp-set=write)
+	rm -f a.aci b.aci
+	run_actool patch-manifest "${args[@]}" in.aci a.aci
+	run_acitool patch-manifest "${args[@]}" in.aci b.aci
+	assert "$(manifest_json b.aci)" == "$(manifest_json a.aci)" "manifest"
+	run -0 python3 -c '
+import json, sys, tarfile
+app = json.loads(tarfile.open(sys.argv[1], "r:*").extractfile("manifest").read())["app"]
+iso = {i["name"]: i["value"] for i in app["isolators"]}
+print(app["exec"], app["user"], app["group"], app["supplementaryGIDs"],
+      [m["name"] for m in app["mountPoints"]], [p["name"] for p in app["ports"]],
+      iso["os/linux/capabilities-retain-set"]["set"], iso["os/linux/oom-score-adj"],
+      iso["os/linux/seccomp-retain-set"]["set"], "os/linux/seccomp-remove-set" in iso)' b.aci
+	expect_output "['/bin/b', '-x'] 2 4 [6, 7] ['b'] ['q'] ['CAP_NET_RAW', 'CAP_CHOWN'] 2 ['write'] False"
+
+	# --manifest too; the earlier file is not even read.
+	rm -f a.aci b.aci
+	run_actool patch-manifest --manifest=first.json --manifest=last.json in.aci a.aci
+	run_acitool patch-manifest --manifest=nonexistent.json --manifest=last.json in.aci b.aci
+	assert "$(manifest_json b.aci)" == "$(manifest_json a.aci)" "--manifest"
+	assert "$(manifest_json b.aci)" =~ example.com/last "the last --manifest"
+
+	# A bad value that a later one replaces is not looked at, as for actool;
+	# the two capability flags still exclude each other, in any number.
+	rm -f b.aci
+	run_acitool patch-manifest --capability=CAP_BOGUS --capability=CAP_KILL in.aci b.aci
+	run_acitool 2 patch-manifest --capability=CAP_KILL --revoke-capability=CAP_KILL \
+		--capability=CAP_KILL in.aci c.aci
+	expect_error_line patch-manifest "--capability and --revoke-capability exclude each other"
+}
+
 @test "fault: actool ignores some options next to --manifest; acitool refuses them all" {
 	cp "$ACT_FIXTURES/kitchen.tgz" in.aci
 	printf '{"acKind":"ImageManifest","acVersion":"0.8.11","name":"example.com/new"}' >new.json
