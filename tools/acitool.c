@@ -198,6 +198,33 @@ static int hold_std_fds(void)
 	return 0;
 }
 
+/*
+ * actool's global -debug flag, in Go's spellings (-debug, --debug=false...),
+ * before the verb: accepted so that actool command lines run, and changes
+ * nothing, as acitool's errors already say what failed and why. 0, or
+ * EXIT_USAGE after printing why.
+ */
+static int skip_debug_flags(int *argc, char ***argv)
+{
+	while (*argc > 1) {
+		const char *a = (*argv)[1], *name = a + (a[0] == '-') + (a[1] == '-');
+		const char *eq = strchr(a, '=');
+		bool on;
+
+		if (a[0] != '-' || strncmp(name, "debug", 5) != 0 || (name[5] && name[5] != '='))
+			return 0;
+		if (cmd_bool_value(eq ? eq + 1 : NULL, &on) < 0) {
+			fprintf(stderr, "acitool: --debug: '%s' is not a boolean (true or false)\n",
+				eq + 1);
+			return EXIT_USAGE;
+		}
+		(*argv)[1] = (*argv)[0];
+		(*argv)++;
+		(*argc)--;
+	}
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	const struct act_cmd *cmd;
@@ -211,6 +238,8 @@ int main(int argc, char **argv)
 		setlocale(LC_CTYPE, "");
 	install_signal_handlers();
 
+	if (skip_debug_flags(&argc, &argv))
+		return EXIT_USAGE;
 	if (argc < 2) {
 		print_main_help(stderr);
 		return EXIT_USAGE;

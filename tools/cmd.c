@@ -72,7 +72,7 @@ int cmd_getopt(const struct act_cmd *cmd, int argc, char **argv,
 	return c;
 }
 
-int cmd_parse_bool(const struct act_cmd *cmd, const char *opt, const char *arg, bool *val)
+int cmd_bool_value(const char *arg, bool *val)
 {
 	static const char *const yes[] = { "1", "t", "T", "true", "TRUE", "True" };
 	static const char *const no[] = { "0", "f", "F", "false", "FALSE", "False" };
@@ -91,6 +91,13 @@ int cmd_parse_bool(const struct act_cmd *cmd, const char *opt, const char *arg, 
 			return 0;
 		}
 	}
+	return -1;
+}
+
+int cmd_parse_bool(const struct act_cmd *cmd, const char *opt, const char *arg, bool *val)
+{
+	if (cmd_bool_value(arg, val) == 0)
+		return 0;
 	cmd_usage(cmd, "--%s: '%s' is not a boolean (true or false)", opt, arg);
 	return -1;
 }

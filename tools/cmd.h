@@ -53,7 +53,10 @@ int cmd_bad_option(const struct act_cmd *cmd, int c, char **argv);
 #define CMD_OPT_EXIT (-2)
 int cmd_getopt(const struct act_cmd *cmd, int argc, char **argv,
 	       const struct option *longopts, int *exit_code);
-/* Go's flag package (actool) takes "--flag=true|false" for booleans. */
+/* Go's flag package (actool) takes "--flag=true|false" for booleans:
+ * cmd_bool_value reads arg (NULL: true), -1 if it is none of Go's spellings;
+ * cmd_parse_bool also prints the usage error. */
+int cmd_bool_value(const char *arg, bool *val);
 int cmd_parse_bool(const struct act_cmd *cmd, const char *opt, const char *arg, bool *val);
 /*
  * The options of a verb that has only booleans (--json, --pretty-print...):

@@ -108,6 +108,23 @@ listed_verbs() {
 	assert "$output" =~ "^acitool: .*'--no-such-option'" "error line"
 }
 
+@test "actool's global --debug is accepted before the verb and changes nothing" {
+	local want flag
+	want=$("$ACITOOL" id "$ACT_FIXTURES/minimal.tar")
+	for flag in --debug -debug --debug=true -debug=false --debug=1; do
+		run_acitool "$flag" id "$ACT_FIXTURES/minimal.tar"
+		expect_output "$want"
+	done
+	run_acitool --debug -debug=t id "$ACT_FIXTURES/minimal.tar"
+	expect_output "$want"
+	run_acitool 2 --debug=maybe id "$ACT_FIXTURES/minimal.tar"
+	expect_output "acitool: --debug: 'maybe' is not a boolean (true or false)"
+	run_acitool 2 --debugger id "$ACT_FIXTURES/minimal.tar"
+	assert "$output" =~ "unknown option '--debugger'" "a longer name is not --debug"
+	# After the verb it is the verb's option, which no verb has.
+	run_acitool 2 id --debug "$ACT_FIXTURES/minimal.tar"
+}
+
 @test "unknown option: exit 2 with one line 'acitool: VERB: ...'" {
 	local verb
 	for verb in cat-manifest patch-manifest; do
