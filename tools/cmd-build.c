@@ -14,6 +14,7 @@ enum {
 	OPT_OWNER_ROOT = OPT_CMD_BASE,
 	OPT_MTIME,
 	OPT_CLAMP_MTIME,
+	OPT_FORCE,
 };
 
 static void warn(void *ctx, const char *msg)
@@ -85,6 +86,7 @@ static int run(const struct act_cmd *cmd, int argc, char **argv)
 		{ "owner-root", optional_argument, NULL, OPT_OWNER_ROOT },
 		{ "mtime", required_argument, NULL, OPT_MTIME },
 		{ "clamp-mtime", optional_argument, NULL, OPT_CLAMP_MTIME },
+		{ "force", optional_argument, NULL, OPT_FORCE },
 		WRITE_LONG_OPTIONS,
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
@@ -109,6 +111,10 @@ static int run(const struct act_cmd *cmd, int argc, char **argv)
 			break;
 		case OPT_CLAMP_MTIME:
 			if (cmd_parse_bool(cmd, "clamp-mtime", optarg, &bo.clamp_mtime) < 0)
+				r = EXIT_USAGE;
+			break;
+		case OPT_FORCE:
+			if (cmd_parse_bool(cmd, "force", optarg, &bo.force) < 0)
 				r = EXIT_USAGE;
 			break;
 		default:
@@ -154,6 +160,9 @@ const struct act_cmd act_cmd_build = {
 		"                           @EPOCH too, as GNU tar takes it)\n"
 		"      --clamp-mtime        with --mtime, change only times newer than EPOCH\n"
 		"  With no --mtime, SOURCE_DATE_EPOCH in the environment clamps times.\n"
+		"      --force              write a manifest that breaks a rule of the spec\n"
+		"                           (as actool does), each problem a warning; it\n"
+		"                           must still be a readable image manifest\n"
 		"\n"
 		"Output options:\n"
 		"      --overwrite          replace an existing OUTPUT\n"

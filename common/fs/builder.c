@@ -12,6 +12,7 @@
 #include "common/fs/builder.h"
 #include "common/fs/fsxattr.h"
 #include "common/base/macro.h"
+#include "common/manifest/manifest.h"
 #include "common/spec/spec.h"
 #include "common/fs/treewalk.h"
 #include "common/tar/entrypath.h"
@@ -414,13 +415,24 @@ static int read_manifest(int fd, const char *path, char **ret, size_t *ret_len,
 	return 0;
 }
 
-/* An image is made here: its manifest must be what the spec says. */
-static int check_manifest(const char *path, const char *text, size_t len, struct act_err *err)
+/* An image is made here: its manifest must be what the spec says, or with
+ * force at least an image manifest acitool can read, each problem a warning. */
+static int check_manifest(const struct build_options *opt, const char *path, const char *text,
+			  size_t len, struct act_err *err)
 {
 	struct spec_report rep = SPEC_REPORT_INIT;
 	int r = 0;
 
-	if (spec_check_manifest(text, len, &rep)) {
+	if (spec_check_manifest(text, len, &rep) && opt->force && manifest_check(text, len, NULL) == 0) {
+		for (size_t i = 0; i < rep.n && opt->warn; i++) {
+			_cleanup_free_ char *msg = NULL;
+
+			if (asprintf(&msg, "%s: %s: %s (written with --force)", path,
+				     rep.items[i].field, rep.items[i].message) < 0)
+				abort();
+			opt->warn(opt->warn_ctx, msg);
+		}
+	} else if (rep.n) {
 		_cleanup_free_ char *what = NULL;
 
 		if (asprintf(&what, "%s: invalid manifest", path) < 0)
@@ -446,7 +458,7 @@ static int add_manifest(struct builder *b, int dfd, struct act_err *err)
 		return act_err_set(err, errno, "%s: %s", full, strerror(errno));
 	if (read_manifest(fd, full, &text, &len, err) < 0)
 		return -1;
-	if (check_manifest(full, text, len, err) < 0)
+	if (check_manifest(b->opt, full, text, len, err) < 0)
 		return -1;
 	st.st_size = (off_t)len;
 	e = entry_from_stat(b, "manifest", &st);

@@ -20,6 +20,9 @@
  */
 struct build_options {
 	bool owner_root;    /* uid and gid 0 */
+	/* A manifest that breaks a spec rule but is readable (manifest_check)
+	 * is written, each problem a warning. */
+	bool force;
 	bool set_mtime;	    /* mtime: every entry's modification time... */
 	bool clamp_mtime;   /* ...or only of entries newer than it */
 	int64_t mtime;
@@ -27,7 +30,7 @@ struct build_options {
 	bool have_output;
 	dev_t out_dev;
 	ino_t out_ino;
-	/* Things skipped (sockets), one message each. */
+	/* Things skipped (sockets), --force's problems: one message each. */
 	void (*warn)(void *ctx, const char *msg);
 	void *warn_ctx;
 	/* After each entry: entries written, data bytes read. */

@@ -249,6 +249,36 @@ with tarfile.open(sys.argv[1]) as t:
 	expect_files . nomanifest invalid rootfsfile norootfs real extra lay out.aci
 }
 
+@test "build --force: what actool builds, each broken rule a warning" {
+	# Both build with actool: the name in appc's types.md, and a 1.x version.
+	local m
+	mkdir -p lay/rootfs
+	for m in '{"acKind":"ImageManifest","acVersion":"0.8.11","name":"example.com/~user/app"}' \
+		'{"acKind":"ImageManifest","acVersion":"1.0.0","name":"example.com/app"}'; do
+		printf '%s' "$m" >lay/manifest
+		rm -f out.aci
+		run_acitool 1 build lay out.aci
+		expect_error_line build "lay/manifest: invalid manifest: "
+		[ ! -e out.aci ] || die "out.aci written without --force"
+		run -0 --separate-stderr "$ACITOOL" build --force lay out.aci
+		assert "$(printf '%s\n' "$stderr" | wc -l)" -eq 1 "one warning: $stderr"
+		assert "$stderr" =~ "^acitool: build: warning: lay/manifest: (name|acVersion): .* \(written with --force\)$" "warning"
+		run -0 python3 -c 'import sys, tarfile; sys.stdout.write(tarfile.open("out.aci").extractfile("manifest").read().decode())'
+		assert "$output" == "$m" "the manifest as written"
+	done
+	# The image is read by the other verbs, which need a readable manifest only.
+	run_acitool patch-manifest --name=example.com/other out.aci out2.aci
+	# Not a readable image manifest: refused all the same.
+	for m in 'not json' '{"acKind":"PodManifest","acVersion":"0.8.11","apps":[]}' \
+		'{"acKind":"ImageManifest","acVersion":"0.8.11"}'; do
+		printf '%s' "$m" >lay/manifest
+		rm -f out.aci
+		run_acitool 1 build --force lay out.aci
+		expect_error_line build "lay/manifest: invalid manifest: "
+		[ ! -e out.aci ] || die "out.aci written for: $m"
+	done
+}
+
 @test "build: an unreadable file fails the build" {
 	local dir
 	dir=$(mktemp -d /tmp/act-unreadable.XXXXXX)
