@@ -298,6 +298,8 @@ int imagecheck_manifest_file(const char *path, struct spec_report *r, struct act
 		return -1;
 	if (len > ACI_MANIFEST_MAX)
 		spec_report_add(r, "", "%s", too_big);
+	else if (spec_is_pod_manifest(text, len))
+		spec_check_pod_manifest(text, len, r);
 	else
 		spec_check_manifest(text, len, r);
 	return 0;

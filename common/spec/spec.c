@@ -7,6 +7,7 @@
 #include "common/json/json.h"
 #include "common/base/macro.h"
 #include "common/spec/spec.h"
+#include "common/spec/spec-internal.h"
 #include "common/spec/specfield.h"
 #include "common/spec/specisolator.h"
 
@@ -19,7 +20,7 @@
  * unknown isolators are fine, null stands for an absent optional member.
  */
 
-static bool check_absolute(struct spec_report *r, const char *field, const struct json_value *v)
+bool spec_check_absolute(struct spec_report *r, const char *field, const struct json_value *v)
 {
 	if (!spec_want(r, field, v, JSON_STRING))
 		return false;
@@ -30,8 +31,8 @@ static bool check_absolute(struct spec_report *r, const char *field, const struc
 	return true;
 }
 
-static void check_acidentifier(struct spec_report *r, const char *field,
-			       const struct json_value *v)
+void spec_check_acidentifier(struct spec_report *r, const char *field,
+			     const struct json_value *v)
 {
 	if (spec_want(r, field, v, JSON_STRING) && !spec_is_acidentifier(v->str, v->len))
 		spec_report_add(r, field, "not an ACIdentifier: '%s'", Q(v));
@@ -152,7 +153,7 @@ static void check_os_arch(struct spec_report *r, const char *field,
 			Q(os), known);
 }
 
-static void check_labels(struct spec_report *r, const char *field, const struct json_value *v)
+void spec_check_labels(struct spec_report *r, const char *field, const struct json_value *v)
 {
 	const struct json_value **names = check_name_values(r, field, v, label_name, "label");
 
@@ -238,8 +239,8 @@ static void annotation_name(struct spec_report *r, const char *field,
 		spec_report_add(r, field, "not an ACIdentifier: '%s'", Q(n));
 }
 
-static void check_annotations(struct spec_report *r, const char *field,
-			      const struct json_value *v)
+void spec_check_annotations(struct spec_report *r, const char *field,
+			    const struct json_value *v)
 {
 	const struct json_value **names = check_name_values(r, field, v, annotation_name,
 							       "annotation");
@@ -322,11 +323,10 @@ static void env_name(struct spec_report *r, const char *field, const struct json
  * unlike the names of elements 0..i-1 in names[]. Returns it for names[i],
  * or NULL when it is missing or no ACName.
  */
-static const struct json_value *check_unique_acname(struct spec_report *r, const char *field,
-						    size_t i, const char *elem,
-						    const struct json_value *obj,
-						    const struct json_value **names,
-						    const char *what)
+const struct json_value *spec_check_unique_acname(struct spec_report *r, const char *field,
+						  size_t i, const char *elem,
+						  const struct json_value *obj,
+						  const struct json_value **names, const char *what)
 {
 	const struct json_value *name = spec_required(r, elem, obj, "name");
 
@@ -353,10 +353,10 @@ static const struct json_value *mount_point(struct spec_report *r, const char *f
 	const struct json_value *ro = spec_optional(m, "readOnly");
 
 	if (path)
-		check_absolute(r, KEY(elem, "path"), path);
+		spec_check_absolute(r, KEY(elem, "path"), path);
 	if (ro)
 		spec_want(r, KEY(elem, "readOnly"), ro, JSON_BOOL);
-	return check_unique_acname(r, field, i, elem, m, names, "mount point");
+	return spec_check_unique_acname(r, field, i, elem, m, names, "mount point");
 }
 
 static void check_mount_points(struct spec_report *r, const char *field,
@@ -389,7 +389,13 @@ static const struct json_value *port(struct spec_report *r, const char *field, s
 	sa = spec_optional(pt, "socketActivated");
 	if (sa)
 		spec_want(r, KEY(elem, "socketActivated"), sa, JSON_BOOL);
-	return check_unique_acname(r, field, i, elem, pt, names, "port");
+	return spec_check_unique_acname(r, field, i, elem, pt, names, "port");
+}
+
+void spec_check_port(struct spec_report *r, const char *field, const struct json_value *v)
+{
+	if (spec_want(r, field, v, JSON_OBJECT))
+		port(r, field, 0, field, v, NULL, NULL);
 }
 
 static void check_ports(struct spec_report *r, const char *field, const struct json_value *v)
@@ -397,29 +403,31 @@ static void check_ports(struct spec_report *r, const char *field, const struct j
 	free(spec_each_object(r, field, v, port, NULL));
 }
 
-static void check_app(struct spec_report *r, const struct json_value *app)
+void spec_check_app(struct spec_report *r, const char *field, const struct json_value *app)
 {
 	const struct json_value *v, *gids, *gids2;
 
-	if (!spec_want(r, "app", app, JSON_OBJECT))
+	if (!spec_want(r, field, app, JSON_OBJECT))
 		return;
 	if ((v = spec_optional(app, "exec")))
-		check_exec(r, "app.exec", v);
-	if ((v = spec_required(r, "app", app, "user")) && spec_want(r, "app.user", v, JSON_STRING) &&
-	    v->len == 0)
-		spec_report_add(r, "app.user", "must not be empty");
-	if ((v = spec_required(r, "app", app, "group")) && spec_want(r, "app.group", v, JSON_STRING) &&
-	    v->len == 0)
-		spec_report_add(r, "app.group", "must not be empty");
+		check_exec(r, KEY(field, "exec"), v);
+	if ((v = spec_required(r, field, app, "user")) &&
+	    spec_want(r, KEY(field, "user"), v, JSON_STRING) && v->len == 0)
+		spec_report_add(r, KEY(field, "user"), "must not be empty");
+	if ((v = spec_required(r, field, app, "group")) &&
+	    spec_want(r, KEY(field, "group"), v, JSON_STRING) && v->len == 0)
+		spec_report_add(r, KEY(field, "group"), "must not be empty");
 	/* The schema's spelling and the one of the spec's own example. */
 	gids = spec_optional(app, "supplementaryGIDs");
 	gids2 = spec_optional(app, "supplementaryGids");
 	if (gids && gids2)
-		spec_report_add(r, "app.supplementaryGids",
+		spec_report_add(r, KEY(field, "supplementaryGids"),
 				"given twice, as supplementaryGIDs and supplementaryGids");
 	v = gids ? gids : gids2;
 	if (v) {
-		const char *f = gids ? "app.supplementaryGIDs" : "app.supplementaryGids";
+		struct path fp;
+		const char *f = spec_at_key(&fp, field,
+					    gids ? "supplementaryGIDs" : "supplementaryGids");
 
 		if (spec_want(r, f, v, JSON_ARRAY))
 			for (size_t i = 0; i < v->n; i++)
@@ -427,27 +435,28 @@ static void check_app(struct spec_report *r, const struct json_value *app)
 				spec_check_int(r, IDX(f, i), v->items[i], 0, UINT32_MAX - 1, NULL);
 	}
 	if ((v = spec_optional(app, "eventHandlers")))
-		check_event_handlers(r, "app.eventHandlers", v);
+		check_event_handlers(r, KEY(field, "eventHandlers"), v);
 	if ((v = spec_optional(app, "workingDirectory")))
-		check_absolute(r, "app.workingDirectory", v);
+		spec_check_absolute(r, KEY(field, "workingDirectory"), v);
 	if ((v = spec_optional(app, "environment")))
-		free(check_name_values(r, "app.environment", v, env_name, "environment variable"));
+		free(check_name_values(r, KEY(field, "environment"), v, env_name,
+				       "environment variable"));
 	if ((v = spec_optional(app, "isolators")))
-		spec_check_isolators(r, "app.isolators", v);
+		spec_check_isolators(r, KEY(field, "isolators"), v, false);
 	if ((v = spec_optional(app, "mountPoints")))
-		check_mount_points(r, "app.mountPoints", v);
+		check_mount_points(r, KEY(field, "mountPoints"), v);
 	if ((v = spec_optional(app, "ports")))
-		check_ports(r, "app.ports", v);
+		check_ports(r, KEY(field, "ports"), v);
 	if ((v = spec_optional(app, "userAnnotations")))
-		spec_check_string_map(r, "app.userAnnotations", v);
+		spec_check_string_map(r, KEY(field, "userAnnotations"), v);
 	if ((v = spec_optional(app, "userLabels")))
-		spec_check_string_map(r, "app.userLabels", v);
+		spec_check_string_map(r, KEY(field, "userLabels"), v);
 }
 
 /* ------------------------------------------------------------------------ */
 
 /* "sha512-" and the 128 hex digits of a SHA-512 digest (types.md). */
-static bool is_image_id(const char *s, size_t len)
+bool spec_is_image_id(const char *s, size_t len)
 {
 	if (len != 7 + 128 || memcmp(s, "sha512-", 7) != 0)
 		return false;
@@ -465,14 +474,14 @@ static const struct json_value *dependency(struct spec_report *r, const char *fi
 	const struct json_value *x;
 
 	if ((x = spec_required(r, elem, d, "imageName")))
-		check_acidentifier(r, KEY(elem, "imageName"), x);
+		spec_check_acidentifier(r, KEY(elem, "imageName"), x);
 	if ((x = spec_optional(d, "imageID")) && spec_want(r, KEY(elem, "imageID"), x, JSON_STRING) &&
-	    !is_image_id(x->str, x->len))
+	    !spec_is_image_id(x->str, x->len))
 		spec_report_add(r, KEY(elem, "imageID"),
 				"not an image ID: '%s' (want 'sha512-' and 128 "
 				"lower-case hex digits)", Q(x));
 	if ((x = spec_optional(d, "labels")))
-		check_labels(r, KEY(elem, "labels"), x);
+		spec_check_labels(r, KEY(elem, "labels"), x);
 	if ((x = spec_optional(d, "size")))
 		spec_check_int(r, KEY(elem, "size"), x, 0, INT64_MAX, NULL);
 	return NULL;
@@ -482,6 +491,23 @@ static void check_dependencies(struct spec_report *r, const char *field,
 			       const struct json_value *v)
 {
 	free(spec_each_object(r, field, v, dependency, NULL));
+}
+
+void spec_check_acversion(struct spec_report *r, const struct json_value *m)
+{
+	const struct json_value *v;
+
+	if ((v = spec_required(r, "", m, "acVersion")) && spec_want(r, "acVersion", v, JSON_STRING)) {
+		unsigned long long major = 0;
+
+		if (spec_has_nul(v) || !spec_is_semver(v->str, v->len, &major))
+			spec_report_add(r, "acVersion", "not a SemVer 2.0.0 version: '%s'", Q(v));
+		else if (json_is_string(v, "0.0.0"))
+			spec_report_add(r, "acVersion", "0.0.0 is no version of the spec");
+		else if (major != 0)
+			spec_report_add(r, "acVersion", "major version %llu: the spec knows only "
+					"0.x (up to 0.8.11), and majors are incompatible", major);
+	}
 }
 
 size_t spec_check_manifest(const char *text, size_t len, struct spec_report *r)
@@ -500,30 +526,20 @@ size_t spec_check_manifest(const char *text, size_t len, struct spec_report *r)
 	if ((v = spec_required(r, "", m, "acKind")) && spec_want(r, "acKind", v, JSON_STRING) &&
 	    !json_is_string(v, "ImageManifest"))
 		spec_report_add(r, "acKind", "must be 'ImageManifest', not '%s'", Q(v));
-	if ((v = spec_required(r, "", m, "acVersion")) && spec_want(r, "acVersion", v, JSON_STRING)) {
-		unsigned long long major = 0;
-
-		if (spec_has_nul(v) || !spec_is_semver(v->str, v->len, &major))
-			spec_report_add(r, "acVersion", "not a SemVer 2.0.0 version: '%s'", Q(v));
-		else if (json_is_string(v, "0.0.0"))
-			spec_report_add(r, "acVersion", "0.0.0 is no version of the spec");
-		else if (major != 0)
-			spec_report_add(r, "acVersion", "major version %llu: the spec knows only "
-					"0.x (up to 0.8.11), and majors are incompatible", major);
-	}
+	spec_check_acversion(r, m);
 	if ((v = spec_required(r, "", m, "name")))
-		check_acidentifier(r, "name", v);
+		spec_check_acidentifier(r, "name", v);
 	if ((v = spec_optional(m, "labels")))
-		check_labels(r, "labels", v);
+		spec_check_labels(r, "labels", v);
 	if ((v = spec_optional(m, "app")))
-		check_app(r, v);
+		spec_check_app(r, "app", v);
 	if ((v = spec_optional(m, "annotations")))
-		check_annotations(r, "annotations", v);
+		spec_check_annotations(r, "annotations", v);
 	if ((v = spec_optional(m, "dependencies")))
 		check_dependencies(r, "dependencies", v);
 	if ((v = spec_optional(m, "pathWhitelist")) && spec_want(r, "pathWhitelist", v, JSON_ARRAY))
 		for (size_t i = 0; i < v->n; i++)
-			check_absolute(r, IDX("pathWhitelist", i), v->items[i]);
+			spec_check_absolute(r, IDX("pathWhitelist", i), v->items[i]);
 out:
 	json_free(m);
 	return r->n - n0;

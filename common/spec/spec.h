@@ -18,3 +18,9 @@
 /* Add every problem of the manifest text to r; returns how many it added.
  * Text that is not JSON at all is one problem. */
 size_t spec_check_manifest(const char *text, size_t len, struct spec_report *r);
+
+/* Whether text is a JSON object whose acKind is "PodManifest". */
+bool spec_is_pod_manifest(const char *text, size_t len);
+/* The same as spec_check_manifest for a pod manifest (spec/pods.md), which
+ * validate checks when given one; an image holds only image manifests. */
+size_t spec_check_pod_manifest(const char *text, size_t len, struct spec_report *r);

@@ -247,6 +247,7 @@ static void iso_sysctl(struct iso_ctx *c)
 enum iso_flags {
 	ISO_SINGLE = 1,	  /* at most one per app */
 	ISO_POD_ONLY = 2, /* scope: pod */
+	ISO_APP_ONLY = 4, /* scope: app (spec/ace.md) */
 };
 
 static const struct iso_kind {
@@ -255,13 +256,15 @@ static const struct iso_kind {
 	unsigned flags;
 	const char *excludes; /* may not be used together with */
 } iso_kinds[] = {
-	{ "os/linux/capabilities-remove-set", iso_caps, 0, "os/linux/capabilities-retain-set" },
-	{ "os/linux/capabilities-retain-set", iso_caps, 0, "os/linux/capabilities-remove-set" },
-	{ "os/linux/seccomp-remove-set", iso_seccomp_remove, ISO_SINGLE,
+	{ "os/linux/capabilities-remove-set", iso_caps, ISO_APP_ONLY,
+	  "os/linux/capabilities-retain-set" },
+	{ "os/linux/capabilities-retain-set", iso_caps, ISO_APP_ONLY,
+	  "os/linux/capabilities-remove-set" },
+	{ "os/linux/seccomp-remove-set", iso_seccomp_remove, ISO_SINGLE | ISO_APP_ONLY,
 	  "os/linux/seccomp-retain-set" },
-	{ "os/linux/seccomp-retain-set", iso_seccomp_retain, ISO_SINGLE,
+	{ "os/linux/seccomp-retain-set", iso_seccomp_retain, ISO_SINGLE | ISO_APP_ONLY,
 	  "os/linux/seccomp-remove-set" },
-	{ "os/linux/no-new-privileges", iso_bool, 0, NULL },
+	{ "os/linux/no-new-privileges", iso_bool, ISO_APP_ONLY, NULL },
 	{ "os/linux/selinux-context", iso_selinux, ISO_SINGLE, NULL },
 	{ "os/linux/apparmor-profile", iso_apparmor, ISO_SINGLE, NULL },
 	{ "os/linux/oom-score-adj", iso_oom_score_adj, ISO_SINGLE, NULL },
@@ -278,6 +281,7 @@ static const struct json_value *isolator(struct spec_report *r, const char *fiel
 					 size_t i, const char *elem, const struct json_value *iso,
 					 const struct json_value **names, void *ctx)
 {
+	const bool *pod = ctx;
 	const struct json_value *name = spec_required(r, elem, iso, "name");
 	/* "value may be an arbitrary JSON value", null included. */
 	const struct json_value *value = json_get(iso, "value");
@@ -296,8 +300,11 @@ static const struct json_value *isolator(struct spec_report *r, const char *fiel
 			kind = &iso_kinds[k];
 	if (!kind)
 		return name; /* executors may ignore isolators they do not know */
-	if (kind->flags & ISO_POD_ONLY)
+	if ((kind->flags & ISO_POD_ONLY) && !*pod)
 		spec_report_add(r, KEY(elem, "name"), "%s applies to a pod, not to an app",
+				kind->name);
+	if ((kind->flags & ISO_APP_ONLY) && *pod)
+		spec_report_add(r, KEY(elem, "name"), "%s applies to an app, not to a pod",
 				kind->name);
 	/* One of a kind, and no kind it excludes: the first earlier one found. */
 	for (size_t j = 0; j < i; j++) {
@@ -322,7 +329,7 @@ static const struct json_value *isolator(struct spec_report *r, const char *fiel
 }
 
 void spec_check_isolators(struct spec_report *r, const char *field,
-			  const struct json_value *v)
+			  const struct json_value *v, bool pod)
 {
-	free(spec_each_object(r, field, v, isolator, NULL));
+	free(spec_each_object(r, field, v, isolator, &pod));
 }

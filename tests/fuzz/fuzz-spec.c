@@ -3,8 +3,8 @@
  * The appc spec checks (common/spec/spec.c): spec_check_manifest on any text
  * (returns what it added, every problem has a field and a one-line message
  * with no control byte, text that is not JSON is one problem, the same
- * report twice), a manifest it finds no fault in passes manifest_check, and
- * the string types against the spec's regexes, read independently:
+ * report twice), a manifest it finds no fault in passes manifest_check, the
+ * pod manifest checks (common/spec/specpod.c) likewise, and the string types against the spec's regexes, read independently:
  * ACIdentifier ^[a-z0-9]+([-._~/][a-z0-9]+)*$, ACName ^[a-z0-9]+(-[a-z0-9]+)*$,
  * environment names ^[A-Za-z_][A-Za-z0-9_.-]*$.
  */
@@ -58,6 +58,15 @@ static bool env_name(const unsigned char *s, size_t len)
 	return true;
 }
 
+static bool doc_ok(const char *text, size_t size)
+{
+	struct json_value *doc = json_parse(text, size, NULL);
+	bool ok = doc != NULL;
+
+	json_free(doc);
+	return ok;
+}
+
 static bool one_line(const char *s)
 {
 	for (; *s; s++)
@@ -94,6 +103,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	spec_report_free(&r);
 	spec_report_free(&again);
+
+	/* The pod manifest checks: one-line problems, none for text that is
+	 * not JSON but the one. */
+	r = (struct spec_report)SPEC_REPORT_INIT;
+	n = spec_check_pod_manifest(text, size, &r);
+	FUZZ_CHECK(n == r.n);
+	for (size_t i = 0; i < r.n; i++)
+		FUZZ_CHECK(one_line(r.items[i].field) && one_line(r.items[i].message));
+	if (spec_is_pod_manifest(text, size))
+		FUZZ_CHECK(doc_ok(text, size));
+	spec_report_free(&r);
 
 	FUZZ_CHECK(spec_is_acidentifier(text, size) == runs(data, size, "-._~/"));
 	FUZZ_CHECK(spec_is_acname(text, size) == runs(data, size, "-"));

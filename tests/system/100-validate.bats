@@ -112,7 +112,7 @@ check_manifest() {
 @test "validate: every class of manifest problem names its field" {
 	# top level
 	check_manifest 'del m["acKind"]' acKind missing
-	check_manifest 'm["acKind"] = "PodManifest"' acKind "must be 'ImageManifest'"
+	check_manifest 'm["acKind"] = "podManifest"' acKind "must be 'ImageManifest'"
 	check_manifest 'm["ACKIND"] = m.pop("acKind")' acKind \
 		"missing (there is 'ACKIND': keys are case-sensitive)"
 	check_manifest 'm["acVersion"] = "00.08.011"' acVersion "not a SemVer 2.0.0 version"

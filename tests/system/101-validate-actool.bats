@@ -203,3 +203,79 @@ EOF
 	expect_output "noackind.json: acKind: missing
 novalue.json: app.isolators[0].value: missing"
 }
+
+# pod OUT [PYTHON]: the pod manifest of spec/pods.md's example (real image
+# IDs, an empty volume and an rkt-style annotation added), then PYTHON run
+# on it as m.
+pod() {
+	python3 -c '
+import json, sys
+i = "sha512-" + "a" * 128
+m = {"acVersion": "0.8.11", "acKind": "PodManifest",
+     "apps": [{"name": "reduce-worker",
+               "image": {"name": "example.com/reduce-worker", "id": i,
+                         "labels": [{"name": "version", "value": "1.0.0"}]},
+               "app": {"exec": ["/bin/reduce-worker", "--quiet"], "user": "100", "group": "300",
+                       "mountPoints": [{"name": "work", "path": "/mnt/foo"}],
+                       "isolators": [{"name": "resource/memory", "value": {"limit": "1G"}}]},
+               "readOnlyRootFS": True,
+               "mounts": [{"volume": "work", "path": "/mnt/foo"}]},
+              {"name": "register", "image": {"id": i},
+               "annotations": [{"name": "coreos.com/rkt/x", "value": "y"}]}],
+     "volumes": [{"name": "work", "kind": "host", "source": "/opt/tenant1/work", "readOnly": True},
+                 {"name": "scratch", "kind": "empty", "mode": "0755", "uid": 0, "gid": 0}],
+     "isolators": [{"name": "resource/memory", "value": {"limit": "4G"}}],
+     "annotations": [{"name": "ip-address", "value": "10.1.2.3"}],
+     "ports": [{"name": "ftp", "hostPort": 2121}]}
+exec(sys.argv[2])
+open(sys.argv[1], "w").write(json.dumps(m) + "\n")
+' "$1" "${2:-}"
+}
+
+@test "validate vs actool: pod manifests, the same verdicts but where the spec is stricter" {
+	pod pod.json
+	verdicts 0 0 pod.json
+	run_acitool validate --type=manifest --verbose pod.json
+	local c n=0
+	# Both refuse these: one problem each, named.
+	while IFS='|' read -r c want; do
+		[ -n "$c" ] || continue
+		n=$((n + 1))
+		pod bad.json "$c"
+		verdicts 1 1 bad.json
+		run_acitool 1 validate bad.json
+		assert "${#lines[@]}" -eq 1 "one problem for: $c"
+		assert "$output" =~ "^bad\\.json: $want" "problem for: $c"
+	done <<'PY'
+m["apps"].append(dict(m["apps"][1]))|apps\[2\]\.name: duplicate app 'register' \(also apps\[1\]\)
+m["volumes"].append(dict(m["volumes"][0]))|volumes\[2\]\.name: duplicate volume 'work'
+m["volumes"][0]["source"] = "opt/x"|volumes\[0\]\.source: not an absolute path: 'opt/x'
+m["volumes"][1]["source"] = "/x"|volumes\[1\]\.source: an empty volume has no source
+m["volumes"][0]["kind"] = "nfs"|volumes\[0\]\.kind: unknown kind 'nfs'
+m["volumes"][0]["mode"] = "0755"|volumes\[0\]\.mode: a host volume has no mode
+m["apps"][1]["name"] = "Register"|apps\[1\]\.name: not an ACName: 'Register'
+del m["apps"][0]["app"]["user"]|apps\[0\]\.app\.user: missing
+m["acVersion"] = "0.8"|acVersion: not a SemVer 2.0.0 version: '0.8'
+m["isolators"][0]["value"]["limit"] = "lots"|isolators\[0\]\.value\.limit: not a quantity: 'lots'
+PY
+	assert "$n" -eq 10 "cases"
+	# sysctl is a pod isolator: fine here, refused in an app.
+	pod ok.json 'm["isolators"].append({"name": "os/unix/sysctl", "value": {"net.ipv4.ip_forward": "1"}})'
+	verdicts 0 0 ok.json
+	pod bad.json 'm["apps"][0]["app"]["isolators"].append({"name": "os/unix/sysctl", "value": {}})'
+	verdicts 0 1 bad.json
+	run_acitool 1 validate bad.json
+	expect_output "bad.json: apps[0].app.isolators[1].name: os/unix/sysctl applies to a pod, not to an app"
+	# The spec requires these; actool's code does not look. Capabilities
+	# are an app's, never a pod's (spec/ace.md).
+	for c in 'del m["apps"]' 'del m["apps"][1]["image"]' 'del m["apps"][0]["mounts"][0]["volume"]' \
+		'm["apps"][1]["image"]["id"] = "sha512-xyz"' \
+		'm["isolators"].append({"name": "os/linux/capabilities-retain-set", "value": {"set": ["CAP_KILL"]}})'; do
+		pod bad.json "$c"
+		verdicts 0 1 bad.json
+	done
+	# Inside an image only an image manifest will do.
+	mkdir -p lay/rootfs
+	cp pod.json lay/manifest
+	verdicts 1 1 lay
+}
