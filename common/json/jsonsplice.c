@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "common/json/jsonsplice.h"
+#include "common/json/jsonstyle.h"
 #include "common/base/macro.h"
 
 struct jsplice_member {
@@ -70,14 +71,21 @@ void jsplice_object_set(struct jsplice_object *o, struct json_edit *e, const cha
 {
 	const struct json_value *obj = o->obj;
 	struct jsplice_member *m;
-	size_t rank = rank_of(o->order, key), anchor;
+	size_t rank = rank_of(o->order, key), anchor, slen;
+	struct json_style style;
+	char *styled;
 
 	for (size_t i = 0; i < obj->n; i++) {
 		if (streq(obj->keys[i], key)) {
-			json_edit_replace(e, obj->items[i]->start, obj->items[i]->end, value, len);
+			json_style_like(&style, o->text, obj, obj->items[i]);
+			styled = json_style_value(&style, value, len, &slen);
+			json_edit_replace(e, obj->items[i]->start, obj->items[i]->end, styled, slen);
+			free(styled);
 			return;
 		}
 	}
+	json_style_of(&style, o->text, obj);
+	styled = json_style_value(&style, value, len, &slen);
 	/* After the last member that comes before key in the canonical order;
 	 * else before the first that comes after it; else last. */
 	anchor = obj->n;
@@ -93,7 +101,7 @@ void jsplice_object_set(struct jsplice_object *o, struct json_edit *e, const cha
 	}
 	o->adds = xrealloc(o->adds, (o->nadds + 1) * sizeof(*o->adds));
 	m = &o->adds[o->nadds++];
-	*m = (struct jsplice_member){ key, xstrndup(value, len), len, rank, anchor, o->nadds - 1 };
+	*m = (struct jsplice_member){ key, styled, slen, rank, anchor, o->nadds - 1 };
 }
 
 static int member_cmp(const void *a, const void *b)
@@ -172,6 +180,15 @@ void jsplice_object_finish(struct jsplice_object *o, struct json_edit *e)
 	o->nadds = 0;
 }
 
+static void add_styled(struct buf *b, const struct json_style *s, const char *v, size_t len)
+{
+	size_t n;
+	char *styled = json_style_value(s, v, len, &n);
+
+	buf_add(b, styled, n);
+	free(styled);
+}
+
 void jsplice_array_rewrite(struct json_edit *e, const char *text,
 			   const struct json_value *arr, const struct jsplice_elem *ops,
 			   const struct jsplice_elem *append, size_t nappend)
@@ -179,12 +196,20 @@ void jsplice_array_rewrite(struct json_edit *e, const char *text,
 	const struct json_value *last;
 	struct buf b = { 0 };
 	size_t lo, kept = 0, indent;
+	struct json_style style;
 
+	json_style_like(&style, text, arr, arr->n ? arr->items[arr->n - 1] : NULL);
 	if (arr->n == 0) {
+		/* In a pretty document, one element a line, the ']' on its own. */
 		for (size_t j = 0; j < nappend; j++) {
-			if (j)
-				buf_adds(&b, ",");
-			buf_add(&b, append[j].text, append[j].len);
+			buf_adds(&b, j ? style.pretty ? ",\n" : style.comma : style.pretty ? "\n" : "");
+			if (style.pretty)
+				buf_adds(&b, style.indent);
+			add_styled(&b, &style, append[j].text, append[j].len);
+		}
+		if (style.pretty && nappend) {
+			buf_adds(&b, "\n");
+			buf_add(&b, style.indent, strlen(style.indent) - strlen(style.unit));
 		}
 		json_edit_replace(e, arr->start + 1, arr->end - 1, b.p ? b.p : "", b.len);
 		free(b.p);
@@ -203,7 +228,7 @@ void jsplice_array_rewrite(struct json_edit *e, const char *text,
 		if (kept++)
 			buf_add_span(&b, text, arr->items[i - 1]->end, v->start);
 		if (op == JSPLICE_REPLACE)
-			buf_add(&b, ops[i].text, ops[i].len);
+			add_styled(&b, &style, ops[i].text, ops[i].len);
 		else
 			buf_add_span(&b, text, v->start, v->end);
 	}
@@ -212,7 +237,7 @@ void jsplice_array_rewrite(struct json_edit *e, const char *text,
 			buf_adds(&b, ",");
 			buf_add_span(&b, text, indent, last->start);
 		}
-		buf_add(&b, append[j].text, append[j].len);
+		add_styled(&b, &style, append[j].text, append[j].len);
 	}
 	buf_add_span(&b, text, last->end, arr->end - 1);
 	json_edit_replace(e, arr->start + 1, arr->end - 1, b.p, b.len);

@@ -30,7 +30,8 @@ void json_edit_done(struct json_edit *e);
  * splices that copy the surrounding text's style: a new member or element
  * takes the indentation and the ':' spacing of its neighbour, so a
  * pretty-printed document stays pretty and a compact one compact. New
- * values themselves are written as given (usually compact).
+ * values are laid out like their neighbours too (jsonstyle.h): one line per
+ * member, indented by the document's unit, in a pretty container.
  */
 
 /* Member edits of one object. order (NULL-terminated) is the keys' canonical

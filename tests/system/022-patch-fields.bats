@@ -144,17 +144,18 @@ EOF
 	run_acitool patch-manifest --user=1000 in.aci user.aci
 	expect user.aci 't = t.replace(%"user":"0"%, %"user":"1000"%)'
 	run_acitool patch-manifest --name=example.com/new --exec="/bin/new -v" in.aci ne.aci
-	expect ne.aci 't = t.replace(%"example.com/bytes"%, %"example.com/new"%).replace(%[ "/bin/old" ]%, %["/bin/new","-v"]%)'
+	expect ne.aci 't = t.replace(%"example.com/bytes"%, %"example.com/new"%).replace(%[ "/bin/old" ]%, %["/bin/new", "-v"]%)'
 	# The spec's spelling of supplementaryGIDs is kept.
 	run_acitool patch-manifest --supplementary-groups=7,8 in.aci gids.aci
-	expect gids.aci 't = t.replace(%"supplementaryGids" :[1]%, %"supplementaryGids" :[7,8]%)'
+	expect gids.aci 't = t.replace(%"supplementaryGids" :[1]%, %"supplementaryGids" :[7, 8]%)'
 	# A mount of an existing name is replaced in place; a new one comes last,
 	# indented like the last one.
 	run_acitool patch-manifest --mounts=new,path=/n:keep,path=/k2,readOnly=true in.aci mounts.aci
 	expect mounts.aci 't = t.replace(%{"name":"keep","path":"/k", "x":1}%, %{"name":"keep","path":"/k2","readOnly":true}%).replace(%{"name":"other","path":"/o"} ]%, %{"name":"other","path":"/o"},\n                      {"name":"new","path":"/n"} ]%)'
-	# ports is missing: it goes after mountPoints, spaced like it.
+	# ports is missing: it goes after mountPoints, spaced like it; its value
+	# is laid out as app's members are, one a line, the ':' as app's first.
 	run_acitool patch-manifest --ports=web,protocol=tcp,port=8080 in.aci ports.aci
-	expect ports.aci 't = t.replace(%"/o"} ],%, %"/o"} ],\n     "ports": [{"name":"web","protocol":"tcp","port":8080,"count":1,"socketActivated":false}],%)'
+	expect ports.aci 't = t.replace(%"/o"} ],%, %"/o"} ],\n     "ports": [\n        {\n           "name" : "web",\n           "protocol" : "tcp",\n           "port" : 8080,\n           "count" : 1,\n           "socketActivated" : false\n        }\n     ],%)'
 	# An isolator of the same name goes; the new one comes last.
 	run_acitool patch-manifest --isolators=resource/memory,limit=2G in.aci iso.aci
 	expect iso.aci 't = t.replace(%[ {"name":"resource/memory","value":{"limit":"1G","x":"y"}},\n                    {%, %[ {%).replace(%"value":5} ]%, %"value":5},\n                    {"name":"resource/memory","value":{"limit":"2G"}} ]%)'
@@ -178,7 +179,8 @@ EOF
 	assert "$(keys out.aci app)" == "x-a exec user group supplementaryGIDs isolators x-b userLabels" \
 		"app's keys"
 
-	# A pretty-printed app: new members on their own lines, same indentation.
+	# A pretty-printed app: new members on their own lines, same indentation,
+	# and their values laid out as a pretty-printer would.
 	cat >m.json <<'EOF'
 {
     "acKind": "ImageManifest",
@@ -199,11 +201,97 @@ EOF
     "acVersion": "0.8.11",
     "name": "example.com/a",
     "app": {
-        "exec": ["/bin/a"],
+        "exec": [
+            "/bin/a"
+        ],
         "user": "0",
         "group": "0",
-        "ports": [{"name":"p","protocol":"tcp","port":1,"count":1,"socketActivated":false}]
+        "ports": [
+            {
+                "name": "p",
+                "protocol": "tcp",
+                "port": 1,
+                "count": 1,
+                "socketActivated": false
+            }
+        ]
     }
+}
+EOF
+	diff -u want got
+}
+
+@test "a value written into an indented manifest is laid out like its neighbours" {
+	# json.dumps(indent=N) lays out every container on lines of its own: the
+	# patched manifest must be what it writes for the patched content, for 2
+	# spaces, 4 spaces and tabs.
+	local indent
+	for indent in 2 4 '"\t"'; do
+		python3 -c '
+import json, sys
+m = {"acKind": "ImageManifest", "acVersion": "0.8.11", "name": "example.com/a",
+     "app": {"exec": ["/bin/sh", "-c", "echo hi"], "user": "0", "group": "0",
+             "ports": [{"name": "http", "protocol": "tcp", "port": 80}],
+             "mountPoints": [], "isolators": [{"name": "resource/memory", "value": {"limit": "1G"}}]},
+     "annotations": [{"name": "a", "value": "b"}]}
+sys.stdout.write(json.dumps(m, indent=eval(sys.argv[1])))' "$indent" >m.json
+		mkimage in.aci m.json
+		run_acitool patch-manifest --overwrite --capability=CAP_NET_RAW --exec="/app --debug" \
+			--ports=dns,protocol=udp,port=53 --mounts=data,path=/data \
+			--isolators=resource/memory,limit=2G:resource/cpu,limit=1 --user=1000 in.aci out.aci
+		manifest out.aci >got
+		run -0 python3 -c '
+import json, sys
+sys.stdout.write(json.dumps(json.load(open("got")), indent=eval(sys.argv[1])))' "$indent"
+		printf '%s' "$output" >want
+		diff -u want got
+	done
+
+	# Values on one line among members on lines of their own keep to one
+	# line, with their neighbours' spacing: the audit's example.
+	cat >m.json <<'EOF'
+{
+  "acKind": "ImageManifest",
+  "acVersion": "0.8.11",
+  "name": "example.com/app",
+  "app": {
+    "exec": ["/bin/sh", "-c", "echo hi"],
+    "user": "0",
+    "group": "0",
+    "ports": [
+      {"name": "http", "protocol": "tcp", "port": 80}
+    ]
+  }
+}
+EOF
+	mkimage in.aci m.json
+	run_acitool patch-manifest --overwrite --exec="/app --debug" --ports=dns,protocol=udp,port=53 \
+		--capability=CAP_NET_RAW in.aci out.aci
+	manifest out.aci >got
+	cat >want <<'EOF'
+{
+  "acKind": "ImageManifest",
+  "acVersion": "0.8.11",
+  "name": "example.com/app",
+  "app": {
+    "exec": ["/app", "--debug"],
+    "user": "0",
+    "group": "0",
+    "ports": [
+      {"name": "http", "protocol": "tcp", "port": 80},
+      {"name": "dns", "protocol": "udp", "port": 53, "count": 1, "socketActivated": false}
+    ],
+    "isolators": [
+      {
+        "name": "os/linux/capabilities-retain-set",
+        "value": {
+          "set": [
+            "CAP_NET_RAW"
+          ]
+        }
+      }
+    ]
+  }
 }
 EOF
 	diff -u want got

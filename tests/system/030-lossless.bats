@@ -167,7 +167,7 @@ check_lossless() {
 	assert "$status" -eq 0 "uncompressed bytes outside the manifest of $in and $out"
 	# The edit itself.
 	run -0 RAW capsets "$out"
-	assert "$output" == "os/linux/capabilities-retain-set CAP_NET_RAW" "capability isolators of $out"
+	assert "$output" == "os/linux/capabilities-retain-set CAP_NET_RAW,CAP_CHOWN" "capability isolators of $out"
 }
 
 # lossless_all FIXTURE: every compression of one fixture; gzip also through
@@ -176,10 +176,10 @@ lossless_all() {
 	local fx=$1 ext in
 	for ext in "${EXTS[@]}"; do
 		in=$ACT_FIXTURES/$fx.$ext
-		run_acitool patch-manifest --capability CAP_NET_RAW "$in" "out-$fx.$ext"
+		run_acitool patch-manifest --capability CAP_NET_RAW,CAP_CHOWN "$in" "out-$fx.$ext"
 		check_lossless "$in" "out-$fx.$ext"
 	done
-	ACITOOL_CODEC=libarchive run_acitool patch-manifest --capability CAP_NET_RAW \
+	ACITOOL_CODEC=libarchive run_acitool patch-manifest --capability CAP_NET_RAW,CAP_CHOWN \
 		"$ACT_FIXTURES/$fx.tgz" "out-$fx-la.tgz"
 	check_lossless "$ACT_FIXTURES/$fx.tgz" "out-$fx-la.tgz"
 }
@@ -213,7 +213,7 @@ lossless_all() {
 	for fx in "${FIXTURE_NAMES[@]}"; do
 		for ext in "${EXTS[@]}"; do
 			RAW reorder "$ACT_FIXTURES/$fx.$ext" "last-$fx.$ext" last
-			run_acitool patch-manifest --capability CAP_NET_RAW "last-$fx.$ext" "out-$fx.$ext"
+			run_acitool patch-manifest --capability CAP_NET_RAW,CAP_CHOWN "last-$fx.$ext" "out-$fx.$ext"
 			check_lossless "last-$fx.$ext" "out-$fx.$ext"
 		done
 	done
@@ -228,7 +228,7 @@ lossless_all() {
 		cat junk "$ACT_FIXTURES/kitchen.$ext" >prefixed.$ext
 		{
 			dd bs=10240 count=1 of=/dev/null status=none
-			"$ACITOOL" patch-manifest --capability CAP_NET_RAW - out-mid.$ext
+			"$ACITOOL" patch-manifest --capability CAP_NET_RAW,CAP_CHOWN - out-mid.$ext
 		} <prefixed.$ext
 		check_lossless "$ACT_FIXTURES/kitchen.$ext" out-mid.$ext
 	done
@@ -237,7 +237,7 @@ lossless_all() {
 # The kitchen image holds what a naive repack loses; check those records by
 # name in the output, so a tarcmp that compared nothing could not pass.
 @test "lossless: the kitchen's hard cases are in the output, byte for byte" {
-	run_acitool patch-manifest --capability CAP_NET_RAW "$ACT_FIXTURES/kitchen.tar" out.tar
+	run_acitool patch-manifest --capability CAP_NET_RAW,CAP_CHOWN "$ACT_FIXTURES/kitchen.tar" out.tar
 	run -0 $TARINFO --xattr security.capability out.tar rootfs/bin/ping
 	assert "$output" == "0100000202000a00000000000000000000000000" "ping's caps (0x0a, 0x00)"
 	run -0 $TARINFO --xattr user.nul out.tar rootfs/files/xattr-nul
@@ -277,7 +277,7 @@ with open(sys.argv[2], "wb") as f:
         f.write(gzip.compress(d[a:b], mtime=0))
 EOF
 	for codec in default libarchive; do
-		ACITOOL_CODEC=$codec run_acitool patch-manifest --capability CAP_NET_RAW members.tgz "out-$codec.tgz"
+		ACITOOL_CODEC=$codec run_acitool patch-manifest --capability CAP_NET_RAW,CAP_CHOWN members.tgz "out-$codec.tgz"
 		check_lossless members.tgz "out-$codec.tgz"
 	done
 }
@@ -299,7 +299,7 @@ tar_listing() {
 		for ext in "${EXTS[@]}"; do
 			in=$ACT_FIXTURES/$fx.$ext
 			cp "$in" "in-$fx.$ext"
-			run_acitool patch-manifest --capability CAP_NET_RAW "$in" "out-$fx.$ext"
+			run_acitool patch-manifest --capability CAP_NET_RAW,CAP_CHOWN "$in" "out-$fx.$ext"
 			for tool in gnu bsd; do
 				tar_listing $tool "in-$fx.$ext" >"in-$fx.$ext.$tool"
 				tar_listing $tool "out-$fx.$ext" >"out-$fx.$ext.$tool"
@@ -319,7 +319,7 @@ tar_listing() {
 	local fx ext
 	for fx in gnu-tree gnu-format; do
 		for ext in tar txz; do
-			run_acitool patch-manifest --capability CAP_NET_RAW "$ACT_FIXTURES/$fx.$ext" "out-$fx.$ext"
+			run_acitool patch-manifest --capability CAP_NET_RAW,CAP_CHOWN "$ACT_FIXTURES/$fx.$ext" "out-$fx.$ext"
 			mkdir "x-in-$fx.$ext" "x-out-$fx.$ext"
 			tar -xf "$ACT_FIXTURES/$fx.$ext" -C "x-in-$fx.$ext"
 			tar -xf "out-$fx.$ext" -C "x-out-$fx.$ext"
@@ -360,7 +360,7 @@ EOF
 	local want=$output
 	assert "$want" =~ '"before_entry": 0' "the fixture's global header precedes entry 0"
 	# As generated: the manifest is the first entry after the global header.
-	run_acitool patch-manifest --capability CAP_NET_RAW "$ACT_FIXTURES/kitchen-global.tar" out.tar
+	run_acitool patch-manifest --capability CAP_NET_RAW,CAP_CHOWN "$ACT_FIXTURES/kitchen-global.tar" out.tar
 	run -0 $TARINFO --global out.tar
 	assert "$output" == "$want" "global headers of the output"
 	assert "$(head -c 512 out.tar | cut -b 157 | head -c 1)" == "g" "typeflag of the first block"
@@ -369,7 +369,7 @@ EOF
 	RAW reorder "$ACT_FIXTURES/kitchen-global.tar" glast.tar global-last
 	run -0 $TARINFO --global glast.tar
 	assert "$output" =~ '"before_entry": 3' "global header of the reordered input"
-	run_acitool patch-manifest --capability CAP_NET_RAW glast.tar out2.tar
+	run_acitool patch-manifest --capability CAP_NET_RAW,CAP_CHOWN glast.tar out2.tar
 	run -0 $TARINFO --global out2.tar
 	assert "$output" =~ '"before_entry": 3' "global header of its output"
 	assert "$output" =~ '"comment": "61636974' "global header records of its output"
@@ -377,7 +377,7 @@ EOF
 }
 
 @test "bsdtar's LIBARCHIVE.xattr and SCHILY.xattr twins stay as they were on untouched entries" {
-	run_acitool patch-manifest --capability CAP_NET_RAW "$ACT_FIXTURES/bsdtar-tree.tar" out.tar
+	run_acitool patch-manifest --capability CAP_NET_RAW,CAP_CHOWN "$ACT_FIXTURES/bsdtar-tree.tar" out.tar
 	python3 - "$ACT_TESTS_DIR/tools/tarinfo.py" "$ACT_FIXTURES/bsdtar-tree.tar" out.tar <<'EOF'
 import json, subprocess, sys
 def entries(p):
@@ -421,9 +421,9 @@ with tarfile.open(sys.argv[2], "w", format=tarfile.PAX_FORMAT, encoding="utf-8")
     out.addfile(t, io.BytesIO(b"hello\n"))
 EOF
 	for loc in C C.UTF-8 POSIX; do
-		LC_ALL=$loc run_acitool patch-manifest --capability CAP_NET_RAW \
+		LC_ALL=$loc run_acitool patch-manifest --capability CAP_NET_RAW,CAP_CHOWN \
 			"$ACT_FIXTURES/kitchen.tar" "kitchen-$loc.tar"
-		LC_ALL=$loc run_acitool patch-manifest --capability CAP_NET_RAW utf8.tar "utf8-$loc.tar"
+		LC_ALL=$loc run_acitool patch-manifest --capability CAP_NET_RAW,CAP_CHOWN utf8.tar "utf8-$loc.tar"
 		LC_ALL=$loc run_acitool add-filecaps utf8.tar "fc-$loc.tar" \
 			"/grüße-日本語.txt" cap_net_raw+ep
 	done
@@ -453,11 +453,11 @@ EOF
 	local fx ext
 	for fx in kitchen gnu-tree; do
 		for ext in "${EXTS[@]}"; do
-			run_acitool patch-manifest --capability CAP_NET_RAW "$ACT_FIXTURES/$fx.$ext" "a-$fx.$ext"
-			run_acitool patch-manifest --capability CAP_NET_RAW "$ACT_FIXTURES/$fx.$ext" "b-$fx.$ext"
+			run_acitool patch-manifest --capability CAP_NET_RAW,CAP_CHOWN "$ACT_FIXTURES/$fx.$ext" "a-$fx.$ext"
+			run_acitool patch-manifest --capability CAP_NET_RAW,CAP_CHOWN "$ACT_FIXTURES/$fx.$ext" "b-$fx.$ext"
 			cmp "a-$fx.$ext" "b-$fx.$ext"
 			# A pipe gives the same bytes as files.
-			"$ACITOOL" patch-manifest --capability CAP_NET_RAW - - <"$ACT_FIXTURES/$fx.$ext" >"c-$fx.$ext"
+			"$ACITOOL" patch-manifest --capability CAP_NET_RAW,CAP_CHOWN - - <"$ACT_FIXTURES/$fx.$ext" >"c-$fx.$ext"
 			cmp "a-$fx.$ext" "c-$fx.$ext"
 		done
 	done
@@ -535,7 +535,7 @@ EOF
 	for args in "big.tar o.tar" "big.tgz o.tgz" "big.tbz2 o.tbz2" "--compression=none big.txz o.tar" \
 		"--compression=none big.tgz o.tar" "big-last.tar o.tar"; do
 		rm -f o.tar o.tgz o.tbz2
-		kib=$(peak_rss_kib "$ACITOOL" patch-manifest --capability CAP_NET_RAW $args)
+		kib=$(peak_rss_kib "$ACITOOL" patch-manifest --capability CAP_NET_RAW,CAP_CHOWN $args)
 		echo "patch-manifest $args: peak RSS $kib KiB"
 		assert "$kib" -lt 65536 "peak RSS (KiB) of patch-manifest $args"
 	done
@@ -556,12 +556,12 @@ EOF
 	[ "${ACT_SANITIZE:-0}" = 0 ] || skip "peak RSS is not measured under sanitizers"
 	[ "${ACT_VALGRIND:-0}" = 0 ] || skip "peak RSS is valgrind's under valgrind (and 50 MiB a run takes minutes)"
 	make_big big.tar
-	kib=$(peak_rss_kib "$ACITOOL" patch-manifest --capability CAP_NET_RAW --compression=xz big.tar o.txz)
+	kib=$(peak_rss_kib "$ACITOOL" patch-manifest --capability CAP_NET_RAW,CAP_CHOWN --compression=xz big.tar o.txz)
 	assert "$kib" -lt 65536 "peak RSS (KiB) of xz output"
 	xz -t o.txz
 	# xz -T's 24 MiB blocks, the untouched ones held while they are read.
 	xz -T2 -6 -c big.tar >big.txz
-	kib=$(peak_rss_kib "$ACITOOL" patch-manifest --capability CAP_NET_RAW big.txz o2.txz)
+	kib=$(peak_rss_kib "$ACITOOL" patch-manifest --capability CAP_NET_RAW,CAP_CHOWN big.txz o2.txz)
 	echo "xz -T2 -6 in, xz out: peak RSS $kib KiB"
 	assert "$kib" -lt 65536 "peak RSS (KiB) of an xz -T patch"
 	run -0 $TARCMP --skip-data manifest big.tar o2.txz

@@ -158,9 +158,9 @@ $(expected_id "$FX/kitchen.tar")  $FX/kitchen.tar"
 			rm -f out.aci
 			if [ $codec = libarchive ]; then
 				ACITOOL_CODEC=libarchive run_act patch-manifest --print-id \
-					--capability CAP_NET_RAW "$FX/kitchen.$ext" out.aci
+					--capability CAP_NET_RAW,CAP_CHOWN "$FX/kitchen.$ext" out.aci
 			else
-				run_act patch-manifest --print-id --capability CAP_NET_RAW \
+				run_act patch-manifest --print-id --capability CAP_NET_RAW,CAP_CHOWN \
 					"$FX/kitchen.$ext" out.aci
 			fi
 			expect_id_of out.aci
@@ -177,7 +177,7 @@ $(expected_id "$FX/kitchen.tar")  $FX/kitchen.tar"
 	local c first=
 	for c in none gzip bzip2 xz; do
 		rm -f out.aci
-		run_act patch-manifest --print-id --compression=$c --capability CAP_NET_RAW \
+		run_act patch-manifest --print-id --compression=$c --capability CAP_NET_RAW,CAP_CHOWN \
 			"$FX/gnu-tree.txz" out.aci
 		expect_id_of out.aci
 		assert "$(compression out.aci)" == "$c" "compression"
@@ -185,7 +185,7 @@ $(expected_id "$FX/kitchen.tar")  $FX/kitchen.tar"
 		assert "$output" == "$first" "ID with --compression=$c"
 	done
 	rm -f out.aci
-	run_act patch-manifest --print-id --no-compression --capability CAP_NET_RAW \
+	run_act patch-manifest --print-id --no-compression --capability CAP_NET_RAW,CAP_CHOWN \
 		"$FX/gnu-tree.tgz" out.aci
 	expect_id_of out.aci
 	assert "$output" == "$first" "ID with --no-compression"
@@ -231,7 +231,7 @@ $(expected_id "$FX/kitchen.tar")  $FX/kitchen.tar"
 @test "--print-id: gzip members copied as they are still count for the ID" {
 	make_big "$FX/minimal.tar"
 	gzip -n -c big.tar >big.tgz
-	run_act patch-manifest --capability CAP_NET_RAW big.tgz once.aci
+	run_act patch-manifest --capability CAP_NET_RAW,CAP_CHOWN big.tgz once.aci
 	run_act patch-manifest --print-id --revoke-capability "$ALL_CAPS" once.aci twice.aci
 	expect_id_of twice.aci
 	# The members were copied, not recompressed: this run took that path.
@@ -248,14 +248,14 @@ $(expected_id "$FX/kitchen.tar")  $FX/kitchen.tar"
 
 	# --replace of an acitool-written image, from standard input to OUTPUT.
 	cp twice.aci r.aci
-	run_act patch-manifest --print-id --replace --capability CAP_NET_RAW r.aci
+	run_act patch-manifest --print-id --replace --capability CAP_NET_RAW,CAP_CHOWN r.aci
 	expect_id_of r.aci
 	run --separate-stderr "$ACITOOL" patch-manifest --print-id --capability CAP_KILL - in.aci <r.aci
 	expect_id_of in.aci
 }
 
 @test "--print-id: nothing printed on failure, and not with OUTPUT '-'" {
-	run_act patch-manifest --print-id --capability CAP_NET_RAW "$FX/corrupt-crc.tgz" out.aci
+	run_act patch-manifest --print-id --capability CAP_NET_RAW,CAP_CHOWN "$FX/corrupt-crc.tgz" out.aci
 	assert "$status" -eq 1 "exit status"
 	assert "$output" == "" "stdout"
 	assert "${#stderr_lines[@]}" -eq 1 "stderr lines"
@@ -268,7 +268,7 @@ $(expected_id "$FX/kitchen.tar")  $FX/kitchen.tar"
 	cmp t.aci "$FX/truncated.tar"
 
 	# The image would go to stdout: the ID has nowhere to go.
-	run_act patch-manifest --print-id --capability CAP_NET_RAW "$FX/minimal.tar" -
+	run_act patch-manifest --print-id --capability CAP_NET_RAW,CAP_CHOWN "$FX/minimal.tar" -
 	assert "$status" -eq 2 "exit status"
 	assert "$output" == "" "stdout"
 	assert "$stderr" =~ "^acitool: patch-manifest: --print-id .*OUTPUT" "usage line"
@@ -276,7 +276,7 @@ $(expected_id "$FX/kitchen.tar")  $FX/kitchen.tar"
 }
 
 @test "--print-id=false and no --print-id: nothing on stdout" {
-	run_act patch-manifest --print-id=false --capability CAP_NET_RAW "$FX/minimal.tar" a.aci
+	run_act patch-manifest --print-id=false --capability CAP_NET_RAW,CAP_CHOWN "$FX/minimal.tar" a.aci
 	assert "$status" -eq 0 "exit status"
 	assert "$output" == "" "stdout"
 	run_act add-filecaps "$FX/minimal.tar" b.aci /bin/ping cap_net_raw+ep

@@ -41,6 +41,7 @@ success_args() {
 	case "$1" in
 	patch-manifest) echo "--capability=net_raw in.aci $2" ;;
 	add-filecaps) echo "in.aci $2 /bin/ping cap_net_raw+ep" ;;
+	remove-filecaps) echo "in.aci $2 /bin/ping" ;;
 	build) echo "lay $2" ;;
 	*) return 1 ;;
 	esac

@@ -144,7 +144,8 @@ static void test_appc_example(void)
 	remove = caps_patch(MANIFEST_CAPS_REMOVE, "sys_chroot,mknod");
 	CHECK_INT(manifest_check(in, strlen(in), &err), 0);
 
-	/* The retain set goes, the new one comes last at the same indentation. */
+	/* The retain set goes, the new one comes last at the same indentation,
+	 * laid out as the last isolator is: one member a line, all the way. */
 	check_patch(in, &retain,
 		    EX_HEAD "\n"
 			    "            {\n"
@@ -170,7 +171,15 @@ static void test_appc_example(void)
 			    "                    ]\n"
 			    "                }\n"
 			    "            },\n"
-			    "            " RETAIN("\"CAP_NET_RAW\",\"CAP_KILL\"") "\n"
+			    "            {\n"
+			    "                \"name\": \"os/linux/capabilities-retain-set\",\n"
+			    "                \"value\": {\n"
+			    "                    \"set\": [\n"
+			    "                        \"CAP_NET_RAW\",\n"
+			    "                        \"CAP_KILL\"\n"
+			    "                    ]\n"
+			    "                }\n"
+			    "            }\n"
 			    "        " EX_TAIL);
 
 	/* Outside the isolators array, nothing moves. */
@@ -181,7 +190,9 @@ static void test_appc_example(void)
 		CHECK(len > head + tail);
 		CHECK_MEM(out, EX_HEAD, head);
 		CHECK_MEM(out + len - tail, EX_TAIL, tail);
-		CHECK(strstr(out, REMOVE("\"CAP_SYS_CHROOT\",\"CAP_MKNOD\"")) != NULL);
+		CHECK(strstr(out, "\"os/linux/capabilities-remove-set\",\n") != NULL);
+		CHECK(strstr(out, "\"CAP_SYS_CHROOT\",\n                        \"CAP_MKNOD\"\n") !=
+		      NULL);
 		CHECK(strstr(out, "capabilities-retain-set") == NULL);
 	}
 	free(out);
@@ -255,7 +266,8 @@ static void test_no_isolators(void)
 	check_patch(HEAD ",\"app\":{\"user\":\"0\",\"isolators\":null,\"group\":\"0\"}}", &p,
 		    HEAD ",\"app\":{\"user\":\"0\",\"isolators\":[" RETAIN(
 			    "\"CAP_NET_RAW\"") "],\"group\":\"0\"}}");
-	/* Pretty: the new member is spelled like the last one. */
+	/* Pretty: the new member is spelled like the last one, its value laid
+	 * out one member a line, with the app's own ':' spacing. */
 	check_patch("{\n"
 		    "    \"acKind\": \"ImageManifest\",\n"
 		    "    \"acVersion\": \"0.8.11\",\n"
@@ -273,14 +285,25 @@ static void test_no_isolators(void)
 		    "    \"app\": {\n"
 		    "        \"user\" : \"0\",\n"
 		    "        \"group\" :  \"0\",\n"
-		    "        \"isolators\" :  [" RETAIN("\"CAP_NET_RAW\"") "]\n"
+		    "        \"isolators\" :  [\n"
+		    "            {\n"
+		    "                \"name\" : \"os/linux/capabilities-retain-set\",\n"
+		    "                \"value\" : {\n"
+		    "                    \"set\" : [\n"
+		    "                        \"CAP_NET_RAW\"\n"
+		    "                    ]\n"
+		    "                }\n"
+		    "            }\n"
+		    "        ]\n"
 		    "    }\n"
 		    "}\n");
 	check_patch("{\"acKind\":\"ImageManifest\",\"acVersion\":\"1\",\"name\":\"x\",\"app\":{\n"
 		    "  \"user\":\"0\"}}",
 		    &p,
 		    "{\"acKind\":\"ImageManifest\",\"acVersion\":\"1\",\"name\":\"x\",\"app\":{\n"
-		    "  \"user\":\"0\",\n  \"isolators\":[" RETAIN("\"CAP_NET_RAW\"") "]}}");
+		    "  \"user\":\"0\",\n  \"isolators\":[\n    {\n      \"name\":"
+		    "\"os/linux/capabilities-retain-set\",\n      \"value\":{\n        \"set\":[\n"
+		    "          \"CAP_NET_RAW\"\n        ]\n      }\n    }\n  ]}}");
 }
 
 static void test_errors(void)

@@ -1,0 +1,38 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+#pragma once
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "common/json/json.h"
+
+/*
+ * The layout of a container in a source text, so that a value spliced into
+ * it is laid out like its neighbours: in a pretty-printed document a new
+ * object or array takes one line per member, indented by the document's own
+ * unit, with its ':' spacing, down to the depth where a sibling it copies
+ * goes on one line; in a compact document it stays on one line, spaced as
+ * its neighbours are.
+ */
+struct json_style {
+	bool pretty;	      /* the container's members are on lines of their own */
+	char indent[128];     /* the whitespace before each member of the container */
+	char unit[32];	      /* one more level: the indent less the container's line's */
+	char colon[16];	      /* between a key and its value, ":" or ": " */
+	char comma[16];	      /* on one line: between members, "," or ", " */
+	unsigned inline_from; /* containers this deep in the value go on one line */
+};
+
+/* The style of container c (an object or an array) of text. A single-line
+ * container gives a one-line style; an empty one, the document's. */
+void json_style_of(struct json_style *s, const char *text, const struct json_value *c);
+/* The style for a value that replaces like, or joins it as a sibling, in
+ * container c: c's, with the depth where like goes on one line, and like's
+ * spacing. */
+void json_style_like(struct json_style *s, const char *text, const struct json_value *c,
+		     const struct json_value *like);
+/* value (JSON text) laid out in style s: a malloc'd copy, NUL-terminated,
+ * its length in *outlen. Strings are kept byte for byte; only the
+ * whitespace between tokens changes. */
+char *json_style_value(const struct json_style *s, const char *value, size_t len,
+		       size_t *outlen);
