@@ -43,6 +43,16 @@ static void buf_add_span(struct buf *b, const char *text, size_t start, size_t e
 	buf_add(b, text + start, end - start);
 }
 
+/* Append v to b in style s. */
+static void add_styled(struct buf *b, const struct json_style *s, const char *v, size_t len)
+{
+	size_t n;
+	char *styled = json_style_value(s, v, len, &n);
+
+	buf_add(b, styled, n);
+	free(styled);
+}
+
 /* Start of the run of whitespace that ends at at, looking no further back than lo. */
 static size_t ws_before(const char *text, size_t at, size_t lo)
 {
@@ -71,21 +81,20 @@ void jsplice_object_set(struct jsplice_object *o, struct json_edit *e, const cha
 {
 	const struct json_value *obj = o->obj;
 	struct jsplice_member *m;
-	size_t rank = rank_of(o->order, key), anchor, slen;
+	size_t rank = rank_of(o->order, key), anchor;
 	struct json_style style;
-	char *styled;
 
 	for (size_t i = 0; i < obj->n; i++) {
 		if (streq(obj->keys[i], key)) {
+			struct buf b = { 0 };
+
 			json_style_like(&style, o->text, obj, obj->items[i]);
-			styled = json_style_value(&style, value, len, &slen);
-			json_edit_replace(e, obj->items[i]->start, obj->items[i]->end, styled, slen);
-			free(styled);
+			add_styled(&b, &style, value, len);
+			json_edit_replace(e, obj->items[i]->start, obj->items[i]->end, b.p, b.len);
+			free(b.p);
 			return;
 		}
 	}
-	json_style_of(&style, o->text, obj);
-	styled = json_style_value(&style, value, len, &slen);
 	/* After the last member that comes before key in the canonical order;
 	 * else before the first that comes after it; else last. */
 	anchor = obj->n;
@@ -101,7 +110,7 @@ void jsplice_object_set(struct jsplice_object *o, struct json_edit *e, const cha
 	}
 	o->adds = xrealloc(o->adds, (o->nadds + 1) * sizeof(*o->adds));
 	m = &o->adds[o->nadds++];
-	*m = (struct jsplice_member){ key, styled, slen, rank, anchor, o->nadds - 1 };
+	*m = (struct jsplice_member){ key, xstrndup(value, len), len, rank, anchor, o->nadds - 1 };
 }
 
 static int member_cmp(const void *a, const void *b)
@@ -115,9 +124,10 @@ static int member_cmp(const void *a, const void *b)
 	return x->seq < y->seq ? -1 : x->seq > y->seq;
 }
 
-/* "key" with the ':' spacing of member i, then the value. */
+/* "key" with the ':' spacing of member i (or s's, in an empty object),
+ * then the value in style s. */
 static void add_member(struct buf *b, const struct jsplice_object *o, size_t i,
-		       const struct jsplice_member *m)
+		       const struct jsplice_member *m, const struct json_style *s)
 {
 	buf_adds(b, "\"");
 	buf_adds(b, m->key);
@@ -125,15 +135,19 @@ static void add_member(struct buf *b, const struct jsplice_object *o, size_t i,
 	if (o->obj->n)
 		buf_add_span(b, o->text, o->obj->key_ends[i], o->obj->items[i]->start);
 	else
-		buf_adds(b, ":");
-	buf_add(b, m->value, m->len);
+		buf_adds(b, s->colon);
+	add_styled(b, s, m->value, m->len);
 }
 
 void jsplice_object_finish(struct jsplice_object *o, struct json_edit *e)
 {
 	const struct json_value *obj = o->obj;
 	const char *text = o->text;
+	struct json_style style;
 
+	/* An empty object has no neighbour: the document's style (jsonstyle.h),
+	 * which in a pretty document puts each member and the '}' on a line. */
+	json_style_of(&style, text, obj);
 	if (o->nadds)
 		qsort(o->adds, o->nadds, sizeof(*o->adds), member_cmp);
 	for (size_t i = 0; i < o->nadds;) {
@@ -145,13 +159,17 @@ void jsplice_object_finish(struct jsplice_object *o, struct json_edit *e)
 
 			if (obj->n == 0) {
 				if (j > i)
-					buf_adds(&b, ",");
-				add_member(&b, o, 0, m);
+					buf_adds(&b, style.pretty ? "," : style.comma);
+				if (style.pretty) {
+					buf_adds(&b, "\n");
+					buf_adds(&b, style.indent);
+				}
+				add_member(&b, o, 0, m, &style);
 			} else if (a == 0) {
 				/* Before the first member, indented like it. */
 				size_t ks = obj->key_starts[0];
 
-				add_member(&b, o, 0, m);
+				add_member(&b, o, 0, m, &style);
 				buf_adds(&b, ",");
 				buf_add_span(&b, text, ws_before(text, ks, obj->start + 1), ks);
 			} else {
@@ -160,8 +178,17 @@ void jsplice_object_finish(struct jsplice_object *o, struct json_edit *e)
 
 				buf_adds(&b, ",");
 				buf_add_span(&b, text, ws_before(text, ks, lo), ks);
-				add_member(&b, o, k, m);
+				add_member(&b, o, k, m, &style);
 			}
+		}
+		if (obj->n == 0 && style.pretty) {
+			/* The blanks inside the braces give way to the new lines. */
+			buf_adds(&b, "\n");
+			buf_add(&b, style.indent, strlen(style.indent) - strlen(style.unit));
+			json_edit_replace(e, obj->start + 1, obj->end - 1, b.p, b.len);
+			free(b.p);
+			i = j;
+			continue;
 		}
 		if (obj->n == 0)
 			at = obj->start + 1;
@@ -180,25 +207,24 @@ void jsplice_object_finish(struct jsplice_object *o, struct json_edit *e)
 	o->nadds = 0;
 }
 
-static void add_styled(struct buf *b, const struct json_style *s, const char *v, size_t len)
-{
-	size_t n;
-	char *styled = json_style_value(s, v, len, &n);
-
-	buf_add(b, styled, n);
-	free(styled);
-}
-
 void jsplice_array_rewrite(struct json_edit *e, const char *text,
 			   const struct json_value *arr, const struct jsplice_elem *ops,
 			   const struct jsplice_elem *append, size_t nappend)
 {
-	const struct json_value *last;
+	const struct json_value *last, *like = NULL;
 	struct buf b = { 0 };
 	size_t lo, kept = 0, indent;
 	struct json_style style;
 
-	json_style_like(&style, text, arr, arr->n ? arr->items[arr->n - 1] : NULL);
+	/* New elements copy the last element that stays, a replacement the
+	 * element it replaces: what a second run sees there, so that it writes
+	 * the same bytes. */
+	for (size_t i = arr->n; i > 0 && !like; i--)
+		if (!ops || ops[i - 1].op != JSPLICE_DROP)
+			like = arr->items[i - 1];
+	if (!like && arr->n)
+		like = arr->items[arr->n - 1]; /* all dropped: the last one still */
+	json_style_like(&style, text, arr, like);
 	if (arr->n == 0) {
 		/* In a pretty document, one element a line, the ']' on its own. */
 		for (size_t j = 0; j < nappend; j++) {
@@ -216,8 +242,10 @@ void jsplice_array_rewrite(struct json_edit *e, const char *text,
 		return;
 	}
 	last = arr->items[arr->n - 1];
+	/* New elements are separated as the last one was from the one before
+	 * ('  ,' included); after a lone element, by ',' and its indentation. */
 	lo = arr->n > 1 ? arr->items[arr->n - 2]->end : arr->start + 1;
-	indent = ws_before(text, last->start, lo);
+	indent = arr->n > 1 ? lo : ws_before(text, last->start, lo);
 	buf_add_span(&b, text, arr->start + 1, arr->items[0]->start);
 	for (size_t i = 0; i < arr->n; i++) {
 		const struct json_value *v = arr->items[i];
@@ -227,14 +255,18 @@ void jsplice_array_rewrite(struct json_edit *e, const char *text,
 			continue;
 		if (kept++)
 			buf_add_span(&b, text, arr->items[i - 1]->end, v->start);
-		if (op == JSPLICE_REPLACE)
-			add_styled(&b, &style, ops[i].text, ops[i].len);
-		else
+		if (op == JSPLICE_REPLACE) {
+			struct json_style rs;
+
+			json_style_like(&rs, text, arr, v);
+			add_styled(&b, &rs, ops[i].text, ops[i].len);
+		} else
 			buf_add_span(&b, text, v->start, v->end);
 	}
 	for (size_t j = 0; j < nappend; j++) {
 		if (kept++) {
-			buf_adds(&b, ",");
+			if (arr->n == 1)
+				buf_adds(&b, ",");
 			buf_add_span(&b, text, indent, last->start);
 		}
 		add_styled(&b, &style, append[j].text, append[j].len);

@@ -30,8 +30,9 @@ static void set(char *dst, size_t size, const char *src, size_t n)
 	dst[n] = '\0';
 }
 
-/* The blanks that start the line holding offset at. */
-static void line_indent(const char *text, size_t at, char *out, size_t size)
+/* The blanks that start the line holding offset at; false when they do not
+ * fit (then the document is laid out as compact: nothing is cut). */
+static bool line_indent(const char *text, size_t at, char *out, size_t size)
 {
 	size_t ls = at, n = 0;
 
@@ -39,26 +40,34 @@ static void line_indent(const char *text, size_t at, char *out, size_t size)
 		ls--;
 	while (text[ls + n] == ' ' || text[ls + n] == '\t')
 		n++;
+	if (n >= size)
+		return false;
 	set(out, size, text + ls, n);
+	return true;
 }
 
-/* The ':' spacing of the first member of an object in v's subtree. */
+/* The ':' spacing of an object in v's subtree, inner objects first (as for
+ * find_comma below). */
 static bool find_colon(const char *text, const struct json_value *v, char *out, size_t size)
 {
+	for (size_t i = 0; is_container(v) && i < v->n; i++)
+		if (find_colon(text, v->items[i], out, size))
+			return true;
 	if (v->type == JSON_OBJECT && v->n && v->items[0]->start - v->key_ends[0] < size) {
 		set(out, size, text + v->key_ends[0], v->items[0]->start - v->key_ends[0]);
 		return true;
 	}
-	for (size_t i = 0; is_container(v) && i < v->n; i++)
-		if (find_colon(text, v->items[i], out, size))
-			return true;
 	return false;
 }
 
 /* The separator between the first two members of a container on one line
- * in v's subtree. */
+ * in v's subtree, inner containers first: an edit adds and drops elements of
+ * the outer ones, so what is inside stays the same from run to run. */
 static bool find_comma(const char *text, const struct json_value *v, char *out, size_t size)
 {
+	for (size_t i = 0; is_container(v) && i < v->n; i++)
+		if (find_comma(text, v->items[i], out, size))
+			return true;
 	if (is_container(v) && v->n > 1 && one_line(text, v)) {
 		size_t a = v->items[0]->end;
 		size_t b = v->type == JSON_OBJECT ? v->key_starts[1] : v->items[1]->start;
@@ -68,41 +77,58 @@ static bool find_comma(const char *text, const struct json_value *v, char *out, 
 			return true;
 		}
 	}
-	for (size_t i = 0; is_container(v) && i < v->n; i++)
-		if (find_comma(text, v->items[i], out, size))
-			return true;
 	return false;
 }
 
 /*
- * An empty container has no members to copy: it takes the document's way,
- * read from the root's first member. When that is on a line of its own,
- * members go one level (the root's indent) below the container's line.
+ * The document's own indent unit: the blanks before the root's first member
+ * when that member is on a line of its own; else the document is taken for
+ * compact, and false. An edit never changes these bytes, so a second run
+ * reads the same unit, whatever lines the first one wrote.
  */
-static void empty_style(struct json_style *s, const char *text, const struct json_value *c)
+static bool root_unit(const char *text, char *unit, size_t size, size_t *first)
 {
-	size_t r = 0, m, nl, k;
-	char line[sizeof(s->indent)];
+	size_t r = 0, m, nl;
 
 	while (is_ws(text[r]))
 		r++;
 	if (text[r] != '{' && text[r] != '[')
-		return;
+		return false;
 	for (m = r + 1; is_ws(text[m]); m++)
 		;
 	for (nl = m; nl > r && text[nl - 1] != '\n'; nl--)
 		;
-	if (nl == r || m == nl || m - nl >= sizeof(s->unit))
+	if (nl == r || m == nl || m - nl >= size)
+		return false;
+	/* Blanks only: a stray '\r' or form feed makes no indent. */
+	for (size_t i = nl; i < m; i++)
+		if (text[i] != ' ' && text[i] != '\t')
+			return false;
+	set(unit, size, text + nl, m - nl);
+	*first = m;
+	return true;
+}
+
+/*
+ * An empty container has no members to copy: it takes the document's way.
+ * In an indented document its members go one unit below its line, with the
+ * root's first key's ':' spacing.
+ */
+static void empty_style(struct json_style *s, const char *text, const struct json_value *c)
+{
+	size_t m, k;
+	char line[sizeof(s->indent)];
+
+	if (!root_unit(text, s->unit, sizeof(s->unit), &m))
+		return;
+	if (!line_indent(text, c->start, line, sizeof(line) - sizeof(s->unit)))
 		return;
 	s->pretty = true;
-	set(s->unit, sizeof(s->unit), text + nl, m - nl);
-	line_indent(text, c->start, line, sizeof(line) - sizeof(s->unit));
 	memcpy(s->indent, line, strlen(line) + 1);
 	strcat(s->indent, s->unit);
 	snprintf(s->colon, sizeof(s->colon), ": ");
 	if (text[m] != '"')
 		return;
-	/* The root's first key: its ':' spacing. */
 	for (k = m + 1; text[k] && text[k] != '"'; k += text[k] == '\\' && text[k + 1] ? 2 : 1)
 		;
 	if (text[k] == '"') {
@@ -120,32 +146,24 @@ static void empty_style(struct json_style *s, const char *text, const struct jso
 
 void json_style_of(struct json_style *s, const char *text, const struct json_value *c)
 {
-	char outer[sizeof(s->indent)];
-	size_t first, ol, il;
+	size_t first, m;
 
 	*s = (struct json_style){ .colon = ":", .comma = ",", .inline_from = UINT_MAX };
 	if (c->n == 0) {
 		empty_style(s, text, c);
 		return;
 	}
+	/* Members on lines of their own, in an indented document. */
 	first = c->type == JSON_OBJECT ? c->key_starts[0] : c->items[0]->start;
-	s->pretty = memchr(text + c->start, '\n', first - c->start) != NULL;
+	s->pretty = memchr(text + c->start, '\n', first - c->start) != NULL &&
+		    root_unit(text, s->unit, sizeof(s->unit), &m);
 	if (!find_colon(text, c, s->colon, sizeof(s->colon)))
 		snprintf(s->colon, sizeof(s->colon), "%s", s->pretty ? ": " : ":");
 	/* On one line: its own spacing, or what its ':' spacing suggests. */
 	if (!find_comma(text, c, s->comma, sizeof(s->comma)))
 		snprintf(s->comma, sizeof(s->comma), "%s", strchr(s->colon, ' ') ? ", " : ",");
-	if (!s->pretty)
-		return;
-	line_indent(text, first, s->indent, sizeof(s->indent));
-	line_indent(text, c->start, outer, sizeof(outer));
-	ol = strlen(outer);
-	il = strlen(s->indent);
-	/* One level is what the members add to their container's line. */
-	if (il > ol && strncmp(s->indent, outer, ol) == 0)
-		set(s->unit, sizeof(s->unit), s->indent + ol, il - ol);
-	else
-		snprintf(s->unit, sizeof(s->unit), "%s", s->indent[0] == '\t' ? "\t" : "    ");
+	if (s->pretty && !line_indent(text, first, s->indent, sizeof(s->indent)))
+		s->pretty = false;
 }
 
 void json_style_like(struct json_style *s, const char *text, const struct json_value *c,
@@ -211,12 +229,34 @@ static size_t next_token(const char *v, size_t at, size_t len)
 	return at;
 }
 
+/* How deep containers nest in v, a JSON text. */
+static size_t nesting(const char *v, size_t len)
+{
+	size_t depth = 0, max = 0;
+
+	for (size_t i = 0; i < len; i++) {
+		if (v[i] == '"') {
+			for (i++; i < len && v[i] != '"'; i += v[i] == '\\' ? 2 : 1)
+				;
+		} else if (v[i] == '{' || v[i] == '[') {
+			max = ++depth > max ? depth : max;
+		} else if ((v[i] == '}' || v[i] == ']') && depth) {
+			depth--;
+		}
+	}
+	return max;
+}
+
 char *json_style_value(const struct json_style *s, const char *v, size_t len, size_t *outlen)
 {
 	/* Whether each open container has its members on lines of their own. */
 	bool lines[JSON_MAX_DEPTH + 2] = { false };
 	struct out o = { 0 };
 	unsigned depth = 0;
+	/* Lines indented deeper than json_style_of can read back go compact,
+	 * so that a second run lays them out the same. */
+	bool pretty = s->pretty &&
+		      strlen(s->indent) + nesting(v, len) * strlen(s->unit) < sizeof(s->indent);
 
 	put(&o, "", 0);
 	for (size_t i = 0; i < len; i++) {
@@ -240,7 +280,7 @@ char *json_style_value(const struct json_style *s, const char *v, size_t len, si
 			}
 			if (depth + 1 >= ARRAY_SIZE(lines))
 				continue; /* json_parse refuses such depths */
-			lines[depth + 1] = s->pretty && depth < s->inline_from &&
+			lines[depth + 1] = pretty && depth < s->inline_from &&
 					   (depth == 0 || lines[depth]);
 			depth++;
 			if (lines[depth])

@@ -16,7 +16,7 @@
  */
 struct json_style {
 	bool pretty;	      /* the container's members are on lines of their own */
-	char indent[128];     /* the whitespace before each member of the container */
+	char indent[512];     /* the whitespace before each member of the container */
 	char unit[32];	      /* one more level: the indent less the container's line's */
 	char colon[16];	      /* between a key and its value, ":" or ": " */
 	char comma[16];	      /* on one line: between members, "," or ", " */

@@ -144,18 +144,18 @@ EOF
 	run_acitool patch-manifest --user=1000 in.aci user.aci
 	expect user.aci 't = t.replace(%"user":"0"%, %"user":"1000"%)'
 	run_acitool patch-manifest --name=example.com/new --exec="/bin/new -v" in.aci ne.aci
-	expect ne.aci 't = t.replace(%"example.com/bytes"%, %"example.com/new"%).replace(%[ "/bin/old" ]%, %["/bin/new", "-v"]%)'
+	expect ne.aci 't = t.replace(%"example.com/bytes"%, %"example.com/new"%).replace(%[ "/bin/old" ]%, %["/bin/new","-v"]%)'
 	# The spec's spelling of supplementaryGIDs is kept.
 	run_acitool patch-manifest --supplementary-groups=7,8 in.aci gids.aci
-	expect gids.aci 't = t.replace(%"supplementaryGids" :[1]%, %"supplementaryGids" :[7, 8]%)'
+	expect gids.aci 't = t.replace(%"supplementaryGids" :[1]%, %"supplementaryGids" :[7,8]%)'
 	# A mount of an existing name is replaced in place; a new one comes last,
 	# indented like the last one.
 	run_acitool patch-manifest --mounts=new,path=/n:keep,path=/k2,readOnly=true in.aci mounts.aci
 	expect mounts.aci 't = t.replace(%{"name":"keep","path":"/k", "x":1}%, %{"name":"keep","path":"/k2","readOnly":true}%).replace(%{"name":"other","path":"/o"} ]%, %{"name":"other","path":"/o"},\n                      {"name":"new","path":"/n"} ]%)'
-	# ports is missing: it goes after mountPoints, spaced like it; its value
-	# is laid out as app's members are, one a line, the ':' as app's first.
+	# ports is missing: it goes after mountPoints, spaced like it. The root
+	# is on one line: the document is compact, and so is the new value.
 	run_acitool patch-manifest --ports=web,protocol=tcp,port=8080 in.aci ports.aci
-	expect ports.aci 't = t.replace(%"/o"} ],%, %"/o"} ],\n     "ports": [\n        {\n           "name" : "web",\n           "protocol" : "tcp",\n           "port" : 8080,\n           "count" : 1,\n           "socketActivated" : false\n        }\n     ],%)'
+	expect ports.aci 't = t.replace(%"/o"} ],%, %"/o"} ],\n     "ports": [{"name":"web","protocol":"tcp","port":8080,"count":1,"socketActivated":false}],%)'
 	# An isolator of the same name goes; the new one comes last.
 	run_acitool patch-manifest --isolators=resource/memory,limit=2G in.aci iso.aci
 	expect iso.aci 't = t.replace(%[ {"name":"resource/memory","value":{"limit":"1G","x":"y"}},\n                    {%, %[ {%).replace(%"value":5} ]%, %"value":5},\n                    {"name":"resource/memory","value":{"limit":"2G"}} ]%)'
