@@ -214,18 +214,8 @@ static int run(const struct act_cmd *cmd, int argc, char **argv)
 	}
 	if (g && !whole)
 		json_gen_free(g);
-	else if (g) {
-		struct act_err err = { 0 };
-		_cleanup_free_ char *text;
-		size_t len;
-
-		json_gen_array_close(g);
-		text = json_gen_finish(g, &len, &err);
-		json_gen_free(g);
-		if (!text)
-			return cmd_fail(cmd, &err);
-		printf("%.*s\n", (int)len, text);
-	}
+	else if (g && cmd_print_json_array(cmd, g) != EXIT_OK)
+		return EXIT_FAIL;
 	if (fflush(stdout) != 0 || ferror(stdout)) {
 		struct act_err err = { 0 };
 

@@ -192,19 +192,8 @@ static int run(const struct act_cmd *cmd, int argc, char **argv)
 		/* Problems and errors interleave in file order on a terminal. */
 		fflush(stdout);
 	}
-	if (g) {
-		struct act_err err = { 0 };
-		size_t len;
-		char *text;
-
-		json_gen_array_close(g);
-		text = json_gen_finish(g, &len, &err);
-		json_gen_free(g);
-		if (!text)
-			return cmd_fail(cmd, &err);
-		printf("%s\n", text);
-		free(text);
-	}
+	if (g && cmd_print_json_array(cmd, g) != EXIT_OK)
+		return EXIT_FAIL;
 	if (fflush(stdout) != 0 || ferror(stdout)) {
 		fprintf(stderr, "acitool: %s: (stdout): write error\n", cmd->name);
 		return EXIT_FAIL;

@@ -1,9 +1,12 @@
 // SPDX-License-Identifier: Apache-2.0
 #include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "common/base/interrupt.h"
 #include "common/base/macro.h"
+#include "common/json/jsongen.h"
 #include "tools/cmd.h"
 
 void cmd_print_help(const struct act_cmd *cmd, FILE *f)
@@ -119,4 +122,19 @@ int cmd_bool_options(const struct act_cmd *cmd, int argc, char **argv,
 		}
 	}
 	return c;
+}
+
+int cmd_print_json_array(const struct act_cmd *cmd, struct json_gen *g)
+{
+	struct act_err err = { 0 };
+	_cleanup_free_ char *text;
+	size_t len;
+
+	json_gen_array_close(g);
+	text = json_gen_finish(g, &len, &err);
+	json_gen_free(g);
+	if (!text)
+		return cmd_fail(cmd, &err);
+	printf("%.*s\n", (int)len, text);
+	return EXIT_OK;
 }

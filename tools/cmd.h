@@ -67,6 +67,11 @@ int cmd_parse_bool(const struct act_cmd *cmd, const char *opt, const char *arg, 
 int cmd_bool_options(const struct act_cmd *cmd, int argc, char **argv,
 		     const struct option *longopts, bool *const vals[], int *exit_code);
 
+/* Close the JSON array g holds, print it on stdout with a newline and free
+ * g. EXIT_OK, or EXIT_FAIL after printing why. */
+struct json_gen;
+int cmd_print_json_array(const struct act_cmd *cmd, struct json_gen *g);
+
 /* Options shared by every verb that writes an image. */
 enum {
 	OPT_OVERWRITE = 0x100,

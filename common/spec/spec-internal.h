@@ -13,6 +13,11 @@
  * for what the spec forbids.
  */
 
+/* Parse a manifest and check what every kind shares (a JSON object, acKind
+ * kind, acVersion): the document for the caller to check further and free,
+ * or NULL when it is no object (reported). */
+struct json_value *spec_parse_manifest(const char *text, size_t len, const char *kind,
+				       struct spec_report *r);
 /* acVersion: a SemVer 2.0.0 version of the 0.x spec. */
 void spec_check_acversion(struct spec_report *r, const struct json_value *manifest);
 /* An app object (aci.md), at field ("app", "apps[0].app"). */

@@ -510,23 +510,36 @@ void spec_check_acversion(struct spec_report *r, const struct json_value *m)
 	}
 }
 
-size_t spec_check_manifest(const char *text, size_t len, struct spec_report *r)
+struct json_value *spec_parse_manifest(const char *text, size_t len, const char *kind,
+					struct spec_report *r)
 {
 	struct act_err err = { 0 };
 	struct json_value *m = json_parse(text, len, &err);
 	const struct json_value *v;
-	size_t n0 = r->n;
 
 	if (!m) {
 		spec_report_add(r, "", "not JSON: %s", err.msg);
-		return r->n - n0;
+		return NULL;
 	}
-	if (!spec_want(r, "", m, JSON_OBJECT))
-		goto out;
+	if (!spec_want(r, "", m, JSON_OBJECT)) {
+		json_free(m);
+		return NULL;
+	}
 	if ((v = spec_required(r, "", m, "acKind")) && spec_want(r, "acKind", v, JSON_STRING) &&
-	    !json_is_string(v, "ImageManifest"))
-		spec_report_add(r, "acKind", "must be 'ImageManifest', not '%s'", Q(v));
+	    !json_is_string(v, kind))
+		spec_report_add(r, "acKind", "must be '%s', not '%s'", kind, Q(v));
 	spec_check_acversion(r, m);
+	return m;
+}
+
+size_t spec_check_manifest(const char *text, size_t len, struct spec_report *r)
+{
+	size_t n0 = r->n;
+	struct json_value *m = spec_parse_manifest(text, len, "ImageManifest", r);
+	const struct json_value *v;
+
+	if (!m)
+		return r->n - n0;
 	if ((v = spec_required(r, "", m, "name")))
 		spec_check_acidentifier(r, "name", v);
 	if ((v = spec_optional(m, "labels")))
@@ -540,7 +553,6 @@ size_t spec_check_manifest(const char *text, size_t len, struct spec_report *r)
 	if ((v = spec_optional(m, "pathWhitelist")) && spec_want(r, "pathWhitelist", v, JSON_ARRAY))
 		for (size_t i = 0; i < v->n; i++)
 			spec_check_absolute(r, IDX("pathWhitelist", i), v->items[i]);
-out:
 	json_free(m);
 	return r->n - n0;
 }

@@ -152,21 +152,12 @@ bool spec_is_pod_manifest(const char *text, size_t len)
 
 size_t spec_check_pod_manifest(const char *text, size_t len, struct spec_report *r)
 {
-	struct act_err err = { 0 };
-	struct json_value *m = json_parse(text, len, &err);
-	const struct json_value *v;
 	size_t n0 = r->n;
+	struct json_value *m = spec_parse_manifest(text, len, "PodManifest", r);
+	const struct json_value *v;
 
-	if (!m) {
-		spec_report_add(r, "", "not JSON: %s", err.msg);
+	if (!m)
 		return r->n - n0;
-	}
-	if (!spec_want(r, "", m, JSON_OBJECT))
-		goto out;
-	if ((v = spec_required(r, "", m, "acKind")) && spec_want(r, "acKind", v, JSON_STRING) &&
-	    !json_is_string(v, "PodManifest"))
-		spec_report_add(r, "acKind", "must be 'PodManifest', not '%s'", Q(v));
-	spec_check_acversion(r, m);
 	if ((v = spec_required(r, "", m, "apps")))
 		free(spec_each_object(r, "apps", v, runtime_app, NULL));
 	if ((v = spec_optional(m, "volumes")))
@@ -181,7 +172,6 @@ size_t spec_check_pod_manifest(const char *text, size_t len, struct spec_report 
 		spec_check_string_map(r, "userAnnotations", v);
 	if ((v = spec_optional(m, "userLabels")))
 		spec_check_string_map(r, "userLabels", v);
-out:
 	json_free(m);
 	return r->n - n0;
 }
