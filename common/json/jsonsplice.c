@@ -6,6 +6,7 @@
 
 #include "common/json/jsonsplice.h"
 #include "common/json/jsonstyle.h"
+#include "common/json/jsontext.h"
 #include "common/base/macro.h"
 
 struct jsplice_member {
@@ -17,40 +18,9 @@ struct jsplice_member {
 	size_t seq;    /* order of the calls */
 };
 
-struct buf {
-	char *p;
-	size_t len, cap;
-};
-
-static void buf_add(struct buf *b, const char *s, size_t n)
+static void add_span(struct json_text *b, const char *text, size_t start, size_t end)
 {
-	if (b->len + n + 1 > b->cap) {
-		b->cap = 2 * (b->len + n + 1);
-		b->p = xrealloc(b->p, b->cap);
-	}
-	memcpy(b->p + b->len, s, n);
-	b->len += n;
-	b->p[b->len] = '\0';
-}
-
-static void buf_adds(struct buf *b, const char *s)
-{
-	buf_add(b, s, strlen(s));
-}
-
-static void buf_add_span(struct buf *b, const char *text, size_t start, size_t end)
-{
-	buf_add(b, text + start, end - start);
-}
-
-/* Append v to b in style s. */
-static void add_styled(struct buf *b, const struct json_style *s, const char *v, size_t len)
-{
-	size_t n;
-	char *styled = json_style_value(s, v, len, &n);
-
-	buf_add(b, styled, n);
-	free(styled);
+	json_text_add(b, text + start, end - start);
 }
 
 /* Start of the run of whitespace that ends at at, looking no further back than lo. */
@@ -86,10 +56,11 @@ void jsplice_object_set(struct jsplice_object *o, struct json_edit *e, const cha
 
 	for (size_t i = 0; i < obj->n; i++) {
 		if (streq(obj->keys[i], key)) {
-			struct buf b = { 0 };
+			struct json_text b = { 0 };
 
-			json_style_like(&style, o->text, obj, obj->items[i]);
-			add_styled(&b, &style, value, len);
+			json_style_of(&style, o->text, obj);
+			json_style_adopt(&style, o->text, obj->items[i]);
+			json_style_append(&b, &style, value, len);
 			json_edit_replace(e, obj->items[i]->start, obj->items[i]->end, b.p, b.len);
 			free(b.p);
 			return;
@@ -126,17 +97,39 @@ static int member_cmp(const void *a, const void *b)
 
 /* "key" with the ':' spacing of member i (or s's, in an empty object),
  * then the value in style s. */
-static void add_member(struct buf *b, const struct jsplice_object *o, size_t i,
+static void add_member(struct json_text *b, const struct jsplice_object *o, size_t i,
 		       const struct jsplice_member *m, const struct json_style *s)
 {
-	buf_adds(b, "\"");
-	buf_adds(b, m->key);
-	buf_adds(b, "\"");
+	json_text_adds(b, "\"");
+	json_text_adds(b, m->key);
+	json_text_adds(b, "\"");
 	if (o->obj->n)
-		buf_add_span(b, o->text, o->obj->key_ends[i], o->obj->items[i]->start);
+		add_span(b, o->text, o->obj->key_ends[i], o->obj->items[i]->start);
 	else
-		buf_adds(b, s->colon);
-	add_styled(b, s, m->value, m->len);
+		json_text_adds(b, s->colon);
+	json_style_append(b, s, m->value, m->len);
+}
+
+/* Before a new member of an empty container (an object, an array): its
+ * separator, unless first, and in an indented document a line of its own. */
+static void fill_before(struct json_text *b, const struct json_style *s, bool first)
+{
+	if (!first)
+		json_text_adds(b, s->pretty ? "," : s->comma);
+	if (s->pretty) {
+		json_text_adds(b, "\n");
+		json_text_adds(b, s->indent);
+	}
+}
+
+/* After the last: in an indented document, the closing bracket on a line of
+ * its own, one unit out. */
+static void fill_close(struct json_text *b, const struct json_style *s)
+{
+	if (s->pretty) {
+		json_text_adds(b, "\n");
+		json_text_add(b, s->indent, strlen(s->indent) - strlen(s->unit));
+	}
 }
 
 void jsplice_object_finish(struct jsplice_object *o, struct json_edit *e)
@@ -145,46 +138,41 @@ void jsplice_object_finish(struct jsplice_object *o, struct json_edit *e)
 	const char *text = o->text;
 	struct json_style style;
 
+	if (!o->nadds)
+		return;
 	/* An empty object has no neighbour: the document's style (jsonstyle.h),
 	 * which in a pretty document puts each member and the '}' on a line. */
 	json_style_of(&style, text, obj);
-	if (o->nadds)
-		qsort(o->adds, o->nadds, sizeof(*o->adds), member_cmp);
+	qsort(o->adds, o->nadds, sizeof(*o->adds), member_cmp);
 	for (size_t i = 0; i < o->nadds;) {
 		size_t a = o->adds[i].anchor, j = i, at;
-		struct buf b = { 0 };
+		struct json_text b = { 0 };
 
 		for (; j < o->nadds && o->adds[j].anchor == a; j++) {
 			const struct jsplice_member *m = &o->adds[j];
 
 			if (obj->n == 0) {
-				if (j > i)
-					buf_adds(&b, style.pretty ? "," : style.comma);
-				if (style.pretty) {
-					buf_adds(&b, "\n");
-					buf_adds(&b, style.indent);
-				}
+				fill_before(&b, &style, j == i);
 				add_member(&b, o, 0, m, &style);
 			} else if (a == 0) {
 				/* Before the first member, indented like it. */
 				size_t ks = obj->key_starts[0];
 
 				add_member(&b, o, 0, m, &style);
-				buf_adds(&b, ",");
-				buf_add_span(&b, text, ws_before(text, ks, obj->start + 1), ks);
+				json_text_adds(&b, ",");
+				add_span(&b, text, ws_before(text, ks, obj->start + 1), ks);
 			} else {
 				size_t k = a - 1, ks = obj->key_starts[k];
 				size_t lo = k ? obj->items[k - 1]->end : obj->start + 1;
 
-				buf_adds(&b, ",");
-				buf_add_span(&b, text, ws_before(text, ks, lo), ks);
+				json_text_adds(&b, ",");
+				add_span(&b, text, ws_before(text, ks, lo), ks);
 				add_member(&b, o, k, m, &style);
 			}
 		}
 		if (obj->n == 0 && style.pretty) {
 			/* The blanks inside the braces give way to the new lines. */
-			buf_adds(&b, "\n");
-			buf_add(&b, style.indent, strlen(style.indent) - strlen(style.unit));
+			fill_close(&b, &style);
 			json_edit_replace(e, obj->start + 1, obj->end - 1, b.p, b.len);
 			free(b.p);
 			i = j;
@@ -212,9 +200,9 @@ void jsplice_array_rewrite(struct json_edit *e, const char *text,
 			   const struct jsplice_elem *append, size_t nappend)
 {
 	const struct json_value *last, *like = NULL;
-	struct buf b = { 0 };
+	struct json_text b = { 0 };
 	size_t lo, kept = 0, indent;
-	struct json_style style;
+	struct json_style base, style;
 
 	/* New elements copy the last element that stays, a replacement the
 	 * element it replaces: what a second run sees there, so that it writes
@@ -224,19 +212,17 @@ void jsplice_array_rewrite(struct json_edit *e, const char *text,
 			like = arr->items[i - 1];
 	if (!like && arr->n)
 		like = arr->items[arr->n - 1]; /* all dropped: the last one still */
-	json_style_like(&style, text, arr, like);
+	json_style_of(&base, text, arr);
+	style = base;
+	json_style_adopt(&style, text, like);
 	if (arr->n == 0) {
 		/* In a pretty document, one element a line, the ']' on its own. */
 		for (size_t j = 0; j < nappend; j++) {
-			buf_adds(&b, j ? style.pretty ? ",\n" : style.comma : style.pretty ? "\n" : "");
-			if (style.pretty)
-				buf_adds(&b, style.indent);
-			add_styled(&b, &style, append[j].text, append[j].len);
+			fill_before(&b, &style, j == 0);
+			json_style_append(&b, &style, append[j].text, append[j].len);
 		}
-		if (style.pretty && nappend) {
-			buf_adds(&b, "\n");
-			buf_add(&b, style.indent, strlen(style.indent) - strlen(style.unit));
-		}
+		if (nappend)
+			fill_close(&b, &style);
 		json_edit_replace(e, arr->start + 1, arr->end - 1, b.p ? b.p : "", b.len);
 		free(b.p);
 		return;
@@ -246,7 +232,7 @@ void jsplice_array_rewrite(struct json_edit *e, const char *text,
 	 * ('  ,' included); after a lone element, by ',' and its indentation. */
 	lo = arr->n > 1 ? arr->items[arr->n - 2]->end : arr->start + 1;
 	indent = arr->n > 1 ? lo : ws_before(text, last->start, lo);
-	buf_add_span(&b, text, arr->start + 1, arr->items[0]->start);
+	add_span(&b, text, arr->start + 1, arr->items[0]->start);
 	for (size_t i = 0; i < arr->n; i++) {
 		const struct json_value *v = arr->items[i];
 		enum jsplice_op op = ops ? ops[i].op : JSPLICE_KEEP;
@@ -254,24 +240,24 @@ void jsplice_array_rewrite(struct json_edit *e, const char *text,
 		if (op == JSPLICE_DROP)
 			continue;
 		if (kept++)
-			buf_add_span(&b, text, arr->items[i - 1]->end, v->start);
+			add_span(&b, text, arr->items[i - 1]->end, v->start);
 		if (op == JSPLICE_REPLACE) {
-			struct json_style rs;
+			struct json_style rs = base;
 
-			json_style_like(&rs, text, arr, v);
-			add_styled(&b, &rs, ops[i].text, ops[i].len);
+			json_style_adopt(&rs, text, v);
+			json_style_append(&b, &rs, ops[i].text, ops[i].len);
 		} else
-			buf_add_span(&b, text, v->start, v->end);
+			add_span(&b, text, v->start, v->end);
 	}
 	for (size_t j = 0; j < nappend; j++) {
 		if (kept++) {
 			if (arr->n == 1)
-				buf_adds(&b, ",");
-			buf_add_span(&b, text, indent, last->start);
+				json_text_adds(&b, ",");
+			add_span(&b, text, indent, last->start);
 		}
-		add_styled(&b, &style, append[j].text, append[j].len);
+		json_style_append(&b, &style, append[j].text, append[j].len);
 	}
-	buf_add_span(&b, text, last->end, arr->end - 1);
+	add_span(&b, text, last->end, arr->end - 1);
 	json_edit_replace(e, arr->start + 1, arr->end - 1, b.p, b.len);
 	free(b.p);
 }

@@ -6,6 +6,7 @@
 
 #include "common/base/macro.h"
 #include "common/json/jsonstyle.h"
+#include "common/json/jsontext.h"
 
 static bool is_ws(char c)
 {
@@ -166,13 +167,11 @@ void json_style_of(struct json_style *s, const char *text, const struct json_val
 		s->pretty = false;
 }
 
-void json_style_like(struct json_style *s, const char *text, const struct json_value *c,
-		     const struct json_value *like)
+void json_style_adopt(struct json_style *s, const char *text, const struct json_value *like)
 {
 	const struct json_value *v = like;
 	unsigned depth = 0;
 
-	json_style_of(s, text, c);
 	if (!is_container(like) || like->n == 0)
 		return;
 	/* Down like's first containers, to the first one on one line. */
@@ -192,33 +191,12 @@ void json_style_like(struct json_style *s, const char *text, const struct json_v
 		snprintf(s->comma, sizeof(s->comma), "%s", strchr(s->colon, ' ') ? ", " : ",");
 }
 
-struct out {
-	char *p;
-	size_t len, cap;
-};
-
-static void put(struct out *o, const char *s, size_t n)
+static void newline(struct json_text *o, const struct json_style *s, unsigned depth)
 {
-	if (o->len + n + 1 > o->cap) {
-		o->cap = 2 * (o->len + n + 1);
-		o->p = xrealloc(o->p, o->cap);
-	}
-	memcpy(o->p + o->len, s, n);
-	o->len += n;
-	o->p[o->len] = '\0';
-}
-
-static void puts_(struct out *o, const char *s)
-{
-	put(o, s, strlen(s));
-}
-
-static void newline(struct out *o, const struct json_style *s, unsigned depth)
-{
-	puts_(o, "\n");
-	puts_(o, s->indent);
+	json_text_adds(o, "\n");
+	json_text_adds(o, s->indent);
 	for (unsigned i = 0; i < depth; i++)
-		puts_(o, s->unit);
+		json_text_adds(o, s->unit);
 }
 
 /* The next byte at or after at that is not whitespace, or len. */
@@ -247,18 +225,17 @@ static size_t nesting(const char *v, size_t len)
 	return max;
 }
 
-char *json_style_value(const struct json_style *s, const char *v, size_t len, size_t *outlen)
+void json_style_append(struct json_text *o, const struct json_style *s, const char *v,
+		       size_t len)
 {
 	/* Whether each open container has its members on lines of their own. */
 	bool lines[JSON_MAX_DEPTH + 2] = { false };
-	struct out o = { 0 };
 	unsigned depth = 0;
 	/* Lines indented deeper than json_style_of can read back go compact,
 	 * so that a second run lays them out the same. */
 	bool pretty = s->pretty &&
 		      strlen(s->indent) + nesting(v, len) * strlen(s->unit) < sizeof(s->indent);
 
-	put(&o, "", 0);
 	for (size_t i = 0; i < len; i++) {
 		char c = v[i];
 		size_t nt;
@@ -268,13 +245,13 @@ char *json_style_value(const struct json_style *s, const char *v, size_t len, si
 
 			while (j < len && v[j] != '"')
 				j += v[j] == '\\' ? 2 : 1;
-			put(&o, v + i, (j < len ? j + 1 : len) - i);
+			json_text_add(o, v + i, (j < len ? j + 1 : len) - i);
 			i = j;
 		} else if (c == '{' || c == '[') {
 			nt = next_token(v, i + 1, len);
-			put(&o, &c, 1);
+			json_text_add(o, &c, 1);
 			if (nt < len && (v[nt] == '}' || v[nt] == ']')) {
-				put(&o, v + nt, 1); /* {} and [] stay as they are */
+				json_text_add(o, v + nt, 1); /* {} and [] stay as they are */
 				i = nt;
 				continue;
 			}
@@ -284,25 +261,23 @@ char *json_style_value(const struct json_style *s, const char *v, size_t len, si
 					   (depth == 0 || lines[depth]);
 			depth++;
 			if (lines[depth])
-				newline(&o, s, depth);
+				newline(o, s, depth);
 		} else if (c == '}' || c == ']') {
 			if (depth > 0 && lines[depth])
-				newline(&o, s, depth - 1);
+				newline(o, s, depth - 1);
 			depth -= depth > 0;
-			put(&o, &c, 1);
+			json_text_add(o, &c, 1);
 		} else if (c == ',') {
 			if (lines[depth]) {
-				puts_(&o, ",");
-				newline(&o, s, depth);
+				json_text_adds(o, ",");
+				newline(o, s, depth);
 			} else {
-				puts_(&o, s->comma);
+				json_text_adds(o, s->comma);
 			}
 		} else if (c == ':') {
-			puts_(&o, s->colon);
+			json_text_adds(o, s->colon);
 		} else if (!is_ws(c)) {
-			put(&o, &c, 1);
+			json_text_add(o, &c, 1);
 		}
 	}
-	*outlen = o.len;
-	return o.p;
 }

@@ -26,13 +26,12 @@ struct json_style {
 /* The style of container c (an object or an array) of text. A single-line
  * container gives a one-line style; an empty one, the document's. */
 void json_style_of(struct json_style *s, const char *text, const struct json_value *c);
-/* The style for a value that replaces like, or joins it as a sibling, in
- * container c: c's, with the depth where like goes on one line, and like's
- * spacing. */
-void json_style_like(struct json_style *s, const char *text, const struct json_value *c,
-		     const struct json_value *like);
-/* value (JSON text) laid out in style s: a malloc'd copy, NUL-terminated,
- * its length in *outlen. Strings are kept byte for byte; only the
- * whitespace between tokens changes. */
-char *json_style_value(const struct json_style *s, const char *value, size_t len,
-		       size_t *outlen);
+/* Make s, a container's style, the style of a value that replaces like or
+ * joins it as a sibling there: the depth where like goes on one line, and
+ * like's spacing. Nothing changes when like is no container or empty. */
+void json_style_adopt(struct json_style *s, const char *text, const struct json_value *like);
+/* Append value (JSON text) to t, laid out in style s. Strings are kept byte
+ * for byte; only the whitespace between tokens changes. */
+struct json_text;
+void json_style_append(struct json_text *t, const struct json_style *s, const char *value,
+		       size_t len);
