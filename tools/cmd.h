@@ -24,11 +24,14 @@ struct act_cmd {
 extern const struct act_cmd act_cmd_add_filecaps;
 extern const struct act_cmd act_cmd_build;
 extern const struct act_cmd act_cmd_capabilities;
+extern const struct act_cmd act_cmd_cat_file;
 extern const struct act_cmd act_cmd_cat_manifest;
+extern const struct act_cmd act_cmd_diff;
 extern const struct act_cmd act_cmd_extract;
 extern const struct act_cmd act_cmd_id;
 extern const struct act_cmd act_cmd_lint;
 extern const struct act_cmd act_cmd_list_filecaps;
+extern const struct act_cmd act_cmd_ls;
 extern const struct act_cmd act_cmd_patch_manifest;
 extern const struct act_cmd act_cmd_remove_filecaps;
 extern const struct act_cmd act_cmd_validate;
@@ -84,6 +87,7 @@ enum {
 	OPT_NO_PROGRESS,
 	OPT_PRINT_ID,
 	OPT_NO_SYNC,
+	OPT_DRY_RUN,
 	OPT_HELP,
 	OPT_CMD_BASE = 0x200, /* verbs number their own options from here */
 };
@@ -98,7 +102,8 @@ enum {
 	{ "progress", no_argument, NULL, OPT_PROGRESS },                       \
 	{ "no-progress", no_argument, NULL, OPT_NO_PROGRESS },                 \
 	{ "print-id", optional_argument, NULL, OPT_PRINT_ID },                 \
-	{ "no-sync", optional_argument, NULL, OPT_NO_SYNC }
+	{ "no-sync", optional_argument, NULL, OPT_NO_SYNC },                   \
+	{ "dry-run", optional_argument, NULL, OPT_DRY_RUN }
 
 #define WRITE_OPTIONS_HELP                                                     \
 	"Output options:\n"                                                    \
@@ -112,10 +117,19 @@ enum {
 	"      --progress, --no-progress  show progress on stderr (default: when\n" \
 	"                           stderr is a terminal)\n"                 \
 	"      --print-id           print the output's image ID on stdout\n"   \
-	"      --no-sync            do not wait for OUTPUT to reach the disk\n"
+	"      --no-sync            do not wait for OUTPUT to reach the disk\n" \
+	"      --dry-run            check and write as for a real run, but into a\n" \
+	"                           temporary file that is thrown away, and print\n" \
+	"                           what would change; an OUTPUT that would end\n" \
+	"                           the command line may be left out\n"
+
+/* What --dry-run prints: the changes to IMAGE as 'acitool diff' does, or
+ * the new image as 'acitool ls' does (build). */
+enum dry_report { DRY_DIFF, DRY_LIST };
 
 struct write_opts {
-	bool overwrite, replace, no_compression, print_id, no_sync;
+	bool overwrite, replace, no_compression, print_id, no_sync, dry_run;
+	enum dry_report report; /* set by the verb */
 	const char *compression;
 	int level;    /* 0: the codec's default */
 	bool fast;    /* --fast, beside --compression-level */
@@ -152,6 +166,22 @@ int write_opts_output(const struct act_cmd *cmd, const struct write_opts *w,
 struct progress;
 int write_finish(const struct act_cmd *cmd, const struct write_opts *w, struct outfile *of,
 		 struct progress *prog, int r, struct act_err *err, const char *id);
+
+/*
+ * --dry-run (dryrun.c): an unnamed temporary file stands in for OUTPUT
+ * (dryrun_open); dryrun_finish ends the run as write_finish does, printing
+ * w->report of the image written there instead of committing it.
+ */
+int dryrun_open(struct outfile *of, struct act_err *err);
+int dryrun_finish(const struct act_cmd *cmd, const struct write_opts *w, const char *input,
+		  struct outfile *of, struct progress *prog, int r, struct act_err *err,
+		  const char *id);
+
+/* Print what differs from image a to b, as 'acitool diff' does (cmd-diff.c):
+ * the number of differences, or -1 with err set. */
+int diff_print(const char *a, const char *b, struct act_err *err);
+/* Print the image's entries as 'acitool ls' does (cmd-ls.c): 0 or -1. */
+int ls_print(const char *image, struct act_err *err);
 
 /* add-filecaps, or with remove_verb remove-filecaps (cmd-add-filecaps.c). */
 int filecaps_run(const struct act_cmd *cmd, int argc, char **argv, bool remove_verb);
