@@ -53,11 +53,18 @@ static int build(const struct act_cmd *cmd, const struct write_opts *w,
 	struct stat st;
 	int r;
 
-	r = write_opts_output(cmd, w, outpath, ACT_COMP_GZIP, &so, &mode);
+	r = write_opts_output(cmd, w, outpath ? outpath : "(dry run)", ACT_COMP_GZIP, &so, &mode);
 	if (r)
 		return r;
-	if (outfile_open(&of, outpath, mode, NULL, &err) < 0)
+	if (outpath && outfile_open(&of, outpath, mode, NULL, &err) < 0)
 		return cmd_fail(cmd, &err);
+	/* A dry run checks OUTPUT as a real one would, and leaves it be. */
+	if (w->dry_run) {
+		if (outpath)
+			outfile_abort(&of);
+		if (dryrun_open(&of, &err) < 0)
+			return cmd_fail(cmd, &err);
+	}
 	of.no_sync = w->no_sync;
 	if (fstat(of.fd, &st) == 0 && S_ISREG(st.st_mode)) {
 		bo->have_output = true;
@@ -77,6 +84,8 @@ static int build(const struct act_cmd *cmd, const struct write_opts *w,
 	if (out && sink_wrote(out))
 		of.dirty = true;
 	sink_free(out);
+	if (w->dry_run)
+		return dryrun_finish(cmd, w, dir, &of, &prog, r, &err, id);
 	return write_finish(cmd, w, &of, &prog, r, &err, id);
 }
 
@@ -95,6 +104,8 @@ static int run(const struct act_cmd *cmd, int argc, char **argv)
 	struct write_opts w = WRITE_OPTS_INIT;
 	const char *sde;
 	int c, rc, r = 0;
+
+	w.report = DRY_LIST; /* what build --dry-run prints */
 
 	while (r == 0 && (c = cmd_getopt(cmd, argc, argv, longopts, &rc)) >= 0) {
 		switch (c) {
@@ -126,7 +137,7 @@ static int run(const struct act_cmd *cmd, int argc, char **argv)
 		return rc; /* --help (0) or a bad option (2) */
 	if (r)
 		return r;
-	if (argc - optind != 2)
+	if (argc - optind != 2 && !(w.dry_run && argc - optind == 1))
 		return cmd_usage(cmd, argc - optind < 2 ? "missing DIR or OUTPUT" : "too many arguments");
 	if (bo.clamp_mtime && !bo.set_mtime)
 		return cmd_usage(cmd, "--clamp-mtime goes with --mtime");
@@ -138,7 +149,7 @@ static int run(const struct act_cmd *cmd, int argc, char **argv)
 					      "since the epoch", sde);
 		bo.set_mtime = bo.clamp_mtime = true;
 	}
-	return build(cmd, &w, &bo, argv[optind], argv[optind + 1]);
+	return build(cmd, &w, &bo, argv[optind], optind + 1 < argc ? argv[optind + 1] : NULL);
 }
 
 const struct act_cmd act_cmd_build = {

@@ -47,6 +47,8 @@ int write_opts_parse(const struct act_cmd *cmd, struct write_opts *w, int opt,
 		return cmd_parse_bool(cmd, "print-id", arg, &w->print_id) < 0 ? -1 : 1;
 	case OPT_NO_SYNC:
 		return cmd_parse_bool(cmd, "no-sync", arg, &w->no_sync) < 0 ? -1 : 1;
+	case OPT_DRY_RUN:
+		return cmd_parse_bool(cmd, "dry-run", arg, &w->dry_run) < 0 ? -1 : 1;
 	default:
 		return 0;
 	}
@@ -74,6 +76,8 @@ static int sink_opts(const struct act_cmd *cmd, const struct write_opts *w, cons
 		return cmd_usage(cmd, "%s has no meaning without compression",
 				 w->fast ? "--fast" : "--compression-level");
 	so->level = w->level;
+	if (w->dry_run)
+		outpath = "(dry run)"; /* nothing goes to standard output */
 	if (streq(outpath, "-") && w->print_id)
 		return cmd_usage(cmd, "--print-id prints on standard output: OUTPUT cannot be '-'");
 	if (streq(outpath, "-") && isatty(STDOUT_FILENO))
@@ -91,6 +95,8 @@ static int check_args(const struct act_cmd *cmd, const struct write_opts *w, int
 		return cmd_usage(cmd, "--replace and --overwrite exclude each other");
 	if (w->replace && argc != 1)
 		return cmd_usage(cmd, argc < 1 ? "missing IMAGE" : "--replace takes one IMAGE, no OUTPUT");
+	if (w->dry_run && argc == 1)
+		return sink_opts(cmd, w, "(dry run)", so);
 	if (!w->replace && argc != 2)
 		return cmd_usage(cmd, argc < 2 ? "missing IMAGE or OUTPUT (or use --replace)"
 					       : "too many arguments");
@@ -219,13 +225,15 @@ int write_image(const struct act_cmd *cmd, const struct write_opts *w, int argc,
 	const char *outpath;
 	enum outfile_mode mode;
 	bool stdin_in;
+	off_t at = -1;
 	int r;
 
 	r = check_args(cmd, w, argc, argv, &so);
 	if (r)
 		return r;
-	outpath = w->replace ? argv[0] : argv[1];
+	outpath = w->replace ? argv[0] : argc > 1 ? argv[1] : NULL;
 	mode = w->replace		? OUTFILE_REPLACE
+	       : !outpath		? OUTFILE_NEW
 	       : streq(outpath, "-")	? OUTFILE_STDOUT
 	       : w->overwrite		? OUTFILE_OVERWRITE
 					: OUTFILE_NEW;
@@ -234,14 +242,27 @@ int write_image(const struct act_cmd *cmd, const struct write_opts *w, int argc,
 		act_err_set(&err, errno, "%s: %s", argv[0], strerror(errno));
 		return cmd_fail(cmd, &err);
 	}
-	if (outfile_open(&of, outpath, mode, stdin_in ? NULL : &in_st, &err) < 0)
+	if (w->dry_run && w->report == DRY_DIFF && read_once(argv[0], &at))
+		return cmd_usage(cmd, "--dry-run compares IMAGE with what would be written: "
+				      "IMAGE must be a file, not a pipe");
+	/* A dry run checks OUTPUT as a real one would, and leaves it be. */
+	if (outpath && outfile_open(&of, outpath, mode, stdin_in ? NULL : &in_st, &err) < 0)
 		return cmd_fail(cmd, &err);
+	if (w->dry_run) {
+		if (outpath)
+			outfile_abort(&of);
+		if (dryrun_open(&of, &err) < 0)
+			return cmd_fail(cmd, &err);
+	}
 	of.no_sync = w->no_sync;
 	progress_init(&prog, w->progress,
 		      !stdin_in && S_ISREG(in_st.st_mode) ? (uint64_t)in_st.st_size : 0);
 	ed.progress = progress_update;
 	ed.progress_ctx = &prog;
 	r = rewrite(argv[0], &of, &so, !w->compression && !w->no_compression, &ed, id, &err);
+	if (w->dry_run)
+		return dryrun_finish(cmd, w, argv[0], &of, &prog, r == 0 ? rewind_stdin(at, &err) : r,
+				     &err, id);
 	return write_finish(cmd, w, &of, &prog, r, &err, id);
 }
 
