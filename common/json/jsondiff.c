@@ -145,7 +145,8 @@ static void path_index(struct walk *w, size_t i)
 {
 	char b[32];
 
-	path_push(w, b, (size_t)snprintf(b, sizeof(b), "[%zu]", i));
+	/* jq's .[0] at the top, .a[0] below. */
+	path_push(w, b, (size_t)snprintf(b, sizeof(b), "%s[%zu]", w->len ? "" : ".", i));
 }
 
 static int emit(struct walk *w, enum jsondiff_kind kind, const struct json_value *a,

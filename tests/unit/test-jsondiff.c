@@ -50,20 +50,20 @@ static void test_objects(void)
 static void test_arrays(void)
 {
 	/* One insertion is one change, wherever it is. */
-	check("[\"a\",\"b\",\"c\"]", "[\"a\",\"x\",\"b\",\"c\"]", "+ [1] _ \"x\"\n", 1);
-	check("[\"a\",\"b\",\"c\"]", "[\"a\",\"c\"]", "- [1] \"b\" _\n", 1);
+	check("[\"a\",\"b\",\"c\"]", "[\"a\",\"x\",\"b\",\"c\"]", "+ .[1] _ \"x\"\n", 1);
+	check("[\"a\",\"b\",\"c\"]", "[\"a\",\"c\"]", "- .[1] \"b\" _\n", 1);
 	/* In a gap, old and new pair up in order. */
 	check("[\"/bin/ping\"]", "[\"/bin/sh\",\"-c\",\"x\"]",
-	      "~ [0] \"/bin/ping\" \"/bin/sh\"\n+ [1] _ \"-c\"\n+ [2] _ \"x\"\n", 3);
+	      "~ .[0] \"/bin/ping\" \"/bin/sh\"\n+ .[1] _ \"-c\"\n+ .[2] _ \"x\"\n", 3);
 	/* Named objects pair by name, whatever their order. */
 	check("[{\"name\":\"os\",\"value\":\"linux\"},{\"name\":\"arch\",\"value\":\"amd64\"}]",
 	      "[{\"name\":\"arch\",\"value\":\"arm64\"},{\"name\":\"os\",\"value\":\"linux\"},"
 	      "{\"name\":\"v\",\"value\":\"1\"}]",
-	      "~ [1].value \"amd64\" \"arm64\"\n+ [2] _ {\"name\":\"v\",\"value\":\"1\"}\n", 2);
+	      "~ .[1].value \"amd64\" \"arm64\"\n+ .[2] _ {\"name\":\"v\",\"value\":\"1\"}\n", 2);
 	/* Two of the same name: by position instead. */
 	check("[{\"name\":\"a\",\"v\":1},{\"name\":\"a\",\"v\":2}]",
-	      "[{\"name\":\"a\",\"v\":1},{\"name\":\"a\",\"v\":3}]", "~ [1].v 2 3\n", 1);
-	check("[]", "[[],{}]", "+ [0] _ []\n+ [1] _ {}\n", 2);
+	      "[{\"name\":\"a\",\"v\":1},{\"name\":\"a\",\"v\":3}]", "~ .[1].v 2 3\n", 1);
+	check("[]", "[[],{}]", "+ .[0] _ []\n+ .[1] _ {}\n", 2);
 }
 
 static void test_manifest(void)
