@@ -111,8 +111,10 @@ success_args() {
 		add-filecaps) args="missing.aci out.aci /bin/ping cap_net_raw+ep" ;;
 		build) args="missing out.aci" ;;
 		extract) args="missing.aci out" ;;
-		cat-manifest | list-filecaps | lint | validate) args="missing.aci" ;;
-		*) continue ;;
+		remove-filecaps) args="missing.aci out.aci /bin/ping" ;;
+		cat-manifest | list-filecaps | lint | validate | ls) args="missing.aci" ;;
+		cat-file) args="missing.aci /bin/ping" ;;
+		*) continue ;; # diff: cmp's exit codes, 2 for trouble (162-diff)
 		esac
 		# shellcheck disable=SC2086
 		run -1 --separate-stderr "$ACITOOL" "$v" $args
