@@ -186,5 +186,8 @@ const struct act_cmd act_cmd_build = {
 		"                           stderr is a terminal)\n"
 		"      --print-id           print the output's image ID on stdout\n"
 		"      --no-sync            do not wait for OUTPUT to reach the disk\n"
+		"      --dry-run            build into a temporary file that is thrown\n"
+		"                           away and list its entries as 'acitool ls'\n"
+		"                           does; OUTPUT may be left out\n"
 		"  -h, --help               show this help\n",
 };

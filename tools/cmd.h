@@ -120,8 +120,8 @@ enum {
 	"      --no-sync            do not wait for OUTPUT to reach the disk\n" \
 	"      --dry-run            check and write as for a real run, but into a\n" \
 	"                           temporary file that is thrown away, and print\n" \
-	"                           what would change; an OUTPUT that would end\n" \
-	"                           the command line may be left out\n"
+	"                           what would change as 'acitool diff' does;\n" \
+	"                           patch-manifest may leave OUTPUT out\n"
 
 /* What --dry-run prints: the changes to IMAGE as 'acitool diff' does, or
  * the new image as 'acitool ls' does (build). */

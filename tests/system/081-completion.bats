@@ -67,6 +67,7 @@ help_options() {
 
 	comp ca
 	expect_output "capabilities
+cat-file
 cat-manifest"
 	comp -
 	expect_output "--help
