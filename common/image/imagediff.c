@@ -441,6 +441,14 @@ static int gone(struct differ *d, int i, struct item *it)
 			 i == 0 ? NULL : entryfmt_type(e));
 }
 
+/* Whether side i has set aside an entry of that name. */
+static bool waiting(struct differ *d, int i, const char *name)
+{
+	struct item key = { .name = (char *)name };
+
+	return tfind(&key, &d->s[i].pending, item_cmp) != NULL;
+}
+
 /* Side i's current entry is out of step: pair it with its twin, if the
  * other side has set it aside already, or set it aside. */
 static int out_of_step(struct differ *d, int i)
@@ -544,9 +552,19 @@ int imagediff(struct source *a, struct source *b, imagediff_fn fn, void *ctx,
 				goto out;
 			continue;
 		}
+		/* A side whose entry the other set aside moves on alone: after
+		 * an entry added or removed, the two fall back in step. */
+		for (int i = 0; i < 2; i++) {
+			if (d.s[i].e && d.s[!i].e && waiting(&d, !i, tarstream_name(d.s[i].ts))) {
+				if (out_of_step(&d, i) < 0 || advance(&d, i) < 0)
+					goto out;
+				goto next;
+			}
+		}
 		for (int i = 0; i < 2; i++)
 			if (d.s[i].e && (out_of_step(&d, i) < 0 || advance(&d, i) < 0))
 				goto out;
+next:;
 	}
 	if (report_leftovers(&d, 0) < 0 || report_leftovers(&d, 1) < 0)
 		goto out;

@@ -100,6 +100,10 @@ check_against_tardiff() {
 		rm:rootfs/files/text add:rootfs/zzz:new
 	check_against_tardiff "$FX/kitchen.tgz" v.tar
 	check_against_tardiff v.tar "$FX/kitchen.tbz2"
+	# One entry more or less near the start: the rest still pairs up.
+	$VARIANT "$FX/kitchen.tgz" i.tar insert:rootfs/aaa:x rm:rootfs/bin/ping6 data:rootfs/files/text
+	check_against_tardiff "$FX/kitchen.tgz" i.tar
+	check_against_tardiff i.tar "$FX/kitchen.tgz"
 	$VARIANT "$FX/gnu-tree.tar" g.tar reverse data:rootfs/data/sparse
 	check_against_tardiff "$FX/gnu-tree.tar" g.tar
 	run_acitool 1 diff "$FX/gnu-tree.tar" g.tar

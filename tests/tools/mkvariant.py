@@ -13,6 +13,7 @@ EDIT is one of (NAME as stored, trailing "/" optional):
   link:NAME:TARGET     make NAME a symlink to TARGET
   dev:NAME:MAJOR:MINOR
   rm:NAME              drop the entry;  add:NAME:TEXT  append a file
+  insert:NAME:TEXT     a file as the second entry (after the manifest)
   rename:NAME:NEW      store NAME under another spelling (./rootfs/...)
   reverse              write the entries in reverse order
 """
@@ -49,10 +50,10 @@ def main(argv):
         if op == "reverse":
             members.reverse()
             continue
-        if op == "add":
+        if op in ("add", "insert"):
             ti = tarfile.TarInfo(args[0])
-            ti.mtime, ti.mode = 1700000000, 0o644
-            members.append((ti, args[1].encode()))
+            ti.mtime, ti.mode, ti.size = 1700000000, 0o644, len(args[1].encode())
+            members.insert(1 if op == "insert" else len(members), (ti, args[1].encode()))
             continue
         m = find(members, args[0])
         i = [x for x, _ in members].index(m)
