@@ -21,6 +21,7 @@ LAYERS = [
     "caps",      # capability names and text, file capability values
     "io",        # the input source, the output sink, the output file
     "spec",      # appc's rules on a manifest
+    "discovery", # appc's image discovery: names, meta tags, templates, HTTPS
     "tar",       # the tar stream and its pax headers
     "manifest",  # reading and patching a manifest
     "image",     # one pass over an image; validate, lint, file caps edits

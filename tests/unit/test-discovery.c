@@ -1,0 +1,318 @@
+// SPDX-License-Identifier: Apache-2.0
+/* appc discovery without a network: names, templates, meta tags. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/base/macro.h"
+#include "common/discovery/acmeta.h"
+#include "common/discovery/appname.h"
+#include "common/discovery/template.h"
+#include "tap.h"
+
+/* "name|l1=v1|l2=v2", or "error: MESSAGE". */
+static char *parsed(const char *s)
+{
+	struct act_err err = { 0 };
+	struct disc_app app;
+	char *out = NULL;
+	size_t len = 0;
+	FILE *f;
+
+	if (disc_app_parse(s, &app, &err) < 0) {
+		CHECK(app.name == NULL && app.n_labels == 0);
+		if (asprintf(&out, "error: %s", err.msg) < 0)
+			abort();
+		return out;
+	}
+	f = open_memstream(&out, &len);
+	fputs(app.name, f);
+	for (size_t i = 0; i < app.n_labels; i++)
+		fprintf(f, "|%s=%s", app.labels[i].name, app.labels[i].value);
+	fclose(f);
+	disc_app_free(&app);
+	return out;
+}
+
+static void check_parse(const char *s, const char *want)
+{
+	_cleanup_free_ char *got = parsed(s);
+
+	CHECK_STR(got, want);
+}
+
+static void check_parse_error(const char *s, const char *want)
+{
+	_cleanup_free_ char *got = parsed(s);
+	char full[512];
+
+	snprintf(full, sizeof(full), "error: '%s': %s", s, want);
+	CHECK_STR(got, full);
+}
+
+static void test_app_parse(void)
+{
+	/* appc's own examples (discovery/parse_test.go). */
+	check_parse("example.com/reduce-worker:1.0.0", "example.com/reduce-worker|version=1.0.0");
+	check_parse("example.com/reduce-worker,channel=alpha,label=value",
+		    "example.com/reduce-worker|channel=alpha|label=value");
+	check_parse("example.com/app:1.2.3,special=!*'();@&+$/?#[],channel=beta",
+		    "example.com/app|version=1.2.3|special=!*'();@&+$/?#[]|channel=beta");
+	check_parse_error("example.com/app,channel=beta:1.2.3",
+			  "a colon may only come right after the name");
+	check_parse_error("example.com/app:3.2.1,channel=beta:1.2.3", "more than one colon");
+	check_parse_error("example.com/app:3.2.1,version=1.2.3", "label 'version' given twice");
+	check_parse_error("foo.com/bar,channel=alpha,dog=woof,channel=beta",
+			  "label 'channel' given twice");
+	check_parse_error("not an app name",
+			  "'not an app name' is not an image name (an AC identifier: lower-case "
+			  "letters and digits, single -._~/ between them)");
+
+	check_parse("example.com/app", "example.com/app");
+	check_parse("a", "a");
+	check_parse("example.com/app:", "example.com/app|version=");
+	check_parse("example.com/app,os=,x=a=b", "example.com/app|os=|x=a=b");
+	check_parse("example.com/app,ext=zip", "example.com/app|ext=zip");
+	check_parse_error("example.com/app,channel", "label 'channel' has no value (LABEL=VALUE)");
+	check_parse_error("example.com/app,", "label '' has no value (LABEL=VALUE)");
+	check_parse_error("example.com/app,=x", "label name '' is not an AC identifier");
+	check_parse_error("example.com/app,Channel=x", "label name 'Channel' is not an AC identifier");
+	check_parse_error("example.com/app,name=x", "'name' is not a label: the image name comes first");
+	check_parse_error(":1.0", "'' is not an image name (an AC identifier: lower-case letters "
+				  "and digits, single -._~/ between them)");
+	/* The spec's AC identifier: appc's Go lets runs of separators through. */
+	check_parse_error("example.com//app", "'example.com//app' is not an image name (an AC "
+					      "identifier: lower-case letters and digits, single "
+					      "-._~/ between them)");
+	check_parse_error("Example.com", "'Example.com' is not an image name (an AC identifier: "
+					 "lower-case letters and digits, single -._~/ between them)");
+}
+
+static void test_app_defaults(void)
+{
+	struct act_err err = { 0 };
+	struct disc_app app;
+
+	CHECK_INT(disc_app_parse("example.com/app:,os=,arch=arm64", &app, &err), 0);
+	disc_app_default(&app, "version", "latest");
+	disc_app_default(&app, "os", "linux");
+	disc_app_default(&app, "arch", "amd64");
+	disc_app_default(&app, "channel", "stable");
+	CHECK_STR(disc_app_label(&app, "version"), "latest");
+	CHECK_STR(disc_app_label(&app, "os"), "linux");
+	CHECK_STR(disc_app_label(&app, "arch"), "arm64");
+	CHECK_STR(disc_app_label(&app, "channel"), "stable");
+	CHECK(disc_app_label(&app, "missing") == NULL);
+	CHECK_INT(app.n_labels, 4);
+	disc_app_free(&app);
+
+	CHECK_STR(disc_host_os(), "linux");
+#if defined(__x86_64__)
+	CHECK_STR(disc_host_arch(), "amd64");
+#elif defined(__aarch64__)
+	CHECK_STR(disc_host_arch(), "arm64");
+#endif
+}
+
+static struct disc_app app_of(const char *s)
+{
+	struct act_err err = { 0 };
+	struct disc_app app;
+
+	if (disc_app_parse(s, &app, &err) < 0) {
+		printf("# %s\n", err.msg);
+		abort();
+	}
+	return app;
+}
+
+static void check_fill(const char *name, const char *tpl, const char *ext, const char *want,
+		       const char *want_left)
+{
+	struct disc_app app = app_of(name);
+	char *left = NULL;
+	_cleanup_free_ char *got = disc_template_fill(tpl, &app, ext, &left);
+
+	if (want)
+		CHECK_STR(got, want);
+	else
+		CHECK(got == NULL);
+	if (want_left)
+		CHECK_STR(left, want_left);
+	else
+		CHECK(left == NULL);
+	free(left);
+	disc_app_free(&app);
+}
+
+static void test_template(void)
+{
+	const char *full = "example.com/app:1.0.0,os=linux,arch=amd64";
+
+	check_fill(full, "https://storage.example.com/{os}/{arch}/{name}-{version}.{ext}", "aci",
+		   "https://storage.example.com/linux/amd64/example.com/app-1.0.0.aci", NULL);
+	check_fill(full, "https://s/{name}-{version}.{ext}", "aci.asc",
+		   "https://s/example.com/app-1.0.0.aci.asc", NULL);
+	/* Every occurrence; no placeholder at all. */
+	check_fill(full, "{name}/{name}/{ext}{ext}", "aci", "example.com/app/example.com/app/aciaci",
+		   NULL);
+	check_fill(full, "https://s/fixed.aci", "aci", "https://s/fixed.aci", NULL);
+	/* A label not given: skipped, and what was left said. */
+	check_fill(full, "https://s/{channel}/{name}.{ext}", "aci", NULL, "{channel}");
+	check_fill("example.com/app,channel=beta", "https://s/{channel}/{name}.{ext}", "aci",
+		   "https://s/beta/example.com/app.aci", NULL);
+	/* Any label fills its placeholder; an empty value is a value. */
+	check_fill("example.com/app,my.label=x", "{my.label}", "aci", "x", NULL);
+	check_fill("example.com/app,channel=", "a{channel}b", "aci", "ab", NULL);
+	/* Exact names: no case folding, no blanks. */
+	check_fill(full, "{Name}", "aci", NULL, "{Name}");
+	check_fill(full, "{ name }", "aci", NULL, "{ name }");
+	/* A label named ext comes first, as appc fills labels before {ext}. */
+	check_fill("example.com/app,ext=zip", "{name}.{ext}", "aci", "example.com/app.zip", NULL);
+	/* appc's test is {.*?}: any braces left on one line, even empty. */
+	check_fill(full, "https://s/{}.{ext}", "aci", NULL, "{}");
+	check_fill(full, "https://s/}{.{ext}", "aci", "https://s/}{.aci", NULL);
+	check_fill(full, "https://s/{a\nb}.{ext}", "aci", "https://s/{a\nb}.aci", NULL);
+	check_fill(full, "{{name}}", "aci", NULL, "{example.com/app}");
+	check_fill(full, "{x{name}", "aci", "{xexample.com/app", NULL);
+	/* A value is not filled in again, and braces in it count as left. */
+	check_fill("example.com/app,channel={os}", "{channel}", "aci", NULL, "{os}");
+	check_fill("example.com/app,channel={", "{channel}x}", "aci", NULL, "{x}");
+}
+
+/* The tags of html as "name prefix uri|...". */
+static char *metas(const char *html, size_t len)
+{
+	struct disc_metas m = { 0 };
+	char *out = NULL;
+	size_t olen = 0;
+	FILE *f = open_memstream(&out, &olen);
+
+	disc_meta_scan(html, len, &m);
+	for (size_t i = 0; i < m.n; i++)
+		fprintf(f, "%s%s %s %s", i ? "|" : "", m.v[i].name, m.v[i].prefix, m.v[i].uri);
+	fclose(f);
+	disc_metas_free(&m);
+	return out;
+}
+
+static void check_meta(const char *html, const char *want)
+{
+	_cleanup_free_ char *got = metas(html, strlen(html));
+
+	CHECK_STR(got, want);
+}
+
+static void test_meta(void)
+{
+	/* The spec's example, several tags, in page order. */
+	check_meta("<!DOCTYPE html><html><head>\n"
+		   "<meta name=\"ac-discovery\" content=\"example.com https://s.example.com/{os}/{arch}/{name}-{version}.{ext}\">\n"
+		   "<meta name=\"ac-discovery\" content=\"example.com hdfs://s.example.com/{name}.{ext}\">\n"
+		   "<meta name=\"ac-discovery-pubkeys\" content=\"example.com https://example.com/pubkeys.gpg\">\n"
+		   "</head><body>hi</body></html>\n",
+		   "ac-discovery example.com https://s.example.com/{os}/{arch}/{name}-{version}.{ext}|"
+		   "ac-discovery example.com hdfs://s.example.com/{name}.{ext}|"
+		   "ac-discovery-pubkeys example.com https://example.com/pubkeys.gpg");
+	/* Attributes in any order, any quoting, any case; self-closing; tags
+	 * anywhere in the page. */
+	check_meta("<meta content='p u' name='ac-discovery'>", "ac-discovery p u");
+	check_meta("<META NAME=ac-discovery CONTENT=\"p u\"/>", "ac-discovery p u");
+	check_meta("<meta\tname = \"ac-discovery\"\ncontent\n=\n'p u' />", "ac-discovery p u");
+	check_meta("<body><p>x</p><meta name=ac-discovery content='p u'></body>", "ac-discovery p u");
+	check_meta("<meta name=ac-discovery content=p>", "");
+	/* Unquoted: a value ends at a blank or '>'. */
+	check_meta("<meta name=ac-discovery content=p u>", "");
+	check_meta("<meta name=ac-x content=\"a b\" extra>", "ac-x a b");
+	/* The name must start with "ac-"; prefix and uri must be there. */
+	check_meta("<meta name=\"description\" content=\"a b\">", "");
+	check_meta("<meta name=\"AC-discovery\" content=\"a b\">", "");
+	check_meta("<meta content=\"a b\">", "");
+	check_meta("<meta name=\"ac-discovery\">", "");
+	check_meta("<meta name=\"ac-discovery\" content=\"   \">", "");
+	/* The last name wins; a content that does not split leaves the last
+	 * one that did. */
+	check_meta("<meta name=x name=ac-discovery content='a b'>", "ac-discovery a b");
+	check_meta("<meta name=ac-discovery content='a b' content='c'>", "ac-discovery a b");
+	check_meta("<meta name=ac-discovery content='a b' content='c d'>", "ac-discovery c d");
+	/* Trimmed (Unicode white space too), split at the first space only;
+	 * a tab does not split. */
+	check_meta("<meta name=ac-discovery content='  a   b c  \n'>", "ac-discovery a b c");
+	check_meta("<meta name=ac-discovery content='a\tb'>", "");
+	check_meta("<meta name=ac-discovery content='\u3000a b\u00a0'>", "ac-discovery a b");
+	check_meta("<meta name=ac-discovery content='a&nbsp;b'>", "");
+	check_meta("<meta name=ac-discovery content='a b&nbsp;'>", "ac-discovery a b");
+	/* Character references in values. */
+	check_meta("<meta name=ac-discovery content='a https://s/x?a=1&amp;b=2&#38;c&#x26;d'>",
+		   "ac-discovery a https://s/x?a=1&b=2&c&d");
+	check_meta("<meta name=ac-discovery content='a &lt;&gt;&quot;&apos;&sol;&lbrace;&rbrace;'>",
+		   "ac-discovery a <>\"'/{}");
+	check_meta("<meta name=ac-discovery content='a x&amp=1&lt;&amp'>", "ac-discovery a x&amp=1<&");
+	check_meta("<meta name=ac-discovery content='a &copy;&unknown;&;&#;&#x;&#0;&#128;'>",
+		   "ac-discovery a &copy;&unknown;&;&#;\ufffd\ufffd\u20ac");
+	check_meta("<meta name=ac-discovery content='a &#1114112;&#xD800;&#99999999999;'>",
+		   "ac-discovery a \ufffd\ufffd\ufffd");
+	check_meta("<meta name=&#97;c-discovery content='a b'>", "ac-discovery a b");
+	/* CR LF and CR are LF. */
+	check_meta("<meta name=ac-discovery content='a\r\nb c\rd'>", "ac-discovery a\nb c\nd");
+
+	/* Not searched: comments, bogus comments, end tags, raw text. */
+	check_meta("<!-- <meta name=ac-discovery content='a b'> -->", "");
+	check_meta("<!--> <meta name=ac-discovery content='a b'>", "ac-discovery a b");
+	check_meta("<!-- x --!> <meta name=ac-discovery content='a b'>", "ac-discovery a b");
+	check_meta("<!-- x --!- <meta name=ac-discovery content='c d'> --> "
+		   "<meta name=ac-discovery content='a b'>",
+		   "ac-discovery a b");
+	check_meta("<! <meta name=ac-discovery content='c d'> <meta name=ac-discovery content='a b'>",
+		   "ac-discovery a b");
+	check_meta("<?php <meta name=ac-discovery content='c d'>?><meta name=ac-discovery content='a b'>",
+		   "ac-discovery a b");
+	check_meta("</x a='>'><meta name=ac-discovery content='a b'>", "ac-discovery a b");
+	check_meta("<script>'<meta name=ac-discovery content=\"c d\">'</script>"
+		   "<meta name=ac-discovery content='a b'>",
+		   "ac-discovery a b");
+	check_meta("<script><!--<script></script><meta name=ac-discovery content='c d'>--></script>"
+		   "<meta name=ac-discovery content='a b'>",
+		   "ac-discovery a b");
+	check_meta("<title><meta name=ac-discovery content='c d'></TITLE >"
+		   "<meta name=ac-discovery content='a b'>",
+		   "ac-discovery a b");
+	check_meta("<style/><meta name=ac-discovery content='c d'></style>"
+		   "<meta name=ac-discovery content='a b'>",
+		   "ac-discovery a b");
+	check_meta("<plaintext><meta name=ac-discovery content='a b'>", "");
+	check_meta("<scriptx><meta name=ac-discovery content='a b'>", "ac-discovery a b");
+
+	/* Bad HTML: fewer tags, never a failure. */
+	check_meta("", "");
+	check_meta("<", "");
+	check_meta("<meta", "");
+	check_meta("<meta name=ac-discovery content='a b'", "");
+	check_meta("<meta name=ac-discovery content='a b>", "");
+	check_meta("<meta name=ac-discovery content='a b'><meta name=ac-discovery content='c d'",
+		   "ac-discovery a b");
+	check_meta("<meta name=ac-discovery content='a b'><script>", "ac-discovery a b");
+	check_meta("< meta name=ac-discovery content='a b'>", "");
+	check_meta("<<meta name=ac-discovery content='a b'>", "ac-discovery a b");
+	/* A '/' ends a name, not an unquoted value. */
+	check_meta("<meta/name=ac-discovery/content='a b'>", "");
+	check_meta("<meta/name='ac-discovery'/content='a b'/>", "ac-discovery a b");
+	check_meta("<meta =x name=ac-discovery content='a b'>", "ac-discovery a b");
+	check_meta("<!--", "");
+	check_meta("<script><!--", "");
+	{
+		static const char nul[] = "<meta name=ac-discovery content='a\0b c'>";
+		_cleanup_free_ char *got = metas(nul, sizeof(nul) - 1);
+
+		CHECK_STR(got, "ac-discovery a\ufffdb c");
+	}
+}
+
+int main(void)
+{
+	RUN(test_app_parse);
+	RUN(test_app_defaults);
+	RUN(test_template);
+	RUN(test_meta);
+	return tap_done();
+}
