@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
-/* appc discovery without a network: names, templates, meta tags. */
+/* appc discovery without a network: names, templates, meta tags, the walk
+ * over a table of pages, the JSON actool prints. */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -7,7 +9,9 @@
 #include "common/base/macro.h"
 #include "common/discovery/acmeta.h"
 #include "common/discovery/appname.h"
+#include "common/discovery/discjson.h"
 #include "common/discovery/template.h"
+#include "common/discovery/walk.h"
 #include "tap.h"
 
 /* "name|l1=v1|l2=v2", or "error: MESSAGE". */
@@ -308,11 +312,193 @@ static void test_meta(void)
 	}
 }
 
+/* A table of pages for the walk: prefix -> body, or an error. */
+struct site {
+	const char *prefix, *body, *error;
+	int fetched;
+};
+
+static int fetch(void *ctx, const char *prefix, char **body, size_t *len, struct act_err *err)
+{
+	for (struct site *s = ctx; s->prefix; s++) {
+		if (!streq(s->prefix, prefix))
+			continue;
+		s->fetched++;
+		if (s->error)
+			return act_err_set(err, EIO, "%s", s->error);
+		*body = xstrdup(s->body);
+		*len = strlen(s->body);
+		return 0;
+	}
+	return act_err_set(err, EIO, "HTTP status 404, expected 200");
+}
+
+#define PAGE(p, b) { .prefix = (p), .body = (b) }
+#define FAILS(p, e) { .prefix = (p), .error = (e) }
+#define END { .prefix = NULL }
+#define TAG(name, content) "<meta name=\"" name "\" content=\"" content "\">"
+
+/* The walk's outcome in a line: "E aci asc|K key|WE prefix: error|WK ..." or
+ * "error: MESSAGE". */
+static char *walked(const char *name, struct site *site)
+{
+	struct disc_app app = app_of(name);
+	struct act_err err = { 0 };
+	struct disc_found f;
+	char *out = NULL;
+	size_t len = 0;
+	FILE *o;
+
+	disc_app_default(&app, "version", "latest");
+	disc_app_default(&app, "os", "linux");
+	disc_app_default(&app, "arch", "amd64");
+	if (disc_walk(&app, fetch, site, &f, &err) < 0) {
+		CHECK(f.n_endpoints == 0 && f.endpoints == NULL);
+		disc_app_free(&app);
+		if (asprintf(&out, "error: %s", err.msg) < 0)
+			abort();
+		return out;
+	}
+	o = open_memstream(&out, &len);
+	for (size_t i = 0; i < f.n_endpoint_attempts; i++)
+		fprintf(o, "WE %s: %s|", f.endpoint_attempts[i].prefix, f.endpoint_attempts[i].error);
+	for (size_t i = 0; i < f.n_pubkey_attempts; i++)
+		fprintf(o, "WK %s: %s|", f.pubkey_attempts[i].prefix, f.pubkey_attempts[i].error);
+	for (size_t i = 0; i < f.n_endpoints; i++)
+		fprintf(o, "E %s %s|", f.endpoints[i].aci, f.endpoints[i].asc);
+	for (size_t i = 0; i < f.n_pubkeys; i++)
+		fprintf(o, "K %s|", f.pubkeys[i]);
+	fclose(o);
+	disc_found_free(&f);
+	disc_app_free(&app);
+	return out;
+}
+
+static void check_walk(const char *name, struct site *site, const char *want)
+{
+	_cleanup_free_ char *got = walked(name, site);
+
+	CHECK_STR(got, want);
+}
+
+static void test_walk(void)
+{
+	struct site plain[] = {
+		PAGE("example.com/app", TAG("ac-discovery", "example.com https://s/{name}-{version}.{ext}")
+				     TAG("ac-discovery-pubkeys", "example.com https://k")),
+		END,
+	};
+	struct site parents[] = {
+		PAGE("example.com/a/b", "no tags"),
+		FAILS("example.com/a", "TLS failure"),
+		/* Prefix matching: a plain string prefix of the name. */
+		PAGE("example.com", TAG("ac-discovery", "example.com/other https://o/{name}.{ext}")
+				 TAG("ac-discovery", "example.com/a https://s/{os}/{name}.{ext}")
+				 TAG("ac-discovery", "example.com/a/b/c https://c/{name}.{ext}")
+				 TAG("ac-discovery", "ex https://e/{name}.{ext}")
+				 TAG("ac-discovery", "example.com https://t/{channel}/{name}.{ext}")
+				 TAG("ac-discovery-pubkeys", "example.com/b https://nokey")
+				 TAG("ac-discovery-pubkeys", "example.com https://k1")
+				 TAG("ac-discovery-pubkeys", "example.com/a https://k2")),
+		END,
+	};
+	struct site keys_up[] = {
+		PAGE("example.com/app", TAG("ac-discovery", "example.com https://s/{name}.{ext}")),
+		PAGE("example.com", TAG("ac-discovery", "example.com https://other/{name}.{ext}")
+				 TAG("ac-discovery-pubkeys", "example.com https://k")),
+		END,
+	};
+	struct site no_keys[] = {
+		PAGE("example.com/app", TAG("ac-discovery", "example.com https://s/{name}.{ext}")),
+		FAILS("example.com", "refused"),
+		END,
+	};
+	struct site none[] = {
+		PAGE("example.com/a/b", "<html><meta name=ac-discovery"),
+		PAGE("example.com/a", TAG("ac-discovery", "example.com/x https://s/{name}.{ext}")),
+		PAGE("example.com", TAG("ac-discovery", "example.com https://s/{channel}/{name}.{ext}")
+				 TAG("ac-discovery", "example.com https://s/{flavour}/{name}.{ext}")
+				 TAG("ac-discovery-pubkeys", "example.com https://k")),
+		END,
+	};
+
+	check_walk("example.com/app:1.0", plain,
+		   "E https://s/example.com/app-1.0.aci https://s/example.com/app-1.0.aci.asc|K https://k|");
+	CHECK_INT(plain[0].fetched, 1);
+	check_walk("example.com/a/b", parents,
+		   "WE example.com/a: TLS failure|WK example.com/a: TLS failure|"
+		   "E https://s/linux/example.com/a/b.aci https://s/linux/example.com/a/b.aci.asc|"
+		   "E https://e/example.com/a/b.aci https://e/example.com/a/b.aci.asc|"
+		   "K https://k1|K https://k2|");
+	/* Each page once, for both walks. */
+	CHECK_INT(parents[0].fetched, 1);
+	CHECK_INT(parents[1].fetched, 1);
+	CHECK_INT(parents[2].fetched, 1);
+	check_walk("example.com/a/b,channel=beta", parents,
+		   "WE example.com/a: TLS failure|WK example.com/a: TLS failure|"
+		   "E https://s/linux/example.com/a/b.aci https://s/linux/example.com/a/b.aci.asc|"
+		   "E https://e/example.com/a/b.aci https://e/example.com/a/b.aci.asc|"
+		   "E https://t/beta/example.com/a/b.aci https://t/beta/example.com/a/b.aci.asc|"
+		   "K https://k1|K https://k2|");
+	/* Endpoints from the first page that has some; keys from the first
+	 * page that has some, further up. */
+	check_walk("example.com/app", keys_up,
+		   "E https://s/example.com/app.aci https://s/example.com/app.aci.asc|K https://k|");
+	CHECK_INT(keys_up[1].fetched, 1);
+	/* No key anywhere is no error; the failed pages are listed. */
+	check_walk("example.com/app", no_keys,
+		   "WK example.com: refused|E https://s/example.com/app.aci https://s/example.com/app.aci.asc|");
+	/* Nothing: why, for each prefix. */
+	check_walk("example.com/a/b", none,
+		   "error: discovery failed: example.com/a/b: no ac-discovery meta tag; "
+		   "example.com/a: no ac-discovery meta tag whose prefix matches; "
+		   "example.com: its ac-discovery templates need a label not given: {channel}");
+	CHECK_INT(none[2].fetched, 1);
+	check_walk("other.org/x", none,
+		   "error: discovery failed: other.org/x: HTTP status 404, expected 200; "
+		   "other.org: HTTP status 404, expected 200");
+}
+
+static void test_json(void)
+{
+	struct disc_endpoint ep[] = {
+		{ "https://s/a.aci?x=1&y=<2>", "https://s/a.aci.asc" },
+		{ "q\"\\\n\r\t\x01\x7f", "bad\xff utf8 \xe2\x80\xa8\xe2\x80\xa9 \xc3\xa9" },
+	};
+	char *keys[] = { "https://k1", "https://k2" };
+	struct disc_found f = { .endpoints = ep, .n_endpoints = 2, .pubkeys = keys, .n_pubkeys = 2 };
+	_cleanup_free_ char *j = disc_found_json(&f);
+	_cleanup_free_ char *empty = NULL;
+
+	CHECK_STR(j, "{\n"
+		     "    \"ACIEndpoints\": [\n"
+		     "        {\n"
+		     "            \"ACI\": \"https://s/a.aci?x=1\\u0026y=\\u003c2\\u003e\",\n"
+		     "            \"ASC\": \"https://s/a.aci.asc\"\n"
+		     "        },\n"
+		     "        {\n"
+		     "            \"ACI\": \"q\\\"\\\\\\n\\r\\t\\u0001\x7f\",\n"
+		     "            \"ASC\": \"bad\\ufffd utf8 \\u2028\\u2029 \xc3\xa9\"\n"
+		     "        }\n"
+		     "    ],\n"
+		     "    \"PublicKeys\": [\n"
+		     "        \"https://k1\",\n"
+		     "        \"https://k2\"\n"
+		     "    ]\n"
+		     "}");
+	f.n_endpoints = 0;
+	f.n_pubkeys = 0;
+	empty = disc_found_json(&f);
+	CHECK_STR(empty, "{\n    \"ACIEndpoints\": null,\n    \"PublicKeys\": null\n}");
+}
+
 int main(void)
 {
 	RUN(test_app_parse);
 	RUN(test_app_defaults);
 	RUN(test_template);
 	RUN(test_meta);
+	RUN(test_walk);
+	RUN(test_json);
 	return tap_done();
 }
