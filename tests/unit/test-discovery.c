@@ -10,6 +10,7 @@
 #include "common/discovery/acmeta.h"
 #include "common/discovery/appname.h"
 #include "common/discovery/discjson.h"
+#include "common/discovery/httpget.h"
 #include "common/discovery/template.h"
 #include "common/discovery/walk.h"
 #include "tap.h"
@@ -492,6 +493,22 @@ static void test_json(void)
 	CHECK_STR(empty, "{\n    \"ACIEndpoints\": null,\n    \"PublicKeys\": null\n}");
 }
 
+static void check_url(const char *scheme, const char *prefix, unsigned port, const char *want)
+{
+	_cleanup_free_ char *got = disc_page_url(scheme, prefix, port);
+
+	CHECK_STR(got, want);
+}
+
+static void test_url(void)
+{
+	/* As Go's url.URL prints them: no '/' before the query of a host alone. */
+	check_url("https", "example.com/a/b", 0, "https://example.com/a/b?ac-discovery=1");
+	check_url("https", "example.com", 0, "https://example.com?ac-discovery=1");
+	check_url("http", "example.com/a", 8080, "http://example.com:8080/a?ac-discovery=1");
+	check_url("https", "127.0.0.1", 443, "https://127.0.0.1:443?ac-discovery=1");
+}
+
 int main(void)
 {
 	RUN(test_app_parse);
@@ -500,5 +517,6 @@ int main(void)
 	RUN(test_meta);
 	RUN(test_walk);
 	RUN(test_json);
+	RUN(test_url);
 	return tap_done();
 }
