@@ -95,13 +95,6 @@ listed_verbs() {
 	assert "$(printf '%s\n' "$stderr" | wc -l)" -eq 1 "number of stderr lines"
 	assert "$stderr" =~ "^acitool: .*no-such-verb" "error line"
 
-	# actool's verbs that acitool does not have are unknown too, not ignored.
-	for verb in discover; do
-		run_acitool 2 $verb x
-		assert "${#lines[@]}" -eq 1 "lines for $verb"
-		assert "$output" =~ "^acitool: .*'$verb'" "error line for $verb"
-	done
-
 	# An unknown global option.
 	run_acitool 2 --no-such-option
 	assert "${#lines[@]}" -eq 1 "lines for --no-such-option"
