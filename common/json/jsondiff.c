@@ -11,38 +11,6 @@
 /* Arrays longer than this pair by index: the subsequence table is n * m. */
 #define LCS_MAX 2000
 
-void json_gen_value(struct json_gen *g, const struct json_value *v)
-{
-	switch (v->type) {
-	case JSON_NULL:
-		json_gen_null(g);
-		break;
-	case JSON_BOOL:
-		json_gen_bool(g, v->boolean);
-		break;
-	case JSON_NUMBER:
-		json_gen_number(g, v->str);
-		break;
-	case JSON_STRING:
-		json_gen_str(g, v->str, v->len);
-		break;
-	case JSON_ARRAY:
-		json_gen_array_open(g);
-		for (size_t i = 0; i < v->n; i++)
-			json_gen_value(g, v->items[i]);
-		json_gen_array_close(g);
-		break;
-	case JSON_OBJECT:
-		json_gen_object_open(g);
-		for (size_t i = 0; i < v->n; i++) {
-			json_gen_str(g, v->keys[i], v->keylens[i]);
-			json_gen_value(g, v->items[i]);
-		}
-		json_gen_object_close(g);
-		break;
-	}
-}
-
 char *json_compact(const struct json_value *v)
 {
 	struct json_gen *g = json_gen_new();

@@ -38,7 +38,5 @@ int jsondiff(const struct json_value *a, const struct json_value *b, jsondiff_fn
 /* Whether a and b are equal in the sense above. */
 int json_equal(const struct json_value *a, const struct json_value *b);
 
-/* v as compact JSON text (malloc'd; aborts on OOM); or added to g. */
-struct json_gen;
-void json_gen_value(struct json_gen *g, const struct json_value *v);
+/* v as compact JSON text (malloc'd; aborts on OOM). */
 char *json_compact(const struct json_value *v);

@@ -260,9 +260,9 @@ char *json_gen_string(const char *s, size_t len, size_t *outlen, struct act_err 
 	return out;
 }
 
-/* ---- pretty printer ----------------------------------------------------- */
+/* ---- a parsed tree, and the pretty printer ------------------------------ */
 
-static void pretty_value(struct json_gen *g, const struct json_value *v)
+void json_gen_value(struct json_gen *g, const struct json_value *v)
 {
 	switch (v->type) {
 	case JSON_NULL:
@@ -278,14 +278,15 @@ static void pretty_value(struct json_gen *g, const struct json_value *v)
 		json_gen_str(g, v->str, v->len);
 		break;
 	case JSON_ARRAY:
-		/* yajl would print an empty container across lines: "[\n\n    ]". */
+		/* yajl would pretty-print an empty container across lines:
+		 * "[\n\n    ]". */
 		if (v->n == 0) {
 			gen_raw(g, "[]", 2);
 			break;
 		}
 		json_gen_array_open(g);
 		for (size_t i = 0; i < v->n; i++)
-			pretty_value(g, v->items[i]);
+			json_gen_value(g, v->items[i]);
 		json_gen_array_close(g);
 		break;
 	case JSON_OBJECT:
@@ -296,7 +297,7 @@ static void pretty_value(struct json_gen *g, const struct json_value *v)
 		json_gen_object_open(g);
 		for (size_t i = 0; i < v->n; i++) {
 			json_gen_str(g, v->keys[i], v->keylens[i]);
-			pretty_value(g, v->items[i]);
+			json_gen_value(g, v->items[i]);
 		}
 		json_gen_object_close(g);
 		break;
@@ -312,7 +313,7 @@ char *json_pretty(const char *text, size_t len, size_t *outlen, struct act_err *
 	if (!root)
 		return NULL;
 	g = gen_new(1);
-	pretty_value(g, root);
+	json_gen_value(g, root);
 	/* yajl ends a complete beautified document with one "\n" itself. */
 	out = json_gen_finish(g, outlen, err);
 	json_gen_free(g);

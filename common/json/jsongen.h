@@ -26,6 +26,9 @@ void json_gen_number(struct json_gen *g, const char *raw);	/* JSON number syntax
 void json_gen_int(struct json_gen *g, long long i);
 void json_gen_bool(struct json_gen *g, int b);
 void json_gen_null(struct json_gen *g);
+/* A parsed value (json.h), numbers as spelled, keys in order. */
+struct json_value;
+void json_gen_value(struct json_gen *g, const struct json_value *v);
 /* The text (malloc'd, NUL-terminated); the generator stays the caller's to free. */
 char *json_gen_finish(struct json_gen *g, size_t *outlen, struct act_err *err);
 
