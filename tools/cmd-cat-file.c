@@ -10,7 +10,7 @@
 #include "common/tar/entrydata.h"
 #include "common/tar/entryfmt.h"
 #include "common/tar/entrypath.h"
-#include "common/tar/tarstream.h"
+#include "common/tar/tarwalk.h"
 #include "tools/cmd.h"
 
 /* What one pass over the image found for name. */
@@ -44,46 +44,43 @@ static int write_data(struct tarstream *ts, struct archive_entry *e, struct act_
  * Reading on after the data catches a damaged image and a second entry of
  * the same name (extraction would keep the later one).
  */
+struct pass {
+	const char *name, *shown;
+	struct rootlinks *links;
+	struct found *f;
+};
+
+static int pass_entry(void *ctx, struct tarstream *ts, struct archive_entry *e,
+		      struct act_err *err)
+{
+	struct pass *p = ctx;
+	struct found *f = p->f;
+
+	if (p->links)
+		rootlinks_add(p->links, tarstream_name(ts), e);
+	if (!streq(tarstream_name(ts), p->name))
+		return 0;
+	if (f->seen)
+		return act_err_set(err, EINVAL, "%s: in the image twice", p->shown);
+	f->seen = true;
+	if (archive_entry_hardlink(e) || archive_entry_filetype(e) == AE_IFLNK) {
+		f->link = true;
+	} else if (archive_entry_filetype(e) != AE_IFREG) {
+		f->why = entryfmt_type(e);
+	} else {
+		if (write_data(ts, e, err) < 0)
+			return -1;
+		f->printed = true;
+	}
+	return 0;
+}
+
 static int pass(const char *image, const char *name, const char *shown, struct rootlinks *links,
 		struct found *f, struct act_err *err)
 {
-	struct source *src = source_open(image, err);
-	struct tarstream *ts = NULL;
-	struct archive_entry *e;
-	int r = -1;
+	struct pass p = { .name = name, .shown = shown, .links = links, .f = f };
 
-	if (!src)
-		goto out;
-	ts = tarstream_open(src, NULL, err);
-	if (!ts)
-		goto out;
-	while ((r = tarstream_next(ts, &e, err)) > 0) {
-		if (links)
-			rootlinks_add(links, tarstream_name(ts), e);
-		if (!streq(tarstream_name(ts), name))
-			continue;
-		if (f->seen) {
-			act_err_set(err, EINVAL, "%s: in the image twice", shown);
-			r = -1;
-			break;
-		}
-		f->seen = true;
-		if (archive_entry_hardlink(e) || archive_entry_filetype(e) == AE_IFLNK) {
-			f->link = true;
-		} else if (archive_entry_filetype(e) != AE_IFREG) {
-			f->why = entryfmt_type(e);
-		} else {
-			if (write_data(ts, e, err) < 0) {
-				r = -1;
-				break;
-			}
-			f->printed = true;
-		}
-	}
-out:
-	tarstream_free(ts);
-	source_free(src);
-	return r;
+	return tarwalk(image, pass_entry, &p, err);
 }
 
 static int run(const struct act_cmd *cmd, int argc, char **argv)

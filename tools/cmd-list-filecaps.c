@@ -11,7 +11,7 @@
 #include "common/json/json.h"
 #include "common/json/jsongen.h"
 #include "common/base/macro.h"
-#include "common/tar/tarstream.h"
+#include "common/tar/tarwalk.h"
 #include "common/base/quote.h"
 #include "tools/cmd.h"
 
@@ -113,65 +113,64 @@ static const void *caps_value(struct archive_entry *e, size_t *size, bool *confl
 	return first;
 }
 
-/*
- * The entries of image with a security.capability value: text lines (after
- * label, when several images are listed) or objects added to g.
- */
+struct listing {
+	const char *image, *label;
+	struct json_gen *g;
+	unsigned *malformed;
+};
+
+/* One entry with a security.capability value: a text line (after label,
+ * when several images are listed) or an object added to g. */
+static int list_entry(void *ctx, struct tarstream *ts, struct archive_entry *e,
+		      struct act_err *err)
+{
+	struct listing *l = ctx;
+	struct filecap fc;
+	struct act_err derr = { 0 };
+	char path[4096];
+	size_t size;
+	bool conflict;
+	const void *v = caps_value(e, &size, &conflict);
+	bool ok;
+
+	(void)err;
+	if (!v)
+		return 0;
+	ok = !conflict && filecap_decode(v, size, &fc, &derr) == 0;
+	*l->malformed += !ok;
+	image_path(tarstream_name(ts), path, sizeof(path));
+	if (l->g) {
+		/* Names are bytes, JSON is UTF-8 (quote.h). */
+		_cleanup_free_ char *jimage = quote_utf8(l->image);
+		_cleanup_free_ char *jpath = quote_utf8(path);
+		_cleanup_free_ char *jentry = quote_utf8(archive_entry_pathname(e));
+
+		json_entry(l->g, jimage, jpath, jentry, v, size, ok ? &fc : NULL);
+	} else {
+		/* One line per file, whatever bytes its name holds. */
+		_cleanup_free_ char *shown = quote_name(path);
+		_cleanup_free_ char *text = ok ? filecap_to_text(&fc) : NULL;
+
+		if (l->label)
+			printf("%s: ", l->label);
+		if (ok && fc.version == 3)
+			printf("%s %s [rootid=%" PRIu32 "]\n", shown, text, fc.rootid);
+		else if (ok)
+			printf("%s %s\n", shown, text);
+		else if (conflict)
+			printf("%s [malformed: two different values]\n", shown);
+		else
+			printf("%s [malformed: %zu bytes]\n", shown, size);
+	}
+	return 0;
+}
+
 static int list(const char *image, const char *label, struct json_gen *g, unsigned *malformed,
 		struct act_err *err)
 {
-	struct source *src = source_open(image, err);
-	struct tarstream *ts = NULL;
-	struct archive_entry *e;
-	char path[4096];
-	int r = -1;
+	struct listing l = { .image = image, .label = label, .g = g, .malformed = malformed };
 
-	if (!src)
-		goto out;
-	ts = tarstream_open(src, NULL, err);
-	if (!ts)
-		goto out;
-	while ((r = tarstream_next(ts, &e, err)) > 0) {
-		struct filecap fc;
-		struct act_err derr = { 0 };
-		size_t size;
-		bool conflict;
-		const void *v = caps_value(e, &size, &conflict);
-		bool ok;
-
-		if (!v)
-			continue;
-		ok = !conflict && filecap_decode(v, size, &fc, &derr) == 0;
-		*malformed += !ok;
-		image_path(tarstream_name(ts), path, sizeof(path));
-		if (g) {
-			/* Names are bytes, JSON is UTF-8 (quote.h). */
-			_cleanup_free_ char *jimage = quote_utf8(image);
-			_cleanup_free_ char *jpath = quote_utf8(path);
-			_cleanup_free_ char *jentry = quote_utf8(archive_entry_pathname(e));
-
-			json_entry(g, jimage, jpath, jentry, v, size, ok ? &fc : NULL);
-		} else {
-			/* One line per file, whatever bytes its name holds. */
-			_cleanup_free_ char *shown = quote_name(path);
-			_cleanup_free_ char *text = ok ? filecap_to_text(&fc) : NULL;
-
-			if (label)
-				printf("%s: ", label);
-			if (ok && fc.version == 3)
-				printf("%s %s [rootid=%" PRIu32 "]\n", shown, text, fc.rootid);
-			else if (ok)
-				printf("%s %s\n", shown, text);
-			else if (conflict)
-				printf("%s [malformed: two different values]\n", shown);
-			else
-				printf("%s [malformed: %zu bytes]\n", shown, size);
-		}
-	}
-out:
-	tarstream_free(ts);
-	source_free(src);
-	return r;
+	return tarwalk(image, list_entry, &l, err);
 }
 
 static int run(const struct act_cmd *cmd, int argc, char **argv)

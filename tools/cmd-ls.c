@@ -11,7 +11,7 @@
 #include "common/json/jsongen.h"
 #include "common/tar/entryfmt.h"
 #include "common/tar/entrypath.h"
-#include "common/tar/tarstream.h"
+#include "common/tar/tarwalk.h"
 #include "tools/cmd.h"
 
 enum { OPT_JSON = OPT_CMD_BASE, OPT_NUMERIC };
@@ -215,30 +215,24 @@ static void json_entry(struct json_gen *g, struct archive_entry *e)
 	json_gen_object_close(g);
 }
 
+static int list_entry(void *ctx, struct tarstream *ts, struct archive_entry *e,
+		      struct act_err *err)
+{
+	struct ls *ls = ctx;
+
+	(void)err;
+	if (!wanted(ls, tarstream_name(ts)))
+		return 0;
+	if (ls->g)
+		json_entry(ls->g, e);
+	else
+		print_entry(ls, e);
+	return 0;
+}
+
 static int list(struct ls *ls, const char *image, struct act_err *err)
 {
-	struct source *src = source_open(image, err);
-	struct tarstream *ts = NULL;
-	struct archive_entry *e;
-	int r = -1;
-
-	if (!src)
-		goto out;
-	ts = tarstream_open(src, NULL, err);
-	if (!ts)
-		goto out;
-	while ((r = tarstream_next(ts, &e, err)) > 0) {
-		if (!wanted(ls, tarstream_name(ts)))
-			continue;
-		if (ls->g)
-			json_entry(ls->g, e);
-		else
-			print_entry(ls, e);
-	}
-out:
-	tarstream_free(ts);
-	source_free(src);
-	return r;
+	return tarwalk(image, list_entry, ls, err);
 }
 
 int ls_print(const char *image, struct act_err *err)
