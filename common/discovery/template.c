@@ -2,23 +2,8 @@
 #include <string.h>
 
 #include "common/base/macro.h"
+#include "common/base/strbuf.h"
 #include "common/discovery/template.h"
-
-struct buf {
-	char *p;
-	size_t len, cap;
-};
-
-static void add(struct buf *b, const char *s, size_t n)
-{
-	if (b->len + n + 1 > b->cap) {
-		b->cap = 2 * (b->len + n + 1);
-		b->p = xrealloc(b->p, b->cap);
-	}
-	memcpy(b->p + b->len, s, n);
-	b->len += n;
-	b->p[b->len] = '\0';
-}
 
 /* The value of placeholder key (klen bytes between the braces), or NULL.
  * A label named "name" cannot be given (disc_app_parse), so {name} is
@@ -55,27 +40,27 @@ static long unfilled(const char *s, size_t *n)
 char *disc_template_fill(const char *tpl, const struct disc_app *app, const char *ext,
 			 char **left)
 {
-	struct buf b = { 0 };
+	struct strbuf b = { 0 };
 	const char *p = tpl;
 	size_t n;
 	long at;
 
-	add(&b, "", 0);
+	strbuf_add(&b, "", 0);
 	while (*p) {
 		const char *open = strchr(p, '{'), *close, *v;
 
 		if (!open) {
-			add(&b, p, strlen(p));
+			strbuf_add(&b, p, strlen(p));
 			break;
 		}
-		add(&b, p, (size_t)(open - p));
+		strbuf_add(&b, p, (size_t)(open - p));
 		close = strchr(open + 1, '}');
 		v = close ? value_of(open + 1, (size_t)(close - open - 1), app, ext) : NULL;
 		if (v) {
-			add(&b, v, strlen(v));
+			strbuf_add(&b, v, strlen(v));
 			p = close + 1;
 		} else {
-			add(&b, "{", 1);
+			strbuf_add(&b, "{", 1);
 			p = open + 1;
 		}
 	}

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "common/base/macro.h"
+#include "common/base/strbuf.h"
 #include "common/json/jsondiff.h"
 #include "common/json/jsongen.h"
 
@@ -73,19 +74,14 @@ struct walk {
 	jsondiff_fn fn;
 	void *ctx;
 	int count;
-	char *path;
-	size_t len, cap;
+	struct strbuf path;
 };
 
-static void path_push(struct walk *w, const char *s, size_t n)
+/* Back to a path of len bytes. */
+static void path_cut(struct walk *w, size_t len)
 {
-	if (w->len + n + 1 > w->cap) {
-		w->cap = (w->len + n + 1) * 2;
-		w->path = xrealloc(w->path, w->cap);
-	}
-	memcpy(w->path + w->len, s, n);
-	w->len += n;
-	w->path[w->len] = '\0';
+	w->path.len = len;
+	w->path.p[len] = '\0';
 }
 
 static void path_key(struct walk *w, const char *key, size_t len)
@@ -96,16 +92,16 @@ static void path_key(struct walk *w, const char *key, size_t len)
 		plain = (key[i] >= 'a' && key[i] <= 'z') || (key[i] >= 'A' && key[i] <= 'Z') ||
 			(key[i] >= '0' && key[i] <= '9') || key[i] == '_';
 	if (plain) {
-		path_push(w, ".", 1);
-		path_push(w, key, len);
+		strbuf_add(&w->path, ".", 1);
+		strbuf_add(&w->path, key, len);
 	} else {
 		size_t qlen;
 		struct act_err err = { 0 };
 		_cleanup_free_ char *q = json_gen_string(key, len, &qlen, &err);
 
-		path_push(w, ".[", 2);
-		path_push(w, q ? q : "\"?\"", q ? qlen : 3);
-		path_push(w, "]", 1);
+		strbuf_add(&w->path, ".[", 2);
+		strbuf_add(&w->path, q ? q : "\"?\"", q ? qlen : 3);
+		strbuf_add(&w->path, "]", 1);
 	}
 }
 
@@ -114,7 +110,7 @@ static void path_index(struct walk *w, size_t i)
 	char b[32];
 
 	/* jq's .[0] at the top, .a[0] below. */
-	path_push(w, b, (size_t)snprintf(b, sizeof(b), "%s[%zu]", w->len ? "" : ".", i));
+	strbuf_add(&w->path, b, (size_t)snprintf(b, sizeof(b), "%s[%zu]", w->path.len ? "" : ".", i));
 }
 
 static int emit(struct walk *w, enum jsondiff_kind kind, const struct json_value *a,
@@ -124,7 +120,7 @@ static int emit(struct walk *w, enum jsondiff_kind kind, const struct json_value
 	_cleanup_free_ char *new = b ? json_compact(b) : NULL;
 	struct jsondiff_change c = {
 		.kind = kind,
-		.path = w->len ? w->path : ".",
+		.path = w->path.len ? w->path.p : ".",
 		.old_json = old,
 		.new_json = new,
 	};
@@ -141,7 +137,7 @@ static int diff(struct walk *w, const struct json_value *a, const struct json_va
 static int diff_at_index(struct walk *w, size_t i, const struct json_value *a,
 			 const struct json_value *b)
 {
-	size_t keep = w->len;
+	size_t keep = w->path.len;
 	int r;
 
 	path_index(w, i);
@@ -149,8 +145,7 @@ static int diff_at_index(struct walk *w, size_t i, const struct json_value *a,
 		r = diff(w, a, b);
 	else
 		r = emit(w, a ? JSONDIFF_REMOVED : JSONDIFF_ADDED, a, b);
-	w->len = keep;
-	w->path[keep] = '\0';
+	path_cut(w, keep);
 	return r;
 }
 
@@ -265,24 +260,22 @@ static int diff_object(struct walk *w, const struct json_value *a, const struct 
 
 	for (size_t i = 0; i < a->n; i++) {
 		const struct json_value *m = member(b, a->keys[i], a->keylens[i]);
-		size_t keep = w->len;
+		size_t keep = w->path.len;
 
 		path_key(w, a->keys[i], a->keylens[i]);
 		r = m ? diff(w, a->items[i], m) : emit(w, JSONDIFF_REMOVED, a->items[i], NULL);
-		w->len = keep;
-		w->path[keep] = '\0';
+		path_cut(w, keep);
 		if (r < 0)
 			return r;
 	}
 	for (size_t i = 0; i < b->n; i++) {
-		size_t keep = w->len;
+		size_t keep = w->path.len;
 
 		if (member(a, b->keys[i], b->keylens[i]))
 			continue;
 		path_key(w, b->keys[i], b->keylens[i]);
 		r = emit(w, JSONDIFF_ADDED, NULL, b->items[i]);
-		w->len = keep;
-		w->path[keep] = '\0';
+		path_cut(w, keep);
 		if (r < 0)
 			return r;
 	}
@@ -305,10 +298,8 @@ int jsondiff(const struct json_value *a, const struct json_value *b, jsondiff_fn
 	struct walk w = { .fn = fn, .ctx = ctx };
 	int r;
 
-	w.path = xmalloc(64);
-	w.cap = 64;
-	w.path[0] = '\0';
+	strbuf_add(&w.path, "", 0);
 	r = diff(&w, a, b);
-	free(w.path);
+	free(w.path.p);
 	return r < 0 ? r : w.count;
 }

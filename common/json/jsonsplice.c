@@ -6,7 +6,7 @@
 
 #include "common/json/jsonsplice.h"
 #include "common/json/jsonstyle.h"
-#include "common/json/jsontext.h"
+#include "common/base/strbuf.h"
 #include "common/base/macro.h"
 
 struct jsplice_member {
@@ -18,9 +18,9 @@ struct jsplice_member {
 	size_t seq;    /* order of the calls */
 };
 
-static void add_span(struct json_text *b, const char *text, size_t start, size_t end)
+static void add_span(struct strbuf *b, const char *text, size_t start, size_t end)
 {
-	json_text_add(b, text + start, end - start);
+	strbuf_add(b, text + start, end - start);
 }
 
 /* Start of the run of whitespace that ends at at, looking no further back than lo. */
@@ -56,7 +56,7 @@ void jsplice_object_set(struct jsplice_object *o, struct json_edit *e, const cha
 
 	for (size_t i = 0; i < obj->n; i++) {
 		if (streq(obj->keys[i], key)) {
-			struct json_text b = { 0 };
+			struct strbuf b = { 0 };
 
 			json_style_of(&style, o->text, obj);
 			json_style_adopt(&style, o->text, obj->items[i]);
@@ -97,38 +97,38 @@ static int member_cmp(const void *a, const void *b)
 
 /* "key" with the ':' spacing of member i (or s's, in an empty object),
  * then the value in style s. */
-static void add_member(struct json_text *b, const struct jsplice_object *o, size_t i,
+static void add_member(struct strbuf *b, const struct jsplice_object *o, size_t i,
 		       const struct jsplice_member *m, const struct json_style *s)
 {
-	json_text_adds(b, "\"");
-	json_text_adds(b, m->key);
-	json_text_adds(b, "\"");
+	strbuf_adds(b, "\"");
+	strbuf_adds(b, m->key);
+	strbuf_adds(b, "\"");
 	if (o->obj->n)
 		add_span(b, o->text, o->obj->key_ends[i], o->obj->items[i]->start);
 	else
-		json_text_adds(b, s->colon);
+		strbuf_adds(b, s->colon);
 	json_style_append(b, s, m->value, m->len);
 }
 
 /* Before a new member of an empty container (an object, an array): its
  * separator, unless first, and in an indented document a line of its own. */
-static void fill_before(struct json_text *b, const struct json_style *s, bool first)
+static void fill_before(struct strbuf *b, const struct json_style *s, bool first)
 {
 	if (!first)
-		json_text_adds(b, s->pretty ? "," : s->comma);
+		strbuf_adds(b, s->pretty ? "," : s->comma);
 	if (s->pretty) {
-		json_text_adds(b, "\n");
-		json_text_adds(b, s->indent);
+		strbuf_adds(b, "\n");
+		strbuf_adds(b, s->indent);
 	}
 }
 
 /* After the last: in an indented document, the closing bracket on a line of
  * its own, one unit out. */
-static void fill_close(struct json_text *b, const struct json_style *s)
+static void fill_close(struct strbuf *b, const struct json_style *s)
 {
 	if (s->pretty) {
-		json_text_adds(b, "\n");
-		json_text_add(b, s->indent, strlen(s->indent) - strlen(s->unit));
+		strbuf_adds(b, "\n");
+		strbuf_add(b, s->indent, strlen(s->indent) - strlen(s->unit));
 	}
 }
 
@@ -146,7 +146,7 @@ void jsplice_object_finish(struct jsplice_object *o, struct json_edit *e)
 	qsort(o->adds, o->nadds, sizeof(*o->adds), member_cmp);
 	for (size_t i = 0; i < o->nadds;) {
 		size_t a = o->adds[i].anchor, j = i, at;
-		struct json_text b = { 0 };
+		struct strbuf b = { 0 };
 
 		for (; j < o->nadds && o->adds[j].anchor == a; j++) {
 			const struct jsplice_member *m = &o->adds[j];
@@ -159,13 +159,13 @@ void jsplice_object_finish(struct jsplice_object *o, struct json_edit *e)
 				size_t ks = obj->key_starts[0];
 
 				add_member(&b, o, 0, m, &style);
-				json_text_adds(&b, ",");
+				strbuf_adds(&b, ",");
 				add_span(&b, text, ws_before(text, ks, obj->start + 1), ks);
 			} else {
 				size_t k = a - 1, ks = obj->key_starts[k];
 				size_t lo = k ? obj->items[k - 1]->end : obj->start + 1;
 
-				json_text_adds(&b, ",");
+				strbuf_adds(&b, ",");
 				add_span(&b, text, ws_before(text, ks, lo), ks);
 				add_member(&b, o, k, m, &style);
 			}
@@ -200,7 +200,7 @@ void jsplice_array_rewrite(struct json_edit *e, const char *text,
 			   const struct jsplice_elem *append, size_t nappend)
 {
 	const struct json_value *last, *like = NULL;
-	struct json_text b = { 0 };
+	struct strbuf b = { 0 };
 	size_t lo, kept = 0, indent;
 	struct json_style base, style;
 
@@ -252,7 +252,7 @@ void jsplice_array_rewrite(struct json_edit *e, const char *text,
 	for (size_t j = 0; j < nappend; j++) {
 		if (kept++) {
 			if (arr->n == 1)
-				json_text_adds(&b, ",");
+				strbuf_adds(&b, ",");
 			add_span(&b, text, indent, last->start);
 		}
 		json_style_append(&b, &style, append[j].text, append[j].len);

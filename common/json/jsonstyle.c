@@ -6,7 +6,7 @@
 
 #include "common/base/macro.h"
 #include "common/json/jsonstyle.h"
-#include "common/json/jsontext.h"
+#include "common/base/strbuf.h"
 
 static bool is_ws(char c)
 {
@@ -191,12 +191,12 @@ void json_style_adopt(struct json_style *s, const char *text, const struct json_
 		snprintf(s->comma, sizeof(s->comma), "%s", strchr(s->colon, ' ') ? ", " : ",");
 }
 
-static void newline(struct json_text *o, const struct json_style *s, unsigned depth)
+static void newline(struct strbuf *o, const struct json_style *s, unsigned depth)
 {
-	json_text_adds(o, "\n");
-	json_text_adds(o, s->indent);
+	strbuf_adds(o, "\n");
+	strbuf_adds(o, s->indent);
 	for (unsigned i = 0; i < depth; i++)
-		json_text_adds(o, s->unit);
+		strbuf_adds(o, s->unit);
 }
 
 /* The next byte at or after at that is not whitespace, or len. */
@@ -225,7 +225,7 @@ static size_t nesting(const char *v, size_t len)
 	return max;
 }
 
-void json_style_append(struct json_text *o, const struct json_style *s, const char *v,
+void json_style_append(struct strbuf *o, const struct json_style *s, const char *v,
 		       size_t len)
 {
 	/* Whether each open container has its members on lines of their own. */
@@ -245,13 +245,13 @@ void json_style_append(struct json_text *o, const struct json_style *s, const ch
 
 			while (j < len && v[j] != '"')
 				j += v[j] == '\\' ? 2 : 1;
-			json_text_add(o, v + i, (j < len ? j + 1 : len) - i);
+			strbuf_add(o, v + i, (j < len ? j + 1 : len) - i);
 			i = j;
 		} else if (c == '{' || c == '[') {
 			nt = next_token(v, i + 1, len);
-			json_text_add(o, &c, 1);
+			strbuf_add(o, &c, 1);
 			if (nt < len && (v[nt] == '}' || v[nt] == ']')) {
-				json_text_add(o, v + nt, 1); /* {} and [] stay as they are */
+				strbuf_add(o, v + nt, 1); /* {} and [] stay as they are */
 				i = nt;
 				continue;
 			}
@@ -266,18 +266,18 @@ void json_style_append(struct json_text *o, const struct json_style *s, const ch
 			if (depth > 0 && lines[depth])
 				newline(o, s, depth - 1);
 			depth -= depth > 0;
-			json_text_add(o, &c, 1);
+			strbuf_add(o, &c, 1);
 		} else if (c == ',') {
 			if (lines[depth]) {
-				json_text_adds(o, ",");
+				strbuf_adds(o, ",");
 				newline(o, s, depth);
 			} else {
-				json_text_adds(o, s->comma);
+				strbuf_adds(o, s->comma);
 			}
 		} else if (c == ':') {
-			json_text_adds(o, s->colon);
+			strbuf_adds(o, s->colon);
 		} else if (!is_ws(c)) {
-			json_text_add(o, &c, 1);
+			strbuf_add(o, &c, 1);
 		}
 	}
 }

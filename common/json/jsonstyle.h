@@ -32,6 +32,6 @@ void json_style_of(struct json_style *s, const char *text, const struct json_val
 void json_style_adopt(struct json_style *s, const char *text, const struct json_value *like);
 /* Append value (JSON text) to t, laid out in style s. Strings are kept byte
  * for byte; only the whitespace between tokens changes. */
-struct json_text;
-void json_style_append(struct json_text *t, const struct json_style *s, const char *value,
+struct strbuf;
+void json_style_append(struct strbuf *t, const struct json_style *s, const char *value,
 		       size_t len);
