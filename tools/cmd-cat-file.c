@@ -138,7 +138,8 @@ static int run(const struct act_cmd *cmd, int argc, char **argv)
 	if (pass(image, target, shown, NULL, &f, &err) < 0)
 		goto fail;
 	if (!f.printed) {
-		_cleanup_free_ char *t = quote_name(target + 6);
+		_cleanup_free_ char *user = entrypath_to_user(target);
+		_cleanup_free_ char *t = quote_name(user);
 
 		if (f.why)
 			act_err_set(&err, EISDIR, "%s: leads to %s, a %s, not a file", shown, t,

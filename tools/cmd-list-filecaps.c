@@ -11,22 +11,12 @@
 #include "common/json/json.h"
 #include "common/json/jsongen.h"
 #include "common/base/macro.h"
+#include "common/tar/entrypath.h"
 #include "common/tar/tarwalk.h"
 #include "common/base/quote.h"
 #include "tools/cmd.h"
 
 enum { OPT_JSON = OPT_CMD_BASE };
-
-/* "rootfs/bin/ping" is "/bin/ping" inside the container; in a tarball of a
- * rootfs alone, "./bin/ping" is too. */
-static const char *image_path(const char *clean, char *buf, size_t size)
-{
-	if (strncmp(clean, "rootfs/", 7) == 0)
-		snprintf(buf, size, "%s", clean + 6);
-	else
-		snprintf(buf, size, "/%s", clean);
-	return buf;
-}
 
 static void json_caps(struct json_gen *g, const char *key, const uint32_t w[2])
 {
@@ -127,7 +117,7 @@ static int list_entry(void *ctx, struct tarstream *ts, struct archive_entry *e,
 	struct listing *l = ctx;
 	struct filecap fc;
 	struct act_err derr = { 0 };
-	char path[4096];
+	_cleanup_free_ char *path = NULL;
 	size_t size;
 	bool conflict;
 	const void *v = caps_value(e, &size, &conflict);
@@ -138,7 +128,7 @@ static int list_entry(void *ctx, struct tarstream *ts, struct archive_entry *e,
 		return 0;
 	ok = !conflict && filecap_decode(v, size, &fc, &derr) == 0;
 	*l->malformed += !ok;
-	image_path(tarstream_name(ts), path, sizeof(path));
+	path = entrypath_to_user(tarstream_name(ts));
 	if (l->g) {
 		/* Names are bytes, JSON is UTF-8 (quote.h). */
 		_cleanup_free_ char *jimage = quote_utf8(l->image);

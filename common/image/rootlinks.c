@@ -107,6 +107,7 @@ char *rootlinks_resolve(const struct rootlinks *rl, const char *path, struct act
 
 	for (;;) {
 		char *seg = todo, *slash, *next;
+		const char *rest;
 		const struct link *l;
 
 		while (*seg == '/')
@@ -116,23 +117,22 @@ char *rootlinks_resolve(const struct rootlinks *rl, const char *path, struct act
 		slash = strchr(seg, '/');
 		if (slash)
 			*slash = '\0';
-		if (streq(seg, ".")) {
-			memmove(todo, slash ? slash + 1 : "", strlen(slash ? slash + 1 : "") + 1);
-			continue;
-		}
+		rest = slash ? slash + 1 : "";
+		next = NULL;
 		if (streq(seg, "..")) {
 			char *up = strrchr(cur, '/');
 
 			if (up)
 				*up = '\0'; /* "rootfs" has no slash: it stays */
-			memmove(todo, slash ? slash + 1 : "", strlen(slash ? slash + 1 : "") + 1);
-			continue;
+		} else if (!streq(seg, ".")) {
+			next = xmalloc(strlen(cur) + strlen(seg) + 2);
+			strcpy(next, cur);
+			strcat(next, "/");
+			strcat(next, seg);
 		}
-		next = xmalloc(strlen(cur) + strlen(seg) + 2);
-		strcpy(next, cur);
-		strcat(next, "/");
-		strcat(next, seg);
-		memmove(todo, slash ? slash + 1 : "", strlen(slash ? slash + 1 : "") + 1);
+		memmove(todo, rest, strlen(rest) + 1);
+		if (!next)
+			continue;
 		/* A hardlink's target is a name already resolved; a symlink's
 		 * is walked from its directory, or from rootfs/ when absolute. */
 		while ((l = lookup(rl, next)) != NULL) {

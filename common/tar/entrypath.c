@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 #include <archive.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "common/tar/entrypath.h"
@@ -87,4 +88,16 @@ bool entrypath_charset_warning(struct archive *a)
 	 * (pax write), and the same for Linkname, Uname and Gname. */
 	return msg && (strstr(msg, " can't be converted from UTF-8 to current locale") ||
 		       strncmp(msg, "Can't translate ", 16) == 0);
+}
+
+char *entrypath_to_user(const char *clean)
+{
+	size_t n = strlen(clean) + 2;
+	char *out = xmalloc(n);
+
+	if (strncmp(clean, "rootfs/", 7) == 0)
+		snprintf(out, n, "%s", clean + 6);
+	else
+		snprintf(out, n, "/%s", clean);
+	return out;
 }

@@ -16,6 +16,10 @@ char *entrypath_clean(const char *name, bool *escapes);
  * "./rootfs/bin/ping") into the cleaned entry name "rootfs/bin/ping". NULL if
  * the path names the rootfs itself or climbs out of it. */
 char *entrypath_from_user(const char *path);
+/* The other way: the cleaned name "rootfs/bin/ping" is "/bin/ping" inside
+ * the container; in a tarball of a rootfs alone, "bin/ping" is too.
+ * malloc'd. */
+char *entrypath_to_user(const char *clean);
 
 /*
  * Whether libarchive's last warning on a is only that a name (path, link,
