@@ -149,11 +149,7 @@ static int run(const struct act_cmd *cmd, int argc, char **argv)
 		goto fail;
 	}
 done:
-	r = EXIT_OK;
-	if (fflush(stdout) != 0 || ferror(stdout)) {
-		act_err_set(&err, errno, "(stdout): %s", strerror(errno));
-		r = cmd_fail(cmd, &err);
-	}
+	r = cmd_flush_stdout(cmd);
 	rootlinks_free(links);
 	return r;
 fail:

@@ -127,18 +127,25 @@ static int on_change(void *ctx, const struct imagediff_change *c, struct act_err
 	return 0;
 }
 
-int diff_print(const char *a, const char *b, struct act_err *err)
+/* The differences from image a to b, each to p: their number, or -1. */
+static int diff_images(const char *a, const char *b, struct printer *p, struct act_err *err)
 {
-	struct printer p = { 0 };
 	struct source *sa = source_open(a, err);
 	struct source *sb = sa ? source_open(b, err) : NULL;
 	int n = -1;
 
 	if (sb)
-		n = imagediff(sa, sb, on_change, &p, err);
+		n = imagediff(sa, sb, on_change, p, err);
 	source_free(sa);
 	source_free(sb);
 	return n;
+}
+
+int diff_print(const char *a, const char *b, struct act_err *err)
+{
+	struct printer p = { 0 };
+
+	return diff_images(a, b, &p, err);
 }
 
 static int run(const struct act_cmd *cmd, int argc, char **argv)
@@ -153,8 +160,7 @@ static int run(const struct act_cmd *cmd, int argc, char **argv)
 	bool as_json = false;
 	bool *const vals[] = { &as_json, &p.quiet };
 	struct act_err err = { 0 };
-	struct source *a = NULL, *b = NULL;
-	int rc, n = -1;
+	int rc, n;
 
 	if (cmd_bool_options(cmd, argc, argv, longopts, vals, &rc) == CMD_OPT_EXIT)
 		return rc;
@@ -167,12 +173,7 @@ static int run(const struct act_cmd *cmd, int argc, char **argv)
 		p.g = json_gen_new();
 		json_gen_array_open(p.g);
 	}
-	a = source_open(argv[optind], &err);
-	b = a ? source_open(argv[optind + 1], &err) : NULL;
-	if (b)
-		n = imagediff(a, b, on_change, &p, &err);
-	source_free(a);
-	source_free(b);
+	n = diff_images(argv[optind], argv[optind + 1], &p, &err);
 	if (n < 0 && p.quiet && err.code == ECANCELED)
 		return DIFF_DIFFERENT;
 	if (n < 0) {
@@ -183,11 +184,8 @@ static int run(const struct act_cmd *cmd, int argc, char **argv)
 	}
 	if (p.g && cmd_print_json_array(cmd, p.g) != EXIT_OK)
 		return DIFF_TROUBLE;
-	if (fflush(stdout) != 0 || ferror(stdout)) {
-		act_err_set(&err, errno, "(stdout): %s", strerror(errno));
-		cmd_fail(cmd, &err);
+	if (cmd_flush_stdout(cmd) != EXIT_OK)
 		return DIFF_TROUBLE;
-	}
 	return n ? DIFF_DIFFERENT : DIFF_SAME;
 }
 

@@ -212,11 +212,8 @@ static int run(const struct act_cmd *cmd, int argc, char **argv)
 		if (fflush(stdout) != 0)
 			break;
 	}
-	if (fflush(stdout) != 0 || ferror(stdout)) {
-		memset(&err, 0, sizeof(err));
-		act_err_set(&err, errno, "(stdout): %s", strerror(errno));
-		r = cmd_fail(cmd, &err);
-	}
+	if (cmd_flush_stdout(cmd) != EXIT_OK)
+		r = EXIT_FAIL;
 out:
 	disc_http_free(h);
 	if (curl_up)

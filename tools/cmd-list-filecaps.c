@@ -205,12 +205,8 @@ static int run(const struct act_cmd *cmd, int argc, char **argv)
 		json_gen_free(g);
 	else if (g && cmd_print_json_array(cmd, g) != EXIT_OK)
 		return EXIT_FAIL;
-	if (fflush(stdout) != 0 || ferror(stdout)) {
-		struct act_err err = { 0 };
-
-		act_err_set(&err, errno, "(stdout): %s", strerror(errno));
-		return cmd_fail(cmd, &err);
-	}
+	if (cmd_flush_stdout(cmd) != EXIT_OK)
+		return EXIT_FAIL;
 	return r;
 }
 

@@ -300,10 +300,8 @@ static int run(const struct act_cmd *cmd, int argc, char **argv)
 		act_err_set(&err, ENOENT, "%s: not in the image", q);
 		r = cmd_fail(cmd, &err);
 	}
-	if (fflush(stdout) != 0 || ferror(stdout)) {
-		act_err_set(&err, errno, "(stdout): %s", strerror(errno));
-		r = cmd_fail(cmd, &err);
-	}
+	if (cmd_flush_stdout(cmd) != EXIT_OK)
+		r = EXIT_FAIL;
 out:
 	for (size_t i = 0; i < ls.npaths; i++)
 		free(ls.paths[i]);

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -122,6 +123,16 @@ int cmd_bool_options(const struct act_cmd *cmd, int argc, char **argv,
 		}
 	}
 	return c;
+}
+
+int cmd_flush_stdout(const struct act_cmd *cmd)
+{
+	struct act_err err = { 0 };
+
+	if (fflush(stdout) == 0 && !ferror(stdout))
+		return EXIT_OK;
+	act_err_set(&err, errno, "(stdout): %s", strerror(errno));
+	return cmd_fail(cmd, &err);
 }
 
 int cmd_print_json_array(const struct act_cmd *cmd, struct json_gen *g)

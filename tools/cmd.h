@@ -71,6 +71,9 @@ int cmd_parse_bool(const struct act_cmd *cmd, const char *opt, const char *arg, 
 int cmd_bool_options(const struct act_cmd *cmd, int argc, char **argv,
 		     const struct option *longopts, bool *const vals[], int *exit_code);
 
+/* Flush standard output: EXIT_OK, or EXIT_FAIL after printing why (a
+ * full disk, a closed pipe must not pass for success). */
+int cmd_flush_stdout(const struct act_cmd *cmd);
 /* Close the JSON array g holds, print it on stdout with a newline and free
  * g. EXIT_OK, or EXIT_FAIL after printing why. */
 struct json_gen;
