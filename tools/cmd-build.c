@@ -56,15 +56,8 @@ static int build(const struct act_cmd *cmd, const struct write_opts *w,
 	r = write_opts_output(cmd, w, outpath ? outpath : "(dry run)", ACT_COMP_GZIP, &so, &mode);
 	if (r)
 		return r;
-	if (outpath && outfile_open(&of, outpath, mode, NULL, &err) < 0)
+	if (write_output_open(w, &of, outpath, mode, NULL, &err) < 0)
 		return cmd_fail(cmd, &err);
-	/* A dry run checks OUTPUT as a real one would, and leaves it be. */
-	if (w->dry_run) {
-		if (outpath)
-			outfile_abort(&of);
-		if (dryrun_open(&of, &err) < 0)
-			return cmd_fail(cmd, &err);
-	}
 	of.no_sync = w->no_sync;
 	if (fstat(of.fd, &st) == 0 && S_ISREG(st.st_mode)) {
 		bo->have_output = true;
@@ -84,9 +77,7 @@ static int build(const struct act_cmd *cmd, const struct write_opts *w,
 	if (out && sink_wrote(out))
 		of.dirty = true;
 	sink_free(out);
-	if (w->dry_run)
-		return dryrun_finish(cmd, w, dir, &of, &prog, r, &err, id);
-	return write_finish(cmd, w, &of, &prog, r, &err, id);
+	return write_finish(cmd, w, dir, &of, &prog, r, &err, id);
 }
 
 static int run(const struct act_cmd *cmd, int argc, char **argv)

@@ -164,17 +164,26 @@ int write_opts_output(const struct act_cmd *cmd, const struct write_opts *w,
 		      const char *outpath, enum act_compression def, struct sink_options *so,
 		      enum outfile_mode *mode);
 
+/* Open OUTPUT as mode says (outpath NULL: there is none); under --dry-run,
+ * check it so, leave it be, and open the temporary file that stands in for
+ * it. 0, or -1 with err set. */
+int write_output_open(const struct write_opts *w, struct outfile *of, const char *outpath,
+		      enum outfile_mode mode, const struct stat *input, struct act_err *err);
+
 /* The end of a write, r 0 if the image was written: OUTPUT committed (or,
  * on failure, aborted, and err printed), the progress line ended, the image
- * ID printed with --print-id. Returns the exit code. */
+ * ID printed with --print-id; under --dry-run, what would change from input
+ * (IMAGE, or build's DIR) printed instead. Returns the exit code. */
 struct progress;
-int write_finish(const struct act_cmd *cmd, const struct write_opts *w, struct outfile *of,
-		 struct progress *prog, int r, struct act_err *err, const char *id);
+int write_finish(const struct act_cmd *cmd, const struct write_opts *w, const char *input,
+		 struct outfile *of, struct progress *prog, int r, struct act_err *err,
+		 const char *id);
 
 /*
- * --dry-run (dryrun.c): an unnamed temporary file stands in for OUTPUT
- * (dryrun_open); dryrun_finish ends the run as write_finish does, printing
- * w->report of the image written there instead of committing it.
+ * --dry-run (dryrun.c), for write_output_open and write_finish: an unnamed
+ * temporary file stands in for OUTPUT (dryrun_open); dryrun_finish ends the
+ * run, printing w->report of the image written there instead of
+ * committing it.
  */
 int dryrun_open(struct outfile *of, struct act_err *err);
 int dryrun_finish(const struct act_cmd *cmd, const struct write_opts *w, const char *input,

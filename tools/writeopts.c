@@ -245,30 +245,39 @@ int write_image(const struct act_cmd *cmd, const struct write_opts *w, int argc,
 	if (w->dry_run && w->report == DRY_DIFF && read_once(argv[0], &at))
 		return cmd_usage(cmd, "--dry-run compares IMAGE with what would be written: "
 				      "IMAGE must be a file, not a pipe");
-	/* A dry run checks OUTPUT as a real one would, and leaves it be. */
-	if (outpath && outfile_open(&of, outpath, mode, stdin_in ? NULL : &in_st, &err) < 0)
+	if (write_output_open(w, &of, outpath, mode, stdin_in ? NULL : &in_st, &err) < 0)
 		return cmd_fail(cmd, &err);
-	if (w->dry_run) {
-		if (outpath)
-			outfile_abort(&of);
-		if (dryrun_open(&of, &err) < 0)
-			return cmd_fail(cmd, &err);
-	}
 	of.no_sync = w->no_sync;
 	progress_init(&prog, w->progress,
 		      !stdin_in && S_ISREG(in_st.st_mode) ? (uint64_t)in_st.st_size : 0);
 	ed.progress = progress_update;
 	ed.progress_ctx = &prog;
 	r = rewrite(argv[0], &of, &so, !w->compression && !w->no_compression, &ed, id, &err);
-	if (w->dry_run)
-		return dryrun_finish(cmd, w, argv[0], &of, &prog, r == 0 ? rewind_stdin(at, &err) : r,
-				     &err, id);
-	return write_finish(cmd, w, &of, &prog, r, &err, id);
+	/* A dry run reads IMAGE again: stdin that is a file from its start. */
+	if (r == 0 && w->dry_run)
+		r = rewind_stdin(at, &err);
+	return write_finish(cmd, w, argv[0], &of, &prog, r, &err, id);
 }
 
-int write_finish(const struct act_cmd *cmd, const struct write_opts *w, struct outfile *of,
-		 struct progress *prog, int r, struct act_err *err, const char *id)
+int write_output_open(const struct write_opts *w, struct outfile *of, const char *outpath,
+		      enum outfile_mode mode, const struct stat *input, struct act_err *err)
 {
+	if (outpath && outfile_open(of, outpath, mode, input, err) < 0)
+		return -1;
+	if (!w->dry_run)
+		return 0;
+	/* A dry run checks OUTPUT as a real one would, and leaves it be. */
+	if (outpath)
+		outfile_abort(of);
+	return dryrun_open(of, err);
+}
+
+int write_finish(const struct act_cmd *cmd, const struct write_opts *w, const char *input,
+		 struct outfile *of, struct progress *prog, int r, struct act_err *err,
+		 const char *id)
+{
+	if (w->dry_run)
+		return dryrun_finish(cmd, w, input, of, prog, r, err, id);
 	if (r == 0)
 		r = outfile_commit(of, err);
 	progress_done(prog, r == 0);
