@@ -11,6 +11,7 @@
 #include "common/base/bigbuf.h"
 #include "common/base/fileio.h"
 #include "common/codec/gzenc.h"
+#include "common/codec/gzsplice.h"
 #include "common/io/imageid.h"
 #include "common/codec/xzenc.h"
 #include "common/base/macro.h"
@@ -42,6 +43,10 @@ struct sink {
 	struct spancopy *span;	/* spans of an input file, copied on a thread */
 	unsigned char *mbuf;	/* a member read again from the input file */
 	size_t mbuf_cap;
+	int level;		/* 0: the codec's default */
+	struct gzsplice *splice; /* gzip spliced from in_fd (sink_splice_from) */
+	int in_fd;
+	char *in_name;
 };
 
 static int write_all(struct sink *s, const void *buf, size_t len)
@@ -152,6 +157,7 @@ struct sink *sink_open_fd(int fd, const char *name, const struct sink_options *o
 	writeback_init(&s->wb, fd, opt->no_sync);
 	s->name = xstrdup(name);
 	s->comp = opt->comp;
+	s->level = opt->level;
 	if (opt->image_id && !(s->id = imageid_new(err))) {
 		sink_free(s);
 		return NULL;
@@ -193,6 +199,8 @@ int sink_write(struct sink *s, const void *buf, size_t len, struct act_err *err)
 	s->bytes_in += len;
 	if (s->id)
 		imageid_update(s->id, buf, len);
+	if (s->splice)
+		return gzsplice_write(s->splice, buf, len, err);
 	if (s->gz)
 		return blockenc_write(s->gz, buf, len, err);
 	if (s->xz)
@@ -314,8 +322,71 @@ void sink_account_uncompressed(struct sink *s, const void *buf, size_t len)
 		imageid_update(s->id, buf, len);
 }
 
+/* The splice's own bytes: after the span being copied, in order. */
+static int splice_write_cb(void *ctx, const void *buf, size_t len, struct act_err *err)
+{
+	struct sink *s = ctx;
+
+	if (s->span && spancopy_finish(s->span, s->name, err) < 0)
+		return -1;
+	return out_write_cb(s, buf, len, err);
+}
+
+/* The input's compressed bytes: file to file, on the copy thread. */
+static int splice_copy_cb(void *ctx, int64_t off, uint64_t len, struct act_err *err)
+{
+	struct sink *s = ctx;
+
+	if (s->span && spancopy_continues(s->span, s->in_fd, (uint64_t)off)) {
+		spancopy_extend(s->span, len);
+		return 0;
+	}
+	if (s->span && spancopy_finish(s->span, s->name, err) < 0)
+		return -1;
+	if (!s->span)
+		s->span = spancopy_new(&s->wb);
+	spancopy_start(s->span, s->in_fd, s->in_name, (uint64_t)off, len);
+	s->wrote = true;
+	return 0;
+}
+
+bool sink_splice_from(struct sink *s, struct source *src)
+{
+	/* zlib's levels stop at 9; libdeflate's go on to 12. */
+	int level = s->level <= 0 ? 6 : s->level > 9 ? 9 : s->level;
+
+	if (!s->gz || s->discard || s->bytes_in || source_compression(src) != ACT_COMP_GZIP)
+		return false;
+	s->splice = gzsplice_new(source_fd(src), source_file_offset(src, 0), level,
+				 splice_write_cb, splice_copy_cb, s);
+	if (!source_observe_gzip(src, gzsplice_member, s->splice)) {
+		gzsplice_free(s->splice);
+		s->splice = NULL;
+		return false;
+	}
+	s->in_fd = source_fd(src);
+	s->in_name = xstrdup(source_path(src));
+	/* Its threads and buffers are not needed: windows are small. */
+	blockenc_free(s->gz);
+	s->gz = NULL;
+	return true;
+}
+
+int sink_write_input(struct sink *s, const void *buf, size_t len, uint64_t u_off,
+		     struct act_err *err)
+{
+	if (!s->splice)
+		return sink_write(s, buf, len, err);
+	s->bytes_in += len;
+	if (s->id)
+		imageid_update(s->id, buf, len);
+	return gzsplice_copy(s->splice, buf, len, u_off, err);
+}
+
 static int finish_output(struct sink *s, struct act_err *err)
 {
+	if (s->splice)
+		return gzsplice_finish(s->splice, err) < 0 ? -1 : flush_plain(s, err);
 	if (s->gz)
 		return blockenc_finish(s->gz, err);
 	if (s->xz)
@@ -353,6 +424,8 @@ void sink_free(struct sink *s)
 		archive_write_free(s->aw);
 	}
 	spancopy_free(s->span);
+	gzsplice_free(s->splice);
+	free(s->in_name);
 	blockenc_free(s->gz);
 	xzenc_free(s->xz);
 	imageid_free(s->id);

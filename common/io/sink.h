@@ -41,6 +41,17 @@ int sink_copy_member(struct sink *s, const void *member, size_t len, uint64_t ul
 int sink_copy_member_file(struct sink *s, int fd, const char *name, int64_t off, size_t len,
 			  uint64_t ulen, uint64_t aux, struct act_err *err);
 void sink_account_uncompressed(struct sink *s, const void *buf, size_t len);
+/*
+ * gzip in and out, the input a regular file: the output is the input's
+ * compressed stream spliced (gzsplice.h), each span the input repeats copied
+ * as it is. Call before the first read; false when it does not apply.
+ */
+struct source;
+bool sink_splice_from(struct sink *s, struct source *src);
+/* Write len bytes that are the input's decompressed bytes at offset u_off
+ * (which a splicing sink copies); else the same as sink_write. */
+int sink_write_input(struct sink *s, const void *buf, size_t len, uint64_t u_off,
+		     struct act_err *err);
 /* The caller is about to hold much input back: write what is being
  * compressed, so that the compressor's memory is given back first (xz). */
 int sink_drain(struct sink *s, struct act_err *err);

@@ -533,6 +533,14 @@ struct memberstore *source_keep_members(struct source *src, size_t max_member,
 	return src->members;
 }
 
+bool source_observe_gzip(struct source *src, gzdec_member_fn fn, void *ctx)
+{
+	if (!src->gz || !src->seekable || src->members || src->raw_read > src->sniff_len)
+		return false;
+	gzdec_observe(src->gz, fn, ctx);
+	return true;
+}
+
 enum act_compression source_compression(const struct source *src)
 {
 	return src->comp;

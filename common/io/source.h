@@ -55,6 +55,15 @@ struct memberstore;
 struct memberstore *source_keep_members(struct source *src, size_t max_member,
 					 uint64_t max_span);
 
+/*
+ * Have fn told of each gzip member's spans as the decoder finishes it (see
+ * gzdec_member_fn); call before the first read. False when the input is not
+ * gzip decoded by acitool's own decoder, or not a regular file that can be
+ * read again by offset.
+ */
+bool source_observe_gzip(struct source *src, void (*fn)(void *ctx, uint64_t c_start,
+		uint64_t c_end, uint64_t u_start, uint64_t u_end), void *ctx);
+
 enum act_compression source_compression(const struct source *src);
 const char *source_path(const struct source *src);
 /* The input file's status; st_mode is 0 for a pipe or terminal on stdin. */

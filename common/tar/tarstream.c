@@ -142,8 +142,8 @@ static int emit(struct tarstream *ts, int64_t upto, struct act_err *err)
 				    (uint64_t)(end - ts->settled), err) < 0)
 			return -1;
 		if (ts->mode == MODE_COPY && !c->hole && !ts->ranges &&
-		    sink_write(ts->out, c->data + (ts->settled - c->off),
-			       (size_t)(end - ts->settled), err) < 0)
+		    sink_write_input(ts->out, c->data + (ts->settled - c->off),
+				     (size_t)(end - ts->settled), (uint64_t)ts->settled, err) < 0)
 			return -1;
 		if (ts->mode == MODE_COPIED)
 			sink_account_uncompressed(ts->out, c->data + (ts->settled - c->off),
@@ -241,8 +241,9 @@ struct tarstream *tarstream_open(struct source *src, struct sink *out, struct ac
 	ts->src = src;
 	ts->out = out;
 	ts->trailer_at = -1;
-	/* gzip or xz in and out: untouched members are copied, not recompressed. */
-	if (out && sink_takes_members(out, source_compression(src))) {
+	/* gzip or xz in and out: untouched members are copied, not recompressed;
+	 * gzip from a file is spliced, which needs no members. */
+	if (out && !sink_splice_from(out, src) && sink_takes_members(out, source_compression(src))) {
 		size_t max = source_compression(src) == ACT_COMP_XZ ? XZ_BLOCK_MAX : MEMBER_MAX;
 
 		ts->members = source_keep_members(src, max, max);

@@ -117,6 +117,16 @@ print("gzip" if m[:2] == b"\x1f\x8b" else "bzip2" if m[:3] == b"BZh"
       else "unknown")' "$1"
 }
 
+# decompress FILE: the tar stream, by gzip, bzip2 or xz themselves.
+decompress() {
+	case $(compression "$1") in
+	gzip) gzip -dc -- "$1" ;;
+	bzip2) bzip2 -dc -- "$1" ;;
+	xz) xz -dc -- "$1" ;;
+	*) cat -- "$1" ;;
+	esac
+}
+
 sha256() {
 	sha256sum "$1" | cut -d' ' -f1
 }

@@ -1,0 +1,517 @@
+// SPDX-License-Identifier: Apache-2.0
+/* gzip rewritten by splicing the input's deflate data (see gzsplice.h). */
+#include <errno.h>
+#include <libdeflate.h>
+#include <stdbool.h>
+#include <string.h>
+#include <zlib.h>
+
+#include "common/base/fileio.h"
+#include "common/base/macro.h"
+#include "common/codec/gzsplice.h"
+
+#define WSIZE 32768
+#define IN_BUF (256 * 1024)
+#define OUT_BUF (256 * 1024)
+
+/* Where a member ends, its trailer included, compressed and decompressed. */
+struct mend {
+	uint64_t c, u;
+};
+
+/*
+ * COPYING: the output member is, from emitted_c on, the input's compressed
+ * bytes as they are, up to where the input is at p; they are written when
+ * their end is known (an edit, the member's end). FRESH: the output's bytes
+ * go through the deflater until a boundary lets copying resume.
+ */
+enum mode { COPYING, FRESH };
+
+struct gzsplice {
+	int fd;
+	int64_t base;
+	int level;
+	gzsplice_write_fn write;
+	gzsplice_copy_fn copy;
+	void *ctx;
+
+	struct mend *ends; /* members the decoder finished, in order */
+	size_t nends, cap;
+
+	enum mode mode;
+	size_t om;	    /* the input member the output member mirrors */
+	uint64_t p;	    /* the input offset a verbatim copy continues at */
+	uint64_t emitted_c; /* COPYING: the input's bytes from here on go out */
+	bool dirty;	    /* the output member differs from the input's */
+	uint32_t crc;	    /* of the output member's bytes */
+	uint64_t olen;
+
+	/* The boundary finder: zlib on the input file, member by member. */
+	z_stream scan;
+	bool scan_ready;
+	size_t scan_m;	 /* the member it is in */
+	uint64_t scan_u; /* decompressed offset it reached */
+	bool scan_end;	 /* at the end of its member */
+	uint64_t in_off; /* stream offset of in[0] */
+	unsigned char *in, *out;
+	/* The last boundary on a byte it passed, and the 32 KiB before it. */
+	uint64_t l_c, l_u;
+	unsigned char win[WSIZE];
+	unsigned wlen;
+
+	/* A window's input bytes decoded again, and the window's compressor. */
+	z_stream re, def;
+	bool re_ready, def_ready;
+	unsigned char *rein, *dout;
+	uint64_t run_start; /* FRESH: where the verbatim run so far began */
+	bool have_run;
+};
+
+struct gzsplice *gzsplice_new(int fd, int64_t base, int level, gzsplice_write_fn write,
+			      gzsplice_copy_fn copy, void *ctx)
+{
+	struct gzsplice *g = xcalloc(1, sizeof(*g));
+
+	g->fd = fd;
+	g->base = base;
+	g->level = level < 1 ? 1 : level > 9 ? 9 : level;
+	g->write = write;
+	g->copy = copy;
+	g->ctx = ctx;
+	g->in = xmalloc(IN_BUF);
+	g->out = xmalloc(OUT_BUF);
+	return g;
+}
+
+void gzsplice_free(struct gzsplice *g)
+{
+	if (!g)
+		return;
+	if (g->scan_ready)
+		inflateEnd(&g->scan);
+	if (g->re_ready)
+		inflateEnd(&g->re);
+	if (g->def_ready)
+		deflateEnd(&g->def);
+	free(g->ends);
+	free(g->in);
+	free(g->out);
+	free(g->rein);
+	free(g->dout);
+	free(g);
+}
+
+void gzsplice_member(void *ctx, uint64_t c_start, uint64_t c_end, uint64_t u_start,
+		     uint64_t u_end)
+{
+	struct gzsplice *g = ctx;
+
+	(void)c_start;
+	(void)u_start;
+	if (g->nends == g->cap) {
+		g->cap = g->cap ? 2 * g->cap : 64;
+		g->ends = xrealloc(g->ends, g->cap * sizeof(*g->ends));
+	}
+	g->ends[g->nends++] = (struct mend){ c_end, u_end };
+}
+
+static uint64_t start_c(const struct gzsplice *g, size_t m)
+{
+	return m ? g->ends[m - 1].c : 0;
+}
+
+static uint64_t start_u(const struct gzsplice *g, size_t m)
+{
+	return m ? g->ends[m - 1].u : 0;
+}
+
+/* The member holding input offset u: the first that ends after it (empty
+ * members hold nothing), or the one still being decoded. */
+static size_t member_of(const struct gzsplice *g, uint64_t u)
+{
+	size_t lo = 0, hi = g->nends;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (g->ends[mid].u > u)
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
+	return lo;
+}
+
+static int corrupt(struct act_err *err, const char *why)
+{
+	return act_err_set(err, EIO, "splicing the gzip stream: %s", why);
+}
+
+static int read_error(struct act_err *err, ssize_t n)
+{
+	if (n < 0)
+		return act_err_set(err, errno, "splicing the gzip stream: read error: %s",
+				   strerror(errno));
+	return act_err_set(err, EIO, "splicing the gzip stream: the file shrank while being read");
+}
+
+static int emit_copy(struct gzsplice *g, uint64_t from, uint64_t to, struct act_err *err)
+{
+	if (to <= from)
+		return 0;
+	return g->copy(g->ctx, g->base + (int64_t)from, to - from, err);
+}
+
+static int emit_trailer(struct gzsplice *g, struct act_err *err)
+{
+	unsigned char t[8];
+
+	for (int i = 0; i < 4; i++) {
+		t[i] = (unsigned char)(g->crc >> (8 * i));
+		t[4 + i] = (unsigned char)(g->olen >> (8 * i));
+	}
+	return g->write(g->ctx, t, sizeof(t), err);
+}
+
+/* --- the boundary finder ------------------------------------------------ */
+
+static uint64_t scan_c(const struct gzsplice *g)
+{
+	return g->in_off + (uint64_t)(g->scan.next_in - g->in);
+}
+
+static int scan_refill(struct gzsplice *g, struct act_err *err)
+{
+	uint64_t c = scan_c(g);
+	ssize_t n = fileio_pread(g->fd, g->in, IN_BUF, (off_t)(g->base + (int64_t)c));
+
+	if (n <= 0)
+		return read_error(err, n);
+	g->in_off = c;
+	g->scan.next_in = g->in;
+	g->scan.avail_in = (uInt)n;
+	return 0;
+}
+
+/* The scanner stands on a boundary on a byte: keep it, with its window. */
+static void note_boundary(struct gzsplice *g)
+{
+	g->l_c = scan_c(g);
+	g->l_u = g->scan_u;
+	g->wlen = WSIZE;
+	inflateGetDictionary(&g->scan, g->win, &g->wlen);
+}
+
+static bool at_byte_boundary(const z_stream *z)
+{
+	/* 128: after an end-of-block code or the header; 64: in the last
+	 * block; low bits: bits of the last byte taken that are still unused. */
+	return (z->data_type & 128) && !(z->data_type & 64) && (z->data_type & 7) == 0;
+}
+
+/* Start the scanner at member m's header; it stops where the deflate data starts. */
+static int scan_reset(struct gzsplice *g, size_t m, struct act_err *err)
+{
+	int r;
+
+	if (!g->scan_ready) {
+		if (inflateInit2(&g->scan, 15 + 16) != Z_OK)
+			return act_err_set(err, ENOMEM, "splicing the gzip stream: out of memory");
+		g->scan_ready = true;
+	} else {
+		inflateReset2(&g->scan, 15 + 16);
+	}
+	g->in_off = start_c(g, m);
+	g->scan.next_in = g->in;
+	g->scan.avail_in = 0;
+	g->scan_m = m;
+	g->scan_u = start_u(g, m);
+	g->scan_end = false;
+	do {
+		if (g->scan.avail_in == 0 && scan_refill(g, err) < 0)
+			return -1;
+		g->scan.next_out = g->out;
+		g->scan.avail_out = OUT_BUF;
+		r = inflate(&g->scan, Z_BLOCK);
+		if ((r != Z_OK && r != Z_BUF_ERROR) || g->scan.avail_out != OUT_BUF)
+			return corrupt(err, "bad member header");
+	} while (!(g->scan.data_type & 128));
+	note_boundary(g);
+	return 0;
+}
+
+/*
+ * Decode on to input offset `to` (within the scanner's member), keeping each
+ * boundary on a byte it passes. With want, stop at the first such boundary
+ * at or after it: 1 then, else 0 (-1 on error).
+ */
+static int scan_to(struct gzsplice *g, uint64_t to, uint64_t want, struct act_err *err)
+{
+	while (g->scan_u < to) {
+		uint64_t room = to - g->scan_u < OUT_BUF ? to - g->scan_u : OUT_BUF;
+		int r;
+
+		if (g->scan_end)
+			return corrupt(err, "a member ends before its bytes do");
+		if (g->scan.avail_in == 0 && scan_refill(g, err) < 0)
+			return -1;
+		g->scan.next_out = g->out;
+		g->scan.avail_out = (uInt)room;
+		r = inflate(&g->scan, Z_BLOCK);
+		g->scan_u += room - g->scan.avail_out;
+		if (r == Z_STREAM_END) {
+			g->scan_end = true;
+			continue;
+		}
+		if (r != Z_OK && r != Z_BUF_ERROR)
+			return corrupt(err, g->scan.msg ? g->scan.msg : "corrupt deflate data");
+		if (at_byte_boundary(&g->scan)) {
+			note_boundary(g);
+			if (g->scan_u >= want)
+				return 1;
+		}
+	}
+	return 0;
+}
+
+/* --- windows compressed anew -------------------------------------------- */
+
+static int def_run(struct gzsplice *g, const void *buf, size_t len, int flush,
+		   struct act_err *err)
+{
+	const unsigned char *p = buf;
+
+	do {
+		uInt step = len > (1u << 30) ? 1u << 30 : (uInt)len;
+		int r;
+
+		g->def.next_in = (unsigned char *)p;
+		g->def.avail_in = step;
+		p += step;
+		len -= step;
+		do {
+			g->def.next_out = g->dout;
+			g->def.avail_out = OUT_BUF;
+			r = deflate(&g->def, len ? Z_NO_FLUSH : flush);
+			if (r == Z_STREAM_ERROR)
+				return corrupt(err, "compressor failed");
+			if (g->def.avail_out < OUT_BUF &&
+			    g->write(g->ctx, g->dout, OUT_BUF - g->def.avail_out, err) < 0)
+				return -1;
+		} while (g->def.avail_out == 0);
+	} while (len);
+	return 0;
+}
+
+/* The compressor, primed with the window of the last boundary kept. */
+static int def_start(struct gzsplice *g, struct act_err *err)
+{
+	if (!g->def_ready) {
+		if (deflateInit2(&g->def, g->level, Z_DEFLATED, -15, 8, Z_DEFAULT_STRATEGY) != Z_OK)
+			return act_err_set(err, ENOMEM, "splicing the gzip stream: out of memory");
+		g->def_ready = true;
+		g->dout = xmalloc(OUT_BUF);
+	} else {
+		deflateReset(&g->def);
+	}
+	if (g->wlen)
+		deflateSetDictionary(&g->def, g->win, g->wlen);
+	return 0;
+}
+
+/* The input's bytes from the last boundary kept up to `to`, decoded again
+ * from the file (bounded memory, whatever the gap) into the compressor. */
+static int redecode(struct gzsplice *g, uint64_t to, struct act_err *err)
+{
+	uint64_t c = g->l_c, left = to - g->l_u;
+
+	if (!left)
+		return 0;
+	if (!g->re_ready) {
+		if (inflateInit2(&g->re, -15) != Z_OK)
+			return act_err_set(err, ENOMEM, "splicing the gzip stream: out of memory");
+		g->re_ready = true;
+		g->rein = xmalloc(IN_BUF);
+	} else {
+		inflateReset(&g->re);
+	}
+	if (g->wlen)
+		inflateSetDictionary(&g->re, g->win, g->wlen);
+	g->re.avail_in = 0;
+	while (left) {
+		uint64_t room = left < OUT_BUF ? left : OUT_BUF;
+		int r;
+
+		if (g->re.avail_in == 0) {
+			ssize_t n = fileio_pread(g->fd, g->rein, IN_BUF, (off_t)(g->base + (int64_t)c));
+
+			if (n <= 0)
+				return read_error(err, n);
+			c += (uint64_t)n;
+			g->re.next_in = g->rein;
+			g->re.avail_in = (uInt)n;
+		}
+		g->re.next_out = g->out;
+		g->re.avail_out = (uInt)room;
+		r = inflate(&g->re, Z_NO_FLUSH);
+		if (r != Z_OK && r != Z_STREAM_END && r != Z_BUF_ERROR)
+			return corrupt(err, g->re.msg ? g->re.msg : "corrupt deflate data");
+		if (def_run(g, g->out, room - g->re.avail_out, Z_NO_FLUSH, err) < 0)
+			return -1;
+		left -= room - g->re.avail_out;
+		if (r == Z_STREAM_END && left)
+			return corrupt(err, "a member ends before its bytes do");
+	}
+	return 0;
+}
+
+/* An edit at p: the output so far goes out up to the last boundary on a
+ * byte before p, and everything from there is compressed anew. */
+static int go_fresh(struct gzsplice *g, struct act_err *err)
+{
+	if ((!g->scan_ready || g->scan_m != g->om) && scan_reset(g, g->om, err) < 0)
+		return -1;
+	if (scan_to(g, g->p, UINT64_MAX, err) < 0)
+		return -1;
+	if (g->l_c < g->emitted_c)
+		return corrupt(err, "internal error: boundary before the copied span");
+	if (emit_copy(g, g->emitted_c, g->l_c, err) < 0 || def_start(g, err) < 0 ||
+	    redecode(g, g->p, err) < 0)
+		return -1;
+	g->mode = FRESH;
+	g->dirty = true;
+	g->have_run = false;
+	return 0;
+}
+
+/* FRESH: the input's bytes [x, x+len) of the current member come next. They
+ * are compressed until a boundary on a byte with 32 KiB of them before it. */
+static int fresh_copy(struct gzsplice *g, const unsigned char *buf, uint64_t len, uint64_t x,
+		      struct act_err *err)
+{
+	uint64_t end = x + len;
+
+	if (!g->have_run || x != g->p) {
+		g->run_start = x;
+		g->have_run = true;
+	}
+	g->p = end;
+	while (x < end) {
+		uint64_t k;
+		int r = 0;
+
+		if (g->scan_u < x && scan_to(g, x, UINT64_MAX, err) < 0)
+			return -1;
+		if (g->scan_u == x &&
+		    (r = scan_to(g, end, g->run_start + WSIZE, err)) < 0)
+			return -1;
+		/* Bytes behind the scanner (a run that went back) need no look. */
+		k = (g->scan_u < end ? g->scan_u : end) - x;
+		if (k == 0 && r == 0)
+			return corrupt(err, "internal error: the scanner is stuck");
+		if (def_run(g, buf, k, Z_NO_FLUSH, err) < 0)
+			return -1;
+		buf += k;
+		x += k;
+		if (r == 1) {
+			/* A sync flush ends on a byte, not in the last block. */
+			if (def_run(g, NULL, 0, Z_SYNC_FLUSH, err) < 0)
+				return -1;
+			g->mode = COPYING;
+			g->emitted_c = g->l_c;
+			return 0;
+		}
+	}
+	return 0;
+}
+
+/* --- members ------------------------------------------------------------ */
+
+static int end_member(struct gzsplice *g, struct act_err *err)
+{
+	struct mend e;
+
+	if (g->om >= g->nends)
+		return corrupt(err, "internal error: a member's end is not known");
+	e = g->ends[g->om];
+	if (g->mode == COPYING && g->p < e.u && go_fresh(g, err) < 0)
+		return -1;
+	if (g->mode == COPYING && !g->dirty)
+		return emit_copy(g, g->emitted_c, e.c, err);
+	if (g->mode == COPYING) {
+		if (emit_copy(g, g->emitted_c, e.c - 8, err) < 0)
+			return -1;
+	} else if (def_run(g, NULL, 0, Z_FINISH, err) < 0) {
+		return -1;
+	}
+	return emit_trailer(g, err);
+}
+
+static void start_member(struct gzsplice *g, size_t m)
+{
+	g->om = m;
+	g->mode = COPYING;
+	g->p = start_u(g, m);
+	g->emitted_c = start_c(g, m);
+	g->dirty = false;
+	g->crc = 0;
+	g->olen = 0;
+}
+
+static void account(struct gzsplice *g, const void *buf, size_t len)
+{
+	g->crc = libdeflate_crc32(g->crc, buf, len);
+	g->olen += len;
+}
+
+int gzsplice_write(struct gzsplice *g, const void *buf, size_t len, struct act_err *err)
+{
+	if (!len)
+		return 0;
+	account(g, buf, len);
+	if (g->mode == COPYING && go_fresh(g, err) < 0)
+		return -1;
+	g->have_run = false;
+	return def_run(g, buf, len, Z_NO_FLUSH, err);
+}
+
+int gzsplice_copy(struct gzsplice *g, const void *buf, size_t len, uint64_t x,
+		  struct act_err *err)
+{
+	const unsigned char *b = buf;
+
+	while (len) {
+		size_t m = member_of(g, x);
+		uint64_t n = len;
+
+		if (m < g->nends && x + n > g->ends[m].u)
+			n = g->ends[m].u - x;
+		if (m < g->om) {
+			/* Bytes of a member already left behind: new bytes here. */
+			if (gzsplice_write(g, b, (size_t)n, err) < 0)
+				return -1;
+		} else {
+			if (m > g->om) {
+				if (end_member(g, err) < 0)
+					return -1;
+				start_member(g, m);
+			}
+			account(g, b, (size_t)n);
+			if (g->mode == COPYING && x == g->p) {
+				g->p += n;
+			} else if ((g->mode == COPYING && go_fresh(g, err) < 0) ||
+				   fresh_copy(g, b, n, x, err) < 0) {
+				return -1;
+			}
+		}
+		b += n;
+		x += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+int gzsplice_finish(struct gzsplice *g, struct act_err *err)
+{
+	return end_member(g, err);
+}
