@@ -279,7 +279,8 @@ static int scan_to(struct gzsplice *g, uint64_t to, uint64_t want, struct act_er
 static int def_run(struct gzsplice *g, const void *buf, size_t len, int flush,
 		   struct act_err *err)
 {
-	const unsigned char *p = buf;
+	/* A flush alone has no bytes: no null pointer to step over. */
+	const unsigned char *p = len ? buf : (const unsigned char *)"";
 
 	do {
 		uInt step = len > (1u << 30) ? 1u << 30 : (uInt)len;
