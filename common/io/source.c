@@ -10,6 +10,7 @@
 #include "common/base/interrupt.h"
 #include "common/base/macro.h"
 #include "common/codec/memberstore.h"
+#include "common/io/readahead.h"
 #include "common/io/source.h"
 #include "common/codec/xzdec.h"
 
@@ -34,6 +35,12 @@ struct source {
 	size_t dec_off, dec_len;
 	bool raw_eof;
 	struct memberstore *members; /* kept for reuse, when asked */
+	/* gzip and xz from a regular file decode on a thread, ahead; the gzip
+	 * member observer then runs on the reader's thread (readahead.h). */
+	struct readahead *ra;
+	bool ra_tried;
+	gzdec_member_fn gz_fn;
+	void *gz_ctx;
 	/* Other codecs: libarchive's "raw" format over one forced filter. */
 	struct archive *ar;
 	unsigned char *raw_buf;
@@ -87,8 +94,9 @@ static ssize_t raw_read(struct source *src, void *buf, size_t len)
 	do
 		n = read(src->fd, buf, len);
 	while (n < 0 && errno == EINTR && !interrupt_signal);
+	/* Atomic: the decoding thread counts, the reader reports progress. */
 	if (n > 0)
-		src->raw_read += (uint64_t)n;
+		__atomic_fetch_add(&src->raw_read, (uint64_t)n, __ATOMIC_RELAXED);
 	return n;
 }
 
@@ -354,6 +362,7 @@ void source_free(struct source *src)
 {
 	if (!src)
 		return;
+	readahead_free(src->ra);
 	if (src->ar)
 		archive_read_free(src->ar);
 	gzdec_free(src->gz);
@@ -409,6 +418,41 @@ static ssize_t dec_read(struct source *src, void *buf, size_t len, struct act_er
 	}
 }
 
+static ssize_t ra_fill(void *ctx, void *buf, size_t len, struct act_err *err)
+{
+	return dec_read(ctx, buf, len, err);
+}
+
+static void ra_deliver(void *ctx, const struct readahead_event *ev)
+{
+	struct source *src = ctx;
+
+	src->gz_fn(src->gz_ctx, ev->v[0], ev->v[1], ev->v[2], ev->v[3]);
+}
+
+/* On the decoding thread: the member's report waits for its bytes. */
+static void gz_member_ahead(void *ctx, uint64_t c_start, uint64_t c_end, uint64_t u_start,
+			    uint64_t u_end)
+{
+	struct source *src = ctx;
+	struct readahead_event ev = { { c_start, c_end, u_start, u_end, 0 } };
+
+	readahead_event(src->ra, &ev);
+}
+
+/* Not from a pipe (a read there may block for ever, with nobody to take a
+ * signal), nor while members are kept: their store is the reader's. */
+static void start_readahead(struct source *src)
+{
+	src->ra_tried = true;
+	if (!src->seekable || src->members)
+		return;
+	src->ra = readahead_new(ra_fill, ra_deliver, src);
+	if (src->gz_fn)
+		gzdec_observe(src->gz, gz_member_ahead, src);
+	readahead_start(src->ra);
+}
+
 ssize_t source_read(struct source *src, void *buf, size_t len, struct act_err *err)
 {
 	if (src->comp == ACT_COMP_NONE) {
@@ -419,6 +463,10 @@ ssize_t source_read(struct source *src, void *buf, size_t len, struct act_err *e
 					   strerror(errno));
 		return n;
 	}
+	if ((src->gz || src->xz) && !src->ra_tried)
+		start_readahead(src);
+	if (src->ra)
+		return readahead_read(src->ra, buf, len, err);
 	if (src->gz || src->xz)
 		return dec_read(src, buf, len, err);
 	while (src->pend_len == 0 && !src->eof) {
@@ -519,7 +567,7 @@ static void on_block(void *ctx, uint64_t c_start, uint64_t c_end, uint64_t u_sta
 struct memberstore *source_keep_members(struct source *src, size_t max_member,
 					 uint64_t max_span)
 {
-	if ((!src->gz && !src->xz) || src->raw_read > src->sniff_len)
+	if ((!src->gz && !src->xz) || source_bytes_read(src) > src->sniff_len)
 		return NULL;
 	if (!src->members) {
 		/* A regular file holds the compressed bytes: read them again
@@ -535,8 +583,10 @@ struct memberstore *source_keep_members(struct source *src, size_t max_member,
 
 bool source_observe_gzip(struct source *src, gzdec_member_fn fn, void *ctx)
 {
-	if (!src->gz || !src->seekable || src->members || src->raw_read > src->sniff_len)
+	if (!src->gz || !src->seekable || src->members || source_bytes_read(src) > src->sniff_len)
 		return false;
+	src->gz_fn = fn;
+	src->gz_ctx = ctx;
 	gzdec_observe(src->gz, fn, ctx);
 	return true;
 }
@@ -558,5 +608,5 @@ const struct stat *source_stat(const struct source *src)
 
 uint64_t source_bytes_read(const struct source *src)
 {
-	return src->raw_read;
+	return __atomic_load_n(&src->raw_read, __ATOMIC_RELAXED);
 }
