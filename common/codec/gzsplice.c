@@ -4,6 +4,7 @@
 #include <libdeflate.h>
 #include <stdbool.h>
 #include <string.h>
+#include <unistd.h>
 #include <zlib.h>
 
 #include "common/base/fileio.h"
@@ -13,6 +14,7 @@
 #define WSIZE 32768
 #define IN_BUF (256 * 1024)
 #define OUT_BUF (256 * 1024)
+#define RUN_AHEAD (4 * 1024 * 1024)
 
 /* Where a member ends, its trailer included, compressed and decompressed. */
 struct mend {
@@ -20,20 +22,25 @@ struct mend {
 };
 
 /*
- * COPYING: the output member is, from emitted_c on, the input's compressed
- * bytes as they are, up to where the input is at p; they are written when
- * their end is known (an edit, the member's end). FRESH: the output's bytes
- * go through the deflater until a boundary lets copying resume.
+ * COPYING: the output member is, from emitted_c on (at output offset
+ * emitted_out), the input's compressed bytes as they are, up to where the
+ * input is at p; the output holds them up to copied_to, which is ahead of
+ * where they end (a copy run ahead, cut back later) or behind it (written
+ * when their end is known: an edit, the member's end). FRESH: the output's
+ * bytes go through the deflater until a boundary lets copying resume.
  */
 enum mode { COPYING, FRESH };
 
 struct gzsplice {
 	int fd;
 	int64_t base;
+	uint64_t in_end;
 	int level;
 	gzsplice_write_fn write;
 	gzsplice_copy_fn copy;
+	gzsplice_truncate_fn truncate;
 	void *ctx;
+	uint64_t out_len; /* output bytes so far */
 
 	struct mend *ends; /* members the decoder finished, in order */
 	size_t nends, cap;
@@ -42,6 +49,9 @@ struct gzsplice {
 	size_t om;	    /* the input member the output member mirrors */
 	uint64_t p;	    /* the input offset a verbatim copy continues at */
 	uint64_t emitted_c; /* COPYING: the input's bytes from here on go out */
+	uint64_t emitted_out, copied_to;
+	uint64_t run_u;	    /* COPYING: the input offset where it began */
+	uint64_t run_ahead;
 	bool dirty;	    /* the output member differs from the input's */
 	uint32_t crc;	    /* of the output member's bytes */
 	uint64_t olen;
@@ -67,13 +77,17 @@ struct gzsplice {
 	bool have_run;
 };
 
-struct gzsplice *gzsplice_new(int fd, int64_t base, int level, gzsplice_write_fn write,
-			      gzsplice_copy_fn copy, void *ctx)
+struct gzsplice *gzsplice_new(int fd, int64_t base, uint64_t in_end, int level,
+			      gzsplice_write_fn write, gzsplice_copy_fn copy,
+			      gzsplice_truncate_fn truncate, void *ctx)
 {
 	struct gzsplice *g = xcalloc(1, sizeof(*g));
 
 	g->fd = fd;
 	g->base = base;
+	g->in_end = in_end;
+	g->truncate = truncate;
+	g->run_ahead = RUN_AHEAD;
 	g->level = level < 1 ? 1 : level > 9 ? 9 : level;
 	g->write = write;
 	g->copy = copy;
@@ -81,6 +95,11 @@ struct gzsplice *gzsplice_new(int fd, int64_t base, int level, gzsplice_write_fn
 	g->in = xmalloc(IN_BUF);
 	g->out = xmalloc(OUT_BUF);
 	return g;
+}
+
+void gzsplice_set_run_ahead(struct gzsplice *g, uint64_t after)
+{
+	g->run_ahead = after;
 }
 
 void gzsplice_free(struct gzsplice *g)
@@ -147,6 +166,12 @@ static int corrupt(struct act_err *err, const char *why)
 	return act_err_set(err, EIO, "splicing the gzip stream: %s", why);
 }
 
+/* zlib's inits fail only for want of memory. */
+static int no_memory(struct act_err *err)
+{
+	return act_err_set(err, ENOMEM, "splicing the gzip stream: out of memory");
+}
+
 static int read_error(struct act_err *err, ssize_t n)
 {
 	if (n < 0)
@@ -155,11 +180,59 @@ static int read_error(struct act_err *err, ssize_t n)
 	return act_err_set(err, EIO, "splicing the gzip stream: the file shrank while being read");
 }
 
-static int emit_copy(struct gzsplice *g, uint64_t from, uint64_t to, struct act_err *err)
+static int emit(struct gzsplice *g, const void *buf, size_t len, struct act_err *err)
 {
-	if (to <= from)
+	g->out_len += len;
+	return g->write(g->ctx, buf, len, err);
+}
+
+/* COPYING: the output holds the input's bytes from emitted_c exactly up to
+ * `to`: the copy run ahead is cut back, or the rest copied. */
+static int settle_copy(struct gzsplice *g, uint64_t to, struct act_err *err)
+{
+	if (g->copied_to > to) {
+		g->out_len = g->emitted_out + (to - g->emitted_c);
+		if (g->truncate(g->ctx, g->out_len, err) < 0)
+			return -1;
+	} else if (g->copied_to < to) {
+		if (g->copy(g->ctx, g->base + (int64_t)g->copied_to, to - g->copied_to, err) < 0)
+			return -1;
+		g->out_len += to - g->copied_to;
+	}
+	g->copied_to = to;
+	return 0;
+}
+
+/* Copying starts at input offset c (decompressed: u). */
+static void start_copying(struct gzsplice *g, uint64_t c, uint64_t u)
+{
+	g->mode = COPYING;
+	g->emitted_c = g->copied_to = c;
+	g->emitted_out = g->out_len;
+	g->run_u = u;
+}
+
+/*
+ * After run_ahead bytes of copying with no edit (an edit soon after would
+ * cut a copy back at once), the copy runs ahead, if the output can be cut
+ * back, as far as the input has been read (its file offset: the decoder's
+ * lead, a few MiB at most, is all an edit may cut back), in steps.
+ */
+static int run_ahead(struct gzsplice *g, struct act_err *err)
+{
+	off_t pos;
+	uint64_t to;
+
+	if (!g->truncate || g->p - g->run_u < g->run_ahead)
 		return 0;
-	return g->copy(g->ctx, g->base + (int64_t)from, to - from, err);
+	pos = lseek(g->fd, 0, SEEK_CUR);
+	if (pos < g->base)
+		return 0;
+	to = (uint64_t)(pos - g->base) < g->in_end ? (uint64_t)(pos - g->base) : g->in_end;
+	/* In steps of a quarter of run_ahead: 1 MiB. */
+	if (to <= g->copied_to || (to < g->in_end && to - g->copied_to < g->run_ahead / 4))
+		return 0;
+	return settle_copy(g, to, err);
 }
 
 static int emit_trailer(struct gzsplice *g, struct act_err *err)
@@ -170,7 +243,7 @@ static int emit_trailer(struct gzsplice *g, struct act_err *err)
 		t[i] = (unsigned char)(g->crc >> (8 * i));
 		t[4 + i] = (unsigned char)(g->olen >> (8 * i));
 	}
-	return g->write(g->ctx, t, sizeof(t), err);
+	return emit(g, t, sizeof(t), err);
 }
 
 /* --- the boundary finder ------------------------------------------------ */
@@ -216,7 +289,7 @@ static int scan_reset(struct gzsplice *g, size_t m, struct act_err *err)
 
 	if (!g->scan_ready) {
 		if (inflateInit2(&g->scan, 15 + 16) != Z_OK)
-			return act_err_set(err, ENOMEM, "splicing the gzip stream: out of memory");
+			return no_memory(err);
 		g->scan_ready = true;
 	} else {
 		inflateReset2(&g->scan, 15 + 16);
@@ -297,7 +370,7 @@ static int def_run(struct gzsplice *g, const void *buf, size_t len, int flush,
 			if (r == Z_STREAM_ERROR)
 				return corrupt(err, "compressor failed");
 			if (g->def.avail_out < OUT_BUF &&
-			    g->write(g->ctx, g->dout, OUT_BUF - g->def.avail_out, err) < 0)
+			    emit(g, g->dout, OUT_BUF - g->def.avail_out, err) < 0)
 				return -1;
 		} while (g->def.avail_out == 0);
 	} while (len);
@@ -309,7 +382,7 @@ static int def_start(struct gzsplice *g, struct act_err *err)
 {
 	if (!g->def_ready) {
 		if (deflateInit2(&g->def, g->level, Z_DEFLATED, -15, 8, Z_DEFAULT_STRATEGY) != Z_OK)
-			return act_err_set(err, ENOMEM, "splicing the gzip stream: out of memory");
+			return no_memory(err);
 		g->def_ready = true;
 		g->dout = xmalloc(OUT_BUF);
 	} else {
@@ -330,7 +403,7 @@ static int redecode(struct gzsplice *g, uint64_t to, struct act_err *err)
 		return 0;
 	if (!g->re_ready) {
 		if (inflateInit2(&g->re, -15) != Z_OK)
-			return act_err_set(err, ENOMEM, "splicing the gzip stream: out of memory");
+			return no_memory(err);
 		g->re_ready = true;
 		g->rein = xmalloc(IN_BUF);
 	} else {
@@ -376,7 +449,7 @@ static int go_fresh(struct gzsplice *g, struct act_err *err)
 		return -1;
 	if (g->l_c < g->emitted_c)
 		return corrupt(err, "internal error: boundary before the copied span");
-	if (emit_copy(g, g->emitted_c, g->l_c, err) < 0 || def_start(g, err) < 0 ||
+	if (settle_copy(g, g->l_c, err) < 0 || def_start(g, err) < 0 ||
 	    redecode(g, g->p, err) < 0)
 		return -1;
 	g->mode = FRESH;
@@ -418,8 +491,7 @@ static int fresh_copy(struct gzsplice *g, const unsigned char *buf, uint64_t len
 			/* A sync flush ends on a byte, not in the last block. */
 			if (def_run(g, NULL, 0, Z_SYNC_FLUSH, err) < 0)
 				return -1;
-			g->mode = COPYING;
-			g->emitted_c = g->l_c;
+			start_copying(g, g->l_c, x);
 			return 0;
 		}
 	}
@@ -437,10 +509,11 @@ static int end_member(struct gzsplice *g, struct act_err *err)
 	e = g->ends[g->om];
 	if (g->mode == COPYING && g->p < e.u && go_fresh(g, err) < 0)
 		return -1;
+	/* A member left as it was goes out whole, trailer and all. */
 	if (g->mode == COPYING && !g->dirty)
-		return emit_copy(g, g->emitted_c, e.c, err);
+		return settle_copy(g, e.c, err);
 	if (g->mode == COPYING) {
-		if (emit_copy(g, g->emitted_c, e.c - 8, err) < 0)
+		if (settle_copy(g, e.c - 8, err) < 0)
 			return -1;
 	} else if (def_run(g, NULL, 0, Z_FINISH, err) < 0) {
 		return -1;
@@ -448,15 +521,28 @@ static int end_member(struct gzsplice *g, struct act_err *err)
 	return emit_trailer(g, err);
 }
 
-static void start_member(struct gzsplice *g, size_t m)
+/* The output member that mirrors input member m, from its start. */
+static int start_member(struct gzsplice *g, size_t m, struct act_err *err)
 {
+	const struct mend *e = &g->ends[g->om];
+	bool next = m == g->om + 1;
+
+	/* Left whole, with the next one already in the copy run ahead: that
+	 * copy goes on. */
+	if (next && g->mode == COPYING && !g->dirty && g->p == e->u && g->copied_to >= e->c) {
+		g->emitted_out += e->c - g->emitted_c;
+		g->emitted_c = e->c;
+	} else if (end_member(g, err) < 0) {
+		return -1;
+	} else {
+		start_copying(g, start_c(g, m), start_u(g, m));
+	}
 	g->om = m;
-	g->mode = COPYING;
 	g->p = start_u(g, m);
-	g->emitted_c = start_c(g, m);
 	g->dirty = false;
 	g->crc = 0;
 	g->olen = 0;
+	return 0;
 }
 
 static void account(struct gzsplice *g, const void *buf, size_t len)
@@ -492,14 +578,13 @@ int gzsplice_copy(struct gzsplice *g, const void *buf, size_t len, uint64_t x,
 			if (gzsplice_write(g, b, (size_t)n, err) < 0)
 				return -1;
 		} else {
-			if (m > g->om) {
-				if (end_member(g, err) < 0)
-					return -1;
-				start_member(g, m);
-			}
+			if (m > g->om && start_member(g, m, err) < 0)
+				return -1;
 			account(g, b, (size_t)n);
 			if (g->mode == COPYING && x == g->p) {
 				g->p += n;
+				if (run_ahead(g, err) < 0)
+					return -1;
 			} else if ((g->mode == COPYING && go_fresh(g, err) < 0) ||
 				   fresh_copy(g, b, n, x, err) < 0) {
 				return -1;

@@ -36,10 +36,24 @@ typedef int (*gzsplice_write_fn)(void *ctx, const void *buf, size_t len, struct 
 /* len compressed bytes of the input file from file offset off, as they are. */
 typedef int (*gzsplice_copy_fn)(void *ctx, int64_t off, uint64_t len, struct act_err *err);
 
-/* level 1-9 (zlib's) for the windows compressed anew. */
-struct gzsplice *gzsplice_new(int fd, int64_t base, int level, gzsplice_write_fn write,
-			      gzsplice_copy_fn copy, void *ctx);
+/*
+ * Cut the output back to its first len bytes (a file it can seek in). With
+ * it, the input's compressed bytes are copied as the input is read (its
+ * file offset, fd's), and cut back to where an edit or a member's end needs
+ * them: the copy and its write-back overlap the decoding instead of
+ * following it. NULL: copies wait until their end is known (a pipe).
+ */
+typedef int (*gzsplice_truncate_fn)(void *ctx, uint64_t len, struct act_err *err);
+
+/* level 1-9 (zlib's) for the windows compressed anew; in_end: the stream's
+ * size in the file (from base), beyond which copies never run ahead. */
+struct gzsplice *gzsplice_new(int fd, int64_t base, uint64_t in_end, int level,
+			      gzsplice_write_fn write, gzsplice_copy_fn copy,
+			      gzsplice_truncate_fn truncate, void *ctx);
 void gzsplice_free(struct gzsplice *g);
+/* Copying runs ahead after this many bytes with no edit (4 MiB; tests use
+ * less, to cut back often). */
+void gzsplice_set_run_ahead(struct gzsplice *g, uint64_t after);
 
 /* The input's decoder saw a member end (gzdec_member_fn), in order. */
 void gzsplice_member(void *g, uint64_t c_start, uint64_t c_end, uint64_t u_start,

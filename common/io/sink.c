@@ -6,6 +6,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "common/base/bigbuf.h"
@@ -350,15 +351,40 @@ static int splice_copy_cb(void *ctx, int64_t off, uint64_t len, struct act_err *
 	return 0;
 }
 
+/* Cut the output back (the splice's copy ran ahead): after the copy in
+ * flight, from where the output began. */
+static int splice_truncate_cb(void *ctx, uint64_t len, struct act_err *err)
+{
+	struct sink *s = ctx;
+
+	if (s->span && spancopy_finish(s->span, s->name, err) < 0)
+		return -1;
+	if (ftruncate(s->fd, (off_t)len) < 0 || lseek(s->fd, (off_t)len, SEEK_SET) < 0)
+		return act_err_set(err, errno, "%s: %s", s->name, strerror(errno));
+	s->wb.pos = len;
+	if (s->wb.done > len)
+		s->wb.done = len;
+	return 0;
+}
+
 bool sink_splice_from(struct sink *s, struct source *src)
 {
 	/* zlib's levels stop at 9; libdeflate's go on to 12. */
 	int level = s->level <= 0 ? 6 : s->level > 9 ? 9 : s->level;
+	const struct stat *in = source_stat(src);
+	int64_t base = source_file_offset(src, 0);
+	struct stat st;
+	bool cut;
 
 	if (!s->gz || s->discard || s->bytes_in || source_compression(src) != ACT_COMP_GZIP)
 		return false;
-	s->splice = gzsplice_new(source_fd(src), source_file_offset(src, 0), level,
-				 splice_write_cb, splice_copy_cb, s);
+	/* Only a regular file this output began at the start of can be cut
+	 * back (not a pipe, not a file appended to). */
+	cut = fstat(s->fd, &st) == 0 && S_ISREG(st.st_mode) && !s->wrote &&
+	      lseek(s->fd, 0, SEEK_CUR) == 0;
+	s->splice = gzsplice_new(source_fd(src), base,
+				 in->st_size > base ? (uint64_t)(in->st_size - base) : 0, level,
+				 splice_write_cb, splice_copy_cb, cut ? splice_truncate_cb : NULL, s);
 	if (!source_observe_gzip(src, gzsplice_member, s->splice)) {
 		gzsplice_free(s->splice);
 		s->splice = NULL;

@@ -31,6 +31,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		.flushes = b[6] % 2,
 		.edits = b[7] % 16,
 		.splice_level = 1 + b[8] % 9,
+		.run_ahead = b[12] % 4 * 50,
 		.replace_at = b[9] & 1 ? (size_t)b[10] << 10 : 0,
 		.replace_len = b[9] & 1 ? (size_t)b[11] * 8 : 0,
 	};

@@ -190,32 +190,37 @@ EOF2
 	cmp -n "$(cat headers.len)" headers.aci c.aci
 }
 
-# stored_image: manifest, then incompressible files: stored blocks next
-# to every edit.
-stored_image() {
-	python3 - "$ACT_FIXTURES/minimal.tar" <<'EOF2'
+# files_image OUT random|lines: the manifest of the minimal fixture, then
+# files rootfs/f000...: 12 of 150 to 700 KB of random bytes (stored blocks
+# next to every edit), or 300 of 1 to 4 KiB of lines of text.
+files_image() {
+	python3 - "$ACT_FIXTURES/minimal.tar" "$1" "$2" <<'EOF2'
 import io, random, sys, tarfile
 rnd = random.Random(7)
-with tarfile.open(sys.argv[1]) as src, tarfile.open("stored.tar", "w", format=tarfile.PAX_FORMAT) as out:
+with tarfile.open(sys.argv[1]) as src, tarfile.open(sys.argv[2], "w", format=tarfile.PAX_FORMAT) as out:
     m = src.getmember("manifest")
     out.addfile(m, src.extractfile(m))
-    for i in range(12):
-        data = rnd.randbytes(rnd.randrange(150_000, 700_000))
-        ti = tarfile.TarInfo("rootfs/r%02d" % i)
+    for i in range(12 if sys.argv[3] == "random" else 300):
+        if sys.argv[3] == "random":
+            data = rnd.randbytes(rnd.randrange(150_000, 700_000))
+        else:
+            data = b"".join(b"%d: line %d of file %d\n" % (rnd.randrange(1 << 30), j, i)
+                            for j in range(rnd.randrange(40, 160)))
+        ti = tarfile.TarInfo("rootfs/f%03d" % i)
         ti.size, ti.mtime = len(data), 1700000000
         out.addfile(ti, io.BytesIO(data))
 EOF2
 }
 
 @test "stored blocks next to the edits: zlib level 0 and gzip -1 of random data" {
-	stored_image
+	files_image stored.tar random
 	python3 -c 'import gzip, sys; open(sys.argv[2], "wb").write(gzip.compress(open(sys.argv[1], "rb").read(), 0))' \
 		stored.tar level0.aci
 	gzip -n -1 -c stored.tar >random.aci
 	for in in level0.aci random.aci; do
 		rm -f p.aci
-		run_acitool patch-manifest --capability CAP_NET_RAW --filecap /r00=cap_net_raw+ep \
-			--filecap /r05=cap_net_raw+ep $in p.aci
+		run_acitool patch-manifest --capability CAP_NET_RAW --filecap /f000=cap_net_raw+ep \
+			--filecap /f005=cap_net_raw+ep $in p.aci
 		decoders_agree p.aci
 		run -1 $TARCMP stored.tar p.aci --skip-data manifest
 		assert "${#lines[@]}" -eq 2 "differences"
@@ -223,38 +228,21 @@ EOF2
 	done
 }
 
-# small_image: the manifest, then 300 files of 1 to 4 KiB of text.
-small_image() {
-	python3 - "$ACT_FIXTURES/minimal.tar" <<'EOF2'
-import io, random, sys, tarfile
-rnd = random.Random(9)
-with tarfile.open(sys.argv[1]) as src, tarfile.open("small.tar", "w", format=tarfile.PAX_FORMAT) as out:
-    m = src.getmember("manifest")
-    out.addfile(m, src.extractfile(m))
-    for i in range(300):
-        data = b"".join(b"%d: line %d of file %d\n" % (rnd.randrange(1 << 30), j, i)
-                        for j in range(rnd.randrange(40, 160)))
-        ti = tarfile.TarInfo("rootfs/s%03d" % i)
-        ti.size, ti.mtime = len(data), 1700000000
-        out.addfile(ti, io.BytesIO(data))
-EOF2
-}
-
 @test "edits within 32 KiB of each other, and an edit in the last block" {
-	small_image
+	files_image small.tar lines
 	gzip -n -6 -c small.tar >small.aci
 	# Three files side by side and the manifest: windows that meet.
-	run_acitool patch-manifest --capability CAP_NET_RAW --filecap /s150=cap_net_raw+ep \
-		--filecap /s151=cap_net_raw+ep --filecap /s153=cap_net_raw+ep small.aci p.aci
+	run_acitool patch-manifest --capability CAP_NET_RAW --filecap /f150=cap_net_raw+ep \
+		--filecap /f151=cap_net_raw+ep --filecap /f153=cap_net_raw+ep small.aci p.aci
 	decoders_agree p.aci
 	run -1 $TARCMP small.tar p.aci --skip-data manifest
 	assert "${#lines[@]}" -eq 3 "differences"
 	# The last file: its header is in the stream's last block.
-	run_acitool add-filecaps p.aci last.aci /s299 cap_net_raw+ep
+	run_acitool add-filecaps p.aci last.aci /f299 cap_net_raw+ep
 	decoders_agree last.aci
 	run -1 $TARCMP p.aci last.aci
 	assert "${#lines[@]}" -eq 1 "differences"
-	expect_output --substring "rootfs/s299: pax SCHILY.xattr.security.capability"
+	expect_output --substring "rootfs/f299: pax SCHILY.xattr.security.capability"
 	spliced p.aci last.aci 512
 }
 

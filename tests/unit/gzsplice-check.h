@@ -31,6 +31,7 @@ struct gzs_params {
 	int flushes;	/* flushes and level changes in each member */
 	int edits;	/* edits along the stream */
 	int splice_level; /* for the windows */
+	int run_ahead;	/* 0: copies wait for their end; else they run ahead after this many KiB */
 	size_t replace_at; /* with replace_len: only that span replaced (a manifest) */
 	size_t replace_len;
 };
@@ -40,6 +41,7 @@ struct gzs_result {
 	const char *why;
 	size_t in_len, out_len;
 	size_t prefix, suffix; /* compressed bytes shared at each end */
+	size_t cuts;	       /* copies run ahead and cut back */
 };
 
 struct gzs_buf {
@@ -180,6 +182,7 @@ static size_t gzs_compress(const struct gzs_params *p, uint64_t *s, const struct
 struct gzs_run {
 	int fd;
 	struct gzs_buf out;
+	size_t cuts;
 };
 
 static int gzs_write(void *ctx, const void *buf, size_t len, struct act_err *err)
@@ -202,6 +205,18 @@ static int gzs_copy(void *ctx, int64_t off, uint64_t len, struct act_err *err)
 	}
 	gzs_put(&r->out, tmp, len);
 	free(tmp);
+	return 0;
+}
+
+static int gzs_truncate(void *ctx, uint64_t len, struct act_err *err)
+{
+	struct gzs_run *r = ctx;
+
+	if (len > r->out.len)
+		return act_err_set(err, EINVAL, "cut back to %llu, past the end",
+				   (unsigned long long)len);
+	r->out.len = len;
+	r->cuts++;
 	return 0;
 }
 
@@ -263,7 +278,10 @@ static struct gzs_result gzs_check(const struct gzs_params *p)
 		res.why = "memfd";
 		goto out;
 	}
-	g = gzsplice_new(run.fd, 0, p->splice_level, gzs_write, gzs_copy, &run);
+	g = gzsplice_new(run.fd, 0, gz.len, p->splice_level, gzs_write, gzs_copy,
+			 p->run_ahead ? gzs_truncate : NULL, &run);
+	if (p->run_ahead)
+		gzsplice_set_run_ahead(g, (uint64_t)p->run_ahead * 1024);
 	/* Copies of the input in chunks, with edits here and there. */
 	while (u < plain.len) {
 		size_t left = plain.len - u, n;
@@ -324,6 +342,7 @@ static struct gzs_result gzs_check(const struct gzs_params *p)
 	if (gzsplice_finish(g, &err) < 0)
 		goto fail;
 	res.out_len = run.out.len;
+	res.cuts = run.cuts;
 	if (!gzs_decode(&run.out, &got)) {
 		res.why = "the output does not decode";
 		goto out;

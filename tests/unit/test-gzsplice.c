@@ -19,6 +19,7 @@ static void test_one_edit_shares_the_rest(void)
 		for (size_t at = 512; at < 2 << 20; at += 900 << 10) {
 			struct gzs_params p = { .seed = 7 + (uint64_t)level, .size = 2 << 20,
 						.level = level, .members = 1, .splice_level = level,
+						.run_ahead = level > 4 ? 256 : 0,
 						.replace_at = at, .replace_len = 1500 };
 			struct gzs_result r = gzs_check(&p);
 
@@ -58,6 +59,21 @@ static void test_headers(void)
 	}
 }
 
+/* Copies run ahead and cut back at each edit and member end: the same
+ * bytes as copies that wait. */
+static void test_run_ahead(void)
+{
+	for (int ahead = 0; ahead <= 64; ahead += 64) {
+		struct gzs_params p = { .seed = 19, .size = 1500000, .level = 6, .members = 3,
+					.edits = 6, .splice_level = 6, .run_ahead = ahead };
+		struct gzs_result r = gzs_check(&p);
+
+		report(&p, &r);
+		CHECK(r.ok);
+		CHECK(ahead ? r.cuts > 0 : r.cuts == 0);
+	}
+}
+
 /* No edit: the output is the input, byte for byte. */
 static void test_no_edit_is_a_copy(void)
 {
@@ -91,6 +107,7 @@ static void test_random(void)
 			.flushes = (int)gzs_below(&s, 2),
 			.edits = (int)gzs_below(&s, 12),
 			.splice_level = 1 + (int)gzs_below(&s, 9),
+			.run_ahead = (int)gzs_below(&s, 3) * 100,
 		};
 		struct gzs_result r = gzs_check(&p);
 
@@ -106,6 +123,7 @@ int main(void)
 	RUN(test_stored_blocks);
 	RUN(test_headers);
 	RUN(test_no_edit_is_a_copy);
+	RUN(test_run_ahead);
 	RUN(test_random);
 	return tap_done();
 }
