@@ -20,7 +20,7 @@ struct readahead;
 typedef ssize_t (*readahead_fill_fn)(void *ctx, void *buf, size_t len, struct act_err *err);
 
 struct readahead_event {
-	uint64_t v[5];
+	uint64_t v[4];
 };
 typedef void (*readahead_deliver_fn)(void *ctx, const struct readahead_event *ev);
 

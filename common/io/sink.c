@@ -195,11 +195,17 @@ static int write_error(struct sink *s, struct act_err *err)
 			   compression_name(s->comp), archive_error_string(s->aw));
 }
 
-int sink_write(struct sink *s, const void *buf, size_t len, struct act_err *err)
+/* Bytes of the uncompressed stream written: counted, and hashed for the ID. */
+static void count_in(struct sink *s, const void *buf, size_t len)
 {
 	s->bytes_in += len;
 	if (s->id)
 		imageid_update(s->id, buf, len);
+}
+
+int sink_write(struct sink *s, const void *buf, size_t len, struct act_err *err)
+{
+	count_in(s, buf, len);
 	if (s->splice)
 		return gzsplice_write(s->splice, buf, len, err);
 	if (s->gz)
@@ -300,10 +306,11 @@ static int flush_plain(struct sink *s, struct act_err *err)
 	return 0;
 }
 
-int sink_copy_range(struct sink *s, int fd, const char *name, int64_t off, uint64_t len,
-		    struct act_err *err)
+/* len bytes of the file fd from off go out next, file to file: adjacent
+ * spans join, and the copy runs on a thread as they grow. */
+static int copy_span(struct sink *s, int fd, const char *name, int64_t off, uint64_t len,
+		     struct act_err *err)
 {
-	s->bytes_in += len;
 	if (s->span && spancopy_continues(s->span, fd, (uint64_t)off)) {
 		spancopy_extend(s->span, len);
 		return 0;
@@ -317,6 +324,13 @@ int sink_copy_range(struct sink *s, int fd, const char *name, int64_t off, uint6
 	return 0;
 }
 
+int sink_copy_range(struct sink *s, int fd, const char *name, int64_t off, uint64_t len,
+		    struct act_err *err)
+{
+	s->bytes_in += len;
+	return copy_span(s, fd, name, off, len, err);
+}
+
 void sink_account_uncompressed(struct sink *s, const void *buf, size_t len)
 {
 	if (s->id)
@@ -328,7 +342,7 @@ static int splice_write_cb(void *ctx, const void *buf, size_t len, struct act_er
 {
 	struct sink *s = ctx;
 
-	if (s->span && spancopy_finish(s->span, s->name, err) < 0)
+	if (flush_plain(s, err) < 0)
 		return -1;
 	return out_write_cb(s, buf, len, err);
 }
@@ -338,17 +352,7 @@ static int splice_copy_cb(void *ctx, int64_t off, uint64_t len, struct act_err *
 {
 	struct sink *s = ctx;
 
-	if (s->span && spancopy_continues(s->span, s->in_fd, (uint64_t)off)) {
-		spancopy_extend(s->span, len);
-		return 0;
-	}
-	if (s->span && spancopy_finish(s->span, s->name, err) < 0)
-		return -1;
-	if (!s->span)
-		s->span = spancopy_new(&s->wb);
-	spancopy_start(s->span, s->in_fd, s->in_name, (uint64_t)off, len);
-	s->wrote = true;
-	return 0;
+	return copy_span(s, s->in_fd, s->in_name, off, len, err);
 }
 
 /* Cut the output back (the splice's copy ran ahead): after the copy in
@@ -361,9 +365,7 @@ static int splice_truncate_cb(void *ctx, uint64_t len, struct act_err *err)
 		return -1;
 	if (ftruncate(s->fd, (off_t)len) < 0 || lseek(s->fd, (off_t)len, SEEK_SET) < 0)
 		return act_err_set(err, errno, "%s: %s", s->name, strerror(errno));
-	s->wb.pos = len;
-	if (s->wb.done > len)
-		s->wb.done = len;
+	writeback_rewind(&s->wb, len);
 	return 0;
 }
 
@@ -403,9 +405,7 @@ int sink_write_input(struct sink *s, const void *buf, size_t len, uint64_t u_off
 {
 	if (!s->splice)
 		return sink_write(s, buf, len, err);
-	s->bytes_in += len;
-	if (s->id)
-		imageid_update(s->id, buf, len);
+	count_in(s, buf, len);
 	return gzsplice_copy(s->splice, buf, len, u_off, err);
 }
 

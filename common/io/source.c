@@ -435,7 +435,7 @@ static void gz_member_ahead(void *ctx, uint64_t c_start, uint64_t c_end, uint64_
 			    uint64_t u_end)
 {
 	struct source *src = ctx;
-	struct readahead_event ev = { { c_start, c_end, u_start, u_end, 0 } };
+	struct readahead_event ev = { { c_start, c_end, u_start, u_end } };
 
 	readahead_event(src->ra, &ev);
 }

@@ -21,3 +21,10 @@ void writeback_advance(struct writeback *wb, uint64_t n)
 		wb->off = true; /* a pipe (ESPIPE), or a file system without it */
 	wb->done = wb->pos;
 }
+
+void writeback_rewind(struct writeback *wb, uint64_t len)
+{
+	wb->pos = len;
+	if (wb->done > len)
+		wb->done = len;
+}

@@ -22,3 +22,5 @@ struct writeback {
 void writeback_init(struct writeback *wb, int fd, bool off);
 /* n more bytes were written to fd. */
 void writeback_advance(struct writeback *wb, uint64_t n);
+/* fd was cut back to its first len bytes. */
+void writeback_rewind(struct writeback *wb, uint64_t len);

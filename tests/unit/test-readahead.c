@@ -30,7 +30,7 @@ static ssize_t fill(void *ctx, void *buf, size_t len, struct act_err *err)
 	for (size_t i = 0; i < n; i++)
 		b[i] = (unsigned char)((g->pos + i) % 251);
 	if ((g->pos + n) / 100000 > g->pos / 100000) {
-		struct readahead_event ev = { { (g->pos + n) / 100000 * 100000, 0, 0, 0, 0 } };
+		struct readahead_event ev = { { (g->pos + n) / 100000 * 100000, 0, 0, 0 } };
 
 		readahead_event(g->ra, &ev);
 	}
