@@ -8,10 +8,10 @@ BUILD_DEPS := build-essential cmake pkg-config libarchive-dev libyajl-dev libcap
 # spec sources let the compatibility tests build and run appc's actool.
 TEST_DEPS := bats libarchive-tools attr libcap2-bin tar gzip bzip2 xz-utils python3 \
 	util-linux valgrind golang-go golang-github-appc-spec-dev man-db groff-base zsh strace \
-	pigz zopfli libdeflate-tools busybox-static
+	pigz zopfli libdeflate-tools busybox-static runc
 JOBS := $(shell nproc 2>/dev/null || echo 2)
 
-.PHONY: all deps test-deps build check check-sanitize check-valgrind demo install clean
+.PHONY: all deps test-deps build check check-sanitize check-valgrind check-valgrind-all demo install clean
 
 all: build
 
@@ -46,14 +46,17 @@ check-sanitize: test-deps
 	cmake --build build/sanitize -j$(JOBS)
 	ctest --test-dir build/sanitize --output-on-failure -j$(JOBS)
 
-# The whole suite again with every acitool run, unit test and fuzz-regress
-# input under valgrind's memcheck: any memory error or leak fails it
-# (tests/valgrind, docs/testing.md). Its own RelWithDebInfo build: valgrind
-# cannot run a sanitizer build.
-check-valgrind: test-deps
+# Every unit test and fuzz-regress input, and the system tests labelled
+# memcheck (tests/CMakeLists.txt), with every program under valgrind's
+# memcheck: any memory error or leak fails it (tests/valgrind,
+# docs/testing.md). check-valgrind-all runs the whole suite so, some four
+# times as long. Their own RelWithDebInfo build: valgrind cannot run a
+# sanitizer build.
+check-valgrind: VALGRIND_LABELS := -L '^(unit|fuzz-regress|memcheck)$$'
+check-valgrind check-valgrind-all: test-deps
 	cmake --preset valgrind >/dev/null
 	cmake --build build/valgrind -j$(JOBS)
-	ctest --test-dir build/valgrind --output-on-failure -j$(JOBS)
+	ctest --test-dir build/valgrind --output-on-failure -j$(JOBS) $(VALGRIND_LABELS)
 
 # Every libFuzzer target for FUZZ_SECONDS each, one after the other, in
 # build/fuzz (clang, ASan and UBSan); see docs/fuzzing.md. Not part of check;
