@@ -15,6 +15,7 @@
 static const struct act_cmd *const commands[] = {
 	&act_cmd_add_filecaps,
 	&act_cmd_build,
+	&act_cmd_bundle,
 	&act_cmd_capabilities,
 	&act_cmd_cat_file,
 	&act_cmd_cat_manifest,
@@ -27,6 +28,7 @@ static const struct act_cmd *const commands[] = {
 	&act_cmd_ls,
 	&act_cmd_patch_manifest,
 	&act_cmd_remove_filecaps,
+	&act_cmd_run,
 	&act_cmd_validate,
 };
 

@@ -23,6 +23,7 @@ struct act_cmd {
 
 extern const struct act_cmd act_cmd_add_filecaps;
 extern const struct act_cmd act_cmd_build;
+extern const struct act_cmd act_cmd_bundle;
 extern const struct act_cmd act_cmd_capabilities;
 extern const struct act_cmd act_cmd_cat_file;
 extern const struct act_cmd act_cmd_cat_manifest;
@@ -35,6 +36,7 @@ extern const struct act_cmd act_cmd_list_filecaps;
 extern const struct act_cmd act_cmd_ls;
 extern const struct act_cmd act_cmd_patch_manifest;
 extern const struct act_cmd act_cmd_remove_filecaps;
+extern const struct act_cmd act_cmd_run;
 extern const struct act_cmd act_cmd_validate;
 
 /* Exit codes: documented in acitool(1). */

@@ -78,6 +78,17 @@ success_args() {
 	[ -f out/manifest ] || die "nothing extracted"
 }
 
+@test "quiet: bundle prints nothing on success (as root; otherwise one warning)" {
+	run -0 --separate-stderr "$ACITOOL" bundle in.aci out
+	assert "$output" == "" "stdout on success"
+	if is_root; then
+		assert "$stderr" == "" "stderr on success"
+	else
+		assert "$stderr" =~ "^acitool: bundle: warning: [^"$'\n'"]*$" "stderr: one warning"
+	fi
+	[ -f out/config.json ] || die "no config.json"
+}
+
 @test "quiet: --print-id prints the ID and nothing else" {
 	layout
 	local v n=0
@@ -110,7 +121,7 @@ success_args() {
 		patch-manifest) args="--capability=net_raw missing.aci out.aci" ;;
 		add-filecaps) args="missing.aci out.aci /bin/ping cap_net_raw+ep" ;;
 		build) args="missing out.aci" ;;
-		extract) args="missing.aci out" ;;
+		extract | bundle) args="missing.aci out" ;;
 		remove-filecaps) args="missing.aci out.aci /bin/ping" ;;
 		cat-manifest | list-filecaps | lint | validate | ls) args="missing.aci" ;;
 		cat-file) args="missing.aci /bin/ping" ;;

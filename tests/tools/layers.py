@@ -13,7 +13,7 @@ import re
 import sys
 
 # Bottom first: a folder may include from itself and any folder above it in
-# this list. run/ and oci/ are the executor and the OCI bridge, to come.
+# this list. oci/ is the OCI bridge, to come.
 LAYERS = [
     "base",      # errors, allocation, macros, signals, big buffers, I/O loops
     "codec",     # gzip and xz, the block encoder, the member store
@@ -26,7 +26,7 @@ LAYERS = [
     "manifest",  # reading and patching a manifest
     "image",     # one pass over an image; validate, lint, file caps edits
     "fs",        # build, extract: the file system side
-    "run",       # the executor (to come)
+    "run",       # the executor: the run plan, lookups in a rootfs, runc
     "oci",       # the OCI bridge (to come)
 ]
 RANK = {name: i for i, name in enumerate(LAYERS)}

@@ -1,0 +1,181 @@
+// SPDX-License-Identifier: Apache-2.0
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "common/base/fileio.h"
+#include "common/base/macro.h"
+#include "common/fs/rmtree.h"
+#include "common/fs/unpack.h"
+#include "common/run/bundle.h"
+#include "common/run/inroot.h"
+#include "common/run/ociconfig.h"
+
+/* rkt's fallback hosts file (stage1/net/rootfs/etc/hosts-fallback), plus
+ * the container's own name. */
+static char *hosts_text(const char *hostname)
+{
+	char *s;
+
+	if (asprintf(&s,
+		     "127.0.0.1\tlocalhost localhost.localdomain localhost4 "
+		     "localhost4.localdomain4\n"
+		     "::1\tlocalhost localhost.localdomain localhost6 localhost6.localdomain6\n"
+		     "ff02::1\tip6-allnodes\n"
+		     "ff02::2\tip6-allrouters\n"
+		     "127.0.0.1\t%s\n",
+		     hostname) < 0)
+		abort();
+	return s;
+}
+
+static int write_file(int dirfd, const char *name, const char *text, size_t len, mode_t mode,
+		      struct act_err *err)
+{
+	_cleanup_close_ int fd = openat(dirfd, name, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode);
+
+	if (fd < 0 || fileio_write(fd, text, len) < 0)
+		return act_err_set(err, errno, "%s: %s", name, strerror(errno));
+	return 0;
+}
+
+static void warn(struct run_plan *p, char *msg)
+{
+	p->warnings = xrealloc(p->warnings, (p->nwarnings + 1) * sizeof(*p->warnings));
+	p->warnings[p->nwarnings++] = msg;
+}
+
+/* The directory part of path and its last component (both malloc'd). */
+static void split(const char *path, char **dir, char **base)
+{
+	size_t n = strlen(path);
+
+	while (n > 1 && path[n - 1] == '/')
+		n--;
+	const char *slash = memrchr(path, '/', n);
+	*dir = slash ? xstrndup(path, (size_t)(slash - path + 1)) : xstrdup("/");
+	*base = slash ? xstrndup(slash + 1, n - (size_t)(slash - path + 1)) : xstrndup(path, n);
+}
+
+/* A directory source over a non-directory target: runc would fail (not a
+ * directory); the spec says replace it, with a warning. */
+static int fix_target(int root, struct run_plan *p, const struct run_mount *m, struct act_err *err)
+{
+	_cleanup_free_ char *dir = NULL, *base = NULL;
+	_cleanup_close_ int dfd = -1;
+	struct stat st, src;
+
+	if (stat(m->source, &src) < 0 || !S_ISDIR(src.st_mode))
+		return 0;
+	split(m->target, &dir, &base);
+	dfd = inroot_open(root, dir, O_PATH | O_DIRECTORY);
+	if (dfd < 0 || !*base || streq(base, ".") || streq(base, ".."))
+		return 0; /* runc makes the parents */
+	if (fstatat(dfd, base, &st, AT_SYMLINK_NOFOLLOW) < 0 || S_ISDIR(st.st_mode) ||
+	    S_ISLNK(st.st_mode))
+		return 0; /* missing: runc makes it; a symlink: runc resolves it inside */
+	/* O_PATH descriptors cannot unlink: reopen the directory. */
+	_cleanup_close_ int wfd = inroot_open(root, dir, O_RDONLY | O_DIRECTORY);
+	if (wfd < 0 || unlinkat(wfd, base, 0) < 0 || mkdirat(wfd, base, 0755) < 0)
+		return act_err_set(err, errno, "mount point '%s': %s", m->target, strerror(errno));
+	warn(p, xasprintf("mount point '%s' was a file in the image: replaced by a directory",
+			   m->target));
+	return 0;
+}
+
+static int prepare(const char *dir, int dirfd, int root, struct run_plan *p, struct act_err *err)
+{
+	_cleanup_free_ char *absdir = realpath(dir, NULL);
+	bool volumes = false;
+
+	if (!absdir)
+		return act_err_set(err, errno, "%s: %s", dir, strerror(errno));
+	if (p->need_tmp) {
+		if (mkdirat(root, "tmp", 01777) < 0 || fchmodat(root, "tmp", 01777, 0) < 0)
+			return act_err_set(err, errno, "rootfs/tmp: %s", strerror(errno));
+	}
+	for (size_t i = 0; i < p->nmounts; i++) {
+		struct run_mount *m = &p->mounts[i];
+		_cleanup_free_ char *name = NULL;
+
+		if (!m->source) {
+			if (!volumes && mkdirat(dirfd, "volumes", 0700) < 0)
+				return act_err_set(err, errno, "volumes: %s", strerror(errno));
+			volumes = true;
+			name = xasprintf("volumes/%zu", i);
+			if (mkdirat(dirfd, name, 0755) < 0)
+				return act_err_set(err, errno, "%s: %s", name, strerror(errno));
+			m->source = xasprintf("%s/%s", absdir, name);
+		}
+		if (fix_target(root, p, m, err) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+static int make(struct source *src, const char *dir, const struct bundle_options *bo,
+		const struct run_options *o, struct run_plan *p, bool *unpacked, struct act_err *err)
+{
+	struct unpack_options uo = {
+		.owners = bo->owners,
+		.progress = bo->progress,
+		.progress_ctx = bo->progress_ctx,
+	};
+	struct unpack_result res;
+	_cleanup_close_ int dirfd = -1, root = -1;
+	_cleanup_free_ char *manifest = NULL, *config = NULL, *hosts = NULL, *hosts_path = NULL;
+	size_t len, clen;
+
+	if (unpack_image(src, dir, &uo, &res, err) < 0)
+		return -1;
+	*unpacked = true;
+	dirfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dirfd < 0)
+		return act_err_set(err, errno, "%s: %s", dir, strerror(errno));
+	root = openat(dirfd, "rootfs", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (root < 0)
+		return act_err_set(err, errno, "%s/rootfs: %s", dir, strerror(errno));
+	if (inroot_read(dirfd, "manifest", 1u << 20, &manifest, &len, err) != 0)
+		return act_err_set(err, EIO, "%s/manifest: missing", dir);
+	if (run_plan_make(manifest, len, root, o, p, err) < 0)
+		return -1;
+	if (prepare(dir, dirfd, root, p, err) < 0)
+		return -1;
+	if (p->need_hosts) {
+		char *abs = realpath(dir, NULL);
+
+		if (!abs)
+			return act_err_set(err, errno, "%s: %s", dir, strerror(errno));
+		hosts = hosts_text(p->hostname);
+		hosts_path = xasprintf("%s/hosts", abs);
+		free(abs);
+		if (write_file(dirfd, "hosts", hosts, strlen(hosts), 0644, err) < 0)
+			return -1;
+	}
+	config = ociconfig_text(p, hosts_path, &clen, err);
+	if (!config || write_file(dirfd, "config.json", config, clen, 0600, err) < 0)
+		return -1;
+	return 0;
+}
+
+int bundle_make(struct source *src, const char *dir, const struct bundle_options *bo,
+		const struct run_options *o, struct run_plan *plan, struct act_err *err)
+{
+	struct stat st;
+	bool existed = stat(dir, &st) == 0, unpacked = false;
+
+	memset(plan, 0, sizeof(*plan));
+	if (make(src, dir, bo, o, plan, &unpacked, err) == 0)
+		return 0;
+	run_plan_free(plan);
+	/* unpack_image leaves DIR as it was on its own failures; after it,
+	 * DIR is ours to empty (and to remove if we made it). */
+	if (unpacked)
+		rmtree(AT_FDCWD, dir, !existed);
+	return -1;
+}

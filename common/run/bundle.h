@@ -1,0 +1,29 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+#pragma once
+
+#include <stdbool.h>
+
+#include "common/base/err.h"
+#include "common/io/source.h"
+#include "common/run/runplan.h"
+
+/*
+ * An OCI bundle for runc made from an image: DIR/rootfs (a fresh
+ * extraction, checked as extract checks it), DIR/manifest, DIR/config.json,
+ * and what the run needs beside them: DIR/hosts when the image has no
+ * /etc/hosts, DIR/volumes/NAME for each mount point without a host volume.
+ * The rootfs gets /tmp (mode 1777) when it has none, and a mount target that
+ * is a file where a directory goes in is replaced by a directory, as the
+ * spec asks; each such change is a warning in the plan.
+ *
+ * DIR must not exist or be empty; on failure it is removed again.
+ * *plan is filled on success (run_plan_free it).
+ */
+struct bundle_options {
+	bool owners;		/* restore owners: root */
+	void (*progress)(void *ctx, uint64_t entries, uint64_t in_bytes);
+	void *progress_ctx;
+};
+
+int bundle_make(struct source *src, const char *dir, const struct bundle_options *bo,
+		const struct run_options *o, struct run_plan *plan, struct act_err *err);

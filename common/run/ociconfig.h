@@ -1,0 +1,18 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+#pragma once
+
+#include <stddef.h>
+
+#include "common/base/err.h"
+#include "common/run/runplan.h"
+
+/*
+ * The OCI runtime config (config.json, runtime-spec 1.0.2) for a plan, as
+ * runc 1.1 reads it: root "rootfs" beside it; runc's default mounts and
+ * masked paths; /dev/console bound to /dev/null (runc makes none
+ * without a terminal); hosts, when given, bound on /etc/hosts read-only.
+ * Every mount in the plan must have its source by now. Pretty-printed and
+ * deterministic: the same plan gives the same bytes.
+ */
+char *ociconfig_text(const struct run_plan *p, const char *hosts, size_t *len,
+		     struct act_err *err);
