@@ -12,7 +12,7 @@
 static int run(const struct act_cmd *cmd, int argc, char **argv)
 {
 	static const struct option longopts[] = { RUN_LONG_OPTIONS, { 0 } };
-	struct runopts ro = { .progress = -1 };
+	struct runopts ro = RUNOPTS_INIT;
 	struct bundle_options bo = { .owners = geteuid() == 0 };
 	struct act_err err = { 0 };
 	struct run_plan plan;

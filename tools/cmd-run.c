@@ -47,6 +47,23 @@ static void die_if_signalled(const char *tmp)
 	}
 }
 
+/* An event handler's container (bundle DIR/hooks/NAME): its status, or
+ * -1 after printing why runc could not run it. */
+static int run_hook(const struct act_cmd *cmd, const char *runc, const char *dir,
+		    const char *runid, const char *name, unsigned stop_timeout)
+{
+	_cleanup_free_ char *bundle = xasprintf("%s/hooks/%s", dir, name);
+	_cleanup_free_ char *id = xasprintf("acitool-%s-%s", runid, name);
+	struct act_err err = { 0 };
+	int forwarded, r = runc_run(runc, bundle, id, stop_timeout, &forwarded, &err);
+
+	if (r < 0) {
+		fprintf(stderr, "acitool: %s: %s handler: %s\n", cmd->name, name, err.msg);
+		return -1;
+	}
+	return r;
+}
+
 static int run_bundle(const struct act_cmd *cmd, struct runopts *ro, const char *image,
 		      const char *tmp, unsigned stop_timeout)
 {
@@ -58,6 +75,7 @@ static int run_bundle(const struct act_cmd *cmd, struct runopts *ro, const char 
 	const char *runc;
 	char id[64];
 	int r, forwarded;
+	bool pre, post;
 
 	if (runc_find(&runc, &err) < 0)
 		return fail(cmd, &err);
@@ -78,11 +96,26 @@ static int run_bundle(const struct act_cmd *cmd, struct runopts *ro, const char 
 		run_plan_free(&plan);
 		return EXIT_RUN_FAIL;
 	}
+	pre = plan.pre_start.argv != NULL;
+	post = plan.post_stop.argv != NULL;
 	run_plan_free(&plan);
-	snprintf(id, sizeof(id), "acitool-%s", ro->o.id);
-	r = runc_run(runc, tmp, id, stop_timeout, &forwarded, &err);
-	if (r < 0)
-		return fail(cmd, &err);
+	/* The spec's order: pre-start must end well before the app starts;
+	 * post-stop runs once the app has ended, or pre-start failed. */
+	r = pre ? run_hook(cmd, runc, tmp, ro->o.id, "pre-start", stop_timeout) : 0;
+	if (r == 0) {
+		snprintf(id, sizeof(id), "acitool-%s", ro->o.id);
+		r = runc_run(runc, tmp, id, stop_timeout, &forwarded, &err);
+		if (r < 0)
+			r = fail(cmd, &err);
+	} else if (r > 0) {
+		fprintf(stderr, "acitool: %s: pre-start handler: exit status %d: the app was not "
+				"started\n",
+			cmd->name, r);
+	} else {
+		r = EXIT_RUN_FAIL;
+	}
+	if (post && run_hook(cmd, runc, tmp, ro->o.id, "post-stop", stop_timeout) != 0)
+		fprintf(stderr, "acitool: %s: warning: the post-stop handler failed\n", cmd->name);
 	return r;
 }
 
@@ -93,7 +126,7 @@ static int run(const struct act_cmd *cmd, int argc, char **argv)
 		{ "stop-timeout", required_argument, NULL, OPT_STOP_TIMEOUT },
 		{ 0 },
 	};
-	struct runopts ro = { .progress = -1 };
+	struct runopts ro = RUNOPTS_INIT;
 	const char *tmpdir = getenv("TMPDIR");
 	unsigned long stop_timeout = 10;
 	_cleanup_free_ char *tmp = NULL;

@@ -136,6 +136,51 @@ int runopts_parse(const struct act_cmd *cmd, struct runopts *ro, int opt, const 
 			return cmd_usage(cmd, "--hostname '%s': 1 to 64 characters", arg), -1;
 		o->hostname = arg;
 		return 1;
+	case OPT_RUN_SECCOMP: {
+		struct act_err err = { 0 };
+
+		free(ro->seccomp_buf);
+		free(o->seccomp_names);
+		if (syscall_filter_parse_arg(arg, &o->seccomp_off, &o->seccomp_retain,
+					     &o->seccomp_names, &o->nseccomp,
+					     (char **)&o->seccomp_errno, &ro->seccomp_buf, &err) < 0)
+			return cmd_usage(cmd, "--seccomp %s", err.msg), -1;
+		o->seccomp_given = true;
+		return 1;
+	}
+	case OPT_RUN_MEMORY:
+	case OPT_RUN_CPU: {
+		double q;
+
+		if (!spec_is_quantity(arg, strlen(arg), &q))
+			return cmd_usage(cmd, "--%s '%s': not a quantity (such as %s)",
+					 opt == OPT_RUN_MEMORY ? "memory" : "cpu", arg,
+					 opt == OPT_RUN_MEMORY ? "512Mi" : "500m"),
+			       -1;
+		*(opt == OPT_RUN_MEMORY ? &o->memory : &o->cpu) = q;
+		*(opt == OPT_RUN_MEMORY ? &o->has_memory : &o->has_cpu) = true;
+		return 1;
+	}
+	case OPT_RUN_CPU_SHARES:
+	case OPT_RUN_OOM_SCORE_ADJ: {
+		bool shares = opt == OPT_RUN_CPU_SHARES;
+		long long lo = shares ? 2 : -1000, hi = shares ? 262144 : 1000, v;
+		char *end;
+
+		errno = 0;
+		v = strtoll(arg, &end, 10);
+		if (errno || end == arg || *end || v < lo || v > hi)
+			return cmd_usage(cmd, "--%s '%s': an integer from %lld to %lld",
+					 shares ? "cpu-shares" : "oom-score-adj", arg, lo, hi),
+			       -1;
+		if (shares) {
+			o->cpu_shares = v;
+		} else {
+			o->has_oom_score = true;
+			o->oom_score_adj = (int)v;
+		}
+		return 1;
+	}
 	case OPT_RUN_STRICT:
 		return cmd_parse_bool(cmd, "strict", arg, &ro->strict) < 0 ? -1 : 1;
 	case OPT_RUN_VERBOSE:
@@ -167,6 +212,8 @@ void runopts_free(struct runopts *ro)
 	}
 	free(ro->o.volumes);
 	free(ro->o.set_env);
+	free(ro->o.seccomp_names);
+	free(ro->seccomp_buf);
 }
 
 int runopts_report(const struct act_cmd *cmd, const struct runopts *ro,

@@ -19,6 +19,11 @@ enum {
 	OPT_RUN_VOLUME,
 	OPT_RUN_NET,
 	OPT_RUN_HOSTNAME,
+	OPT_RUN_SECCOMP,
+	OPT_RUN_MEMORY,
+	OPT_RUN_CPU,
+	OPT_RUN_CPU_SHARES,
+	OPT_RUN_OOM_SCORE_ADJ,
 	OPT_RUN_STRICT,
 	OPT_RUN_VERBOSE,
 	OPT_RUN_OWN_BASE, /* run's own options from here */
@@ -36,6 +41,11 @@ enum {
 	{ "volume", required_argument, NULL, OPT_RUN_VOLUME },                 \
 	{ "net", required_argument, NULL, OPT_RUN_NET },                       \
 	{ "hostname", required_argument, NULL, OPT_RUN_HOSTNAME },             \
+	{ "seccomp", required_argument, NULL, OPT_RUN_SECCOMP },               \
+	{ "memory", required_argument, NULL, OPT_RUN_MEMORY },                 \
+	{ "cpu", required_argument, NULL, OPT_RUN_CPU },                       \
+	{ "cpu-shares", required_argument, NULL, OPT_RUN_CPU_SHARES },         \
+	{ "oom-score-adj", required_argument, NULL, OPT_RUN_OOM_SCORE_ADJ },   \
 	{ "strict", optional_argument, NULL, OPT_RUN_STRICT },                 \
 	{ "verbose", optional_argument, NULL, OPT_RUN_VERBOSE },               \
 	{ "progress", no_argument, NULL, OPT_PROGRESS },                       \
@@ -66,17 +76,29 @@ enum {
 	"      --net=host|default   share the host's network, or have a private\n" \
 	"                           one with loopback up (default)\n"          \
 	"      --hostname=NAME      default: acitool- and 8 hex digits\n"     \
+	"      --seccomp=FILTER     replaces the image's seccomp isolator: off, or\n" \
+	"                           mode=retain|remove[,errno=ENAME],SYSCALL,...\n" \
+	"                           (names and @rkt/, @docker/, @appc.io/\n" \
+	"                           wildcards); without either, Docker's\n"   \
+	"                           blacklist fails with EPERM\n"              \
+	"      --memory=QUANTITY    memory limit (512Mi, 1G...), over the image's\n" \
+	"      --cpu=QUANTITY       CPU limit in cores (500m, 2), likewise\n" \
+	"      --cpu-shares=N       CPU shares, 2 to 262144, likewise\n"     \
+	"      --oom-score-adj=N    -1000 to 1000, likewise\n"               \
 	"      --strict             refuse an image with an isolator acitool\n" \
 	"                           cannot enforce\n"                          \
 	"      --verbose            say what became of every isolator\n"       \
 	"      --progress, --no-progress  show progress on stderr (default: when\n" \
 	"                           stderr is a terminal)\n"
 
+#define RUNOPTS_INIT { .progress = -1 }
+
 struct runopts {
 	struct run_options o;
 	bool strict, verbose;
 	int progress;
 	char idbuf[33];
+	char *seccomp_buf;
 };
 
 /* 1: opt was one of RUN_LONG_OPTIONS, handled; 0: not one; -1: a usage

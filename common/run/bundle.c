@@ -15,6 +15,7 @@
 #include "common/run/bundle.h"
 #include "common/run/inroot.h"
 #include "common/run/ociconfig.h"
+#include "common/spec/spec.h"
 
 /* rkt's fallback hosts file (stage1/net/rootfs/etc/hosts-fallback), plus
  * the container's own name. */
@@ -118,6 +119,45 @@ static int prepare(const char *dir, int dirfd, int root, struct run_plan *p, str
 	return 0;
 }
 
+/* DIR/hooks/NAME/config.json for each event handler: a bundle of its own
+ * on DIR/rootfs. */
+static int write_hooks(const char *dir, int dirfd, const struct run_plan *p, const char *hosts,
+		       struct act_err *err)
+{
+	const struct run_hook *hooks[] = { &p->pre_start, &p->post_stop };
+	static const char *const names[] = { "pre-start", "post-stop" };
+	_cleanup_free_ char *abs = NULL, *rootfs = NULL;
+	bool made = false;
+
+	for (size_t i = 0; i < ARRAY_SIZE(hooks); i++) {
+		struct run_plan q;
+		_cleanup_free_ char *sub = NULL, *text = NULL;
+		_cleanup_close_ int fd = -1;
+		size_t len;
+
+		if (!hooks[i]->argv)
+			continue;
+		if (!abs) {
+			abs = realpath(dir, NULL);
+			if (!abs)
+				return act_err_set(err, errno, "%s: %s", dir, strerror(errno));
+			rootfs = xasprintf("%s/rootfs", abs);
+		}
+		if (!made && mkdirat(dirfd, "hooks", 0700) < 0)
+			return act_err_set(err, errno, "hooks: %s", strerror(errno));
+		made = true;
+		sub = xasprintf("hooks/%s", names[i]);
+		if (mkdirat(dirfd, sub, 0700) < 0)
+			return act_err_set(err, errno, "%s: %s", sub, strerror(errno));
+		q = run_plan_for_hook(p, hooks[i]);
+		text = ociconfig_text(&q, rootfs, hosts, &len, err);
+		fd = openat(dirfd, sub, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		if (!text || fd < 0 || write_file(fd, "config.json", text, len, 0600, err) < 0)
+			return act_err_set(err, errno, "%s/config.json: %s", sub, strerror(errno));
+	}
+	return 0;
+}
+
 static int make(struct source *src, const char *dir, const struct bundle_options *bo,
 		const struct run_options *o, struct run_plan *p, bool *unpacked, struct act_err *err)
 {
@@ -129,6 +169,7 @@ static int make(struct source *src, const char *dir, const struct bundle_options
 	struct unpack_result res;
 	_cleanup_close_ int dirfd = -1, root = -1;
 	_cleanup_free_ char *manifest = NULL, *config = NULL, *hosts = NULL, *hosts_path = NULL;
+	struct spec_report rep = SPEC_REPORT_INIT;
 	size_t len, clen;
 
 	if (unpack_image(src, dir, &uo, &res, err) < 0)
@@ -142,6 +183,13 @@ static int make(struct source *src, const char *dir, const struct bundle_options
 		return act_err_set(err, errno, "%s/rootfs: %s", dir, strerror(errno));
 	if (inroot_read(dirfd, "manifest", 1u << 20, &manifest, &len, err) != 0)
 		return act_err_set(err, EIO, "%s/manifest: missing", dir);
+	/* What the executor reads must be what the spec allows: a value
+	 * out of range is refused here, not half-applied. */
+	if (spec_check_manifest(manifest, len, &rep)) {
+		spec_report_err(&rep, "the image's manifest", NULL, err);
+		spec_report_free(&rep);
+		return -1;
+	}
 	if (run_plan_make(manifest, len, root, o, p, err) < 0)
 		return -1;
 	if (prepare(dir, dirfd, root, p, err) < 0)
@@ -157,10 +205,10 @@ static int make(struct source *src, const char *dir, const struct bundle_options
 		if (write_file(dirfd, "hosts", hosts, strlen(hosts), 0644, err) < 0)
 			return -1;
 	}
-	config = ociconfig_text(p, hosts_path, &clen, err);
+	config = ociconfig_text(p, "rootfs", hosts_path, &clen, err);
 	if (!config || write_file(dirfd, "config.json", config, clen, 0600, err) < 0)
 		return -1;
-	return 0;
+	return write_hooks(dir, dirfd, p, hosts_path, err);
 }
 
 int bundle_make(struct source *src, const char *dir, const struct bundle_options *bo,

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
+#include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -175,6 +176,56 @@ static void resources(struct json_gen *g, const struct run_plan *p)
 	json_gen_object_close(g);
 }
 
+static void seccomp(struct json_gen *g, const struct syscall_filter *f)
+{
+#if defined(__x86_64__) || defined(__i386__)
+	static const char *const arches[] = { "SCMP_ARCH_X86_64", "SCMP_ARCH_X86",
+					      "SCMP_ARCH_X32" };
+#elif defined(__aarch64__) || defined(__arm__)
+	static const char *const arches[] = { "SCMP_ARCH_AARCH64", "SCMP_ARCH_ARM" };
+#endif
+	/* runc 1.1's SCMP_ACT_KILL kills a thread only: the spec says the
+	 * process ends with SIGSYS. */
+	const char *refuse = f->errno_ret ? "SCMP_ACT_ERRNO" : "SCMP_ACT_KILL_PROCESS";
+
+	json_gen_cstr(g, "seccomp");
+	json_gen_object_open(g);
+	json_gen_cstr(g, "defaultAction");
+	json_gen_cstr(g, f->retain ? refuse : "SCMP_ACT_ALLOW");
+	if (f->retain && f->errno_ret) {
+		json_gen_cstr(g, "defaultErrnoRet");
+		json_gen_int(g, f->errno_ret);
+	}
+#if defined(__x86_64__) || defined(__i386__) || defined(__aarch64__) || defined(__arm__)
+	json_gen_cstr(g, "architectures");
+	strs(g, arches, ARRAY_SIZE(arches));
+#endif
+	json_gen_cstr(g, "syscalls");
+	json_gen_array_open(g);
+	json_gen_object_open(g);
+	json_gen_cstr(g, "names");
+	strs(g, (const char *const *)f->names, f->n);
+	json_gen_cstr(g, "action");
+	json_gen_cstr(g, f->retain ? "SCMP_ACT_ALLOW" : refuse);
+	if (!f->retain && f->errno_ret) {
+		json_gen_cstr(g, "errnoRet");
+		json_gen_int(g, f->errno_ret);
+	}
+	json_gen_object_close(g);
+	if (f->nenosys) {
+		json_gen_object_open(g);
+		json_gen_cstr(g, "names");
+		strs(g, (const char *const *)f->enosys, f->nenosys);
+		json_gen_cstr(g, "action");
+		json_gen_cstr(g, "SCMP_ACT_ERRNO");
+		json_gen_cstr(g, "errnoRet");
+		json_gen_int(g, ENOSYS);
+		json_gen_object_close(g);
+	}
+	json_gen_array_close(g);
+	json_gen_object_close(g);
+}
+
 static void linux_section(struct json_gen *g, const struct run_plan *p)
 {
 	/* runc's defaults (runc spec). */
@@ -207,11 +258,13 @@ static void linux_section(struct json_gen *g, const struct run_plan *p)
 	strs(g, masked, ARRAY_SIZE(masked));
 	json_gen_cstr(g, "readonlyPaths");
 	strs(g, readonly, ARRAY_SIZE(readonly));
+	if (p->seccomp.on)
+		seccomp(g, &p->seccomp);
 	json_gen_object_close(g);
 }
 
-char *ociconfig_text(const struct run_plan *p, const char *hosts, size_t *len,
-		     struct act_err *err)
+char *ociconfig_text(const struct run_plan *p, const char *root, const char *hosts,
+		     size_t *len, struct act_err *err)
 {
 	struct json_gen *g = json_gen_new();
 	char *compact, *pretty;
@@ -224,7 +277,7 @@ char *ociconfig_text(const struct run_plan *p, const char *hosts, size_t *len,
 	json_gen_cstr(g, "root");
 	json_gen_object_open(g);
 	json_gen_cstr(g, "path");
-	json_gen_cstr(g, "rootfs");
+	json_gen_cstr(g, root);
 	json_gen_cstr(g, "readonly");
 	json_gen_bool(g, 0);
 	json_gen_object_close(g);

@@ -38,12 +38,15 @@ void run_plan_free(struct run_plan *p)
 	}
 	free(p->mounts);
 	free(p->hostname);
+	free_strv(p->pre_start.argv, p->pre_start.argc);
+	free_strv(p->post_stop.argv, p->post_stop.argc);
 	for (size_t i = 0; i < p->nisolators; i++) {
 		free(p->isolators[i].name);
 		free(p->isolators[i].detail);
 	}
 	free(p->isolators);
 	free_strv(p->warnings, p->nwarnings);
+	syscall_filter_free(&p->seccomp);
 	memset(p, 0, sizeof(*p));
 }
 
@@ -223,7 +226,48 @@ static bool json_int(const struct json_value *v, long long lo, long long hi, lon
 	return !errno && !*end && *out >= lo && *out <= hi;
 }
 
-static int plan_isolators(struct run_plan *p, const struct json_value *isos, struct act_err *err)
+/* The limit flags over the image's isolators, reported as rkt's flags
+ * would be: modified when they replace one, enforced when they add one. */
+static void plan_limit_flags(struct run_plan *p, const struct run_options *o)
+{
+	static const char *const names[] = { "resource/memory", "resource/cpu",
+					     "os/linux/cpu-shares", "os/linux/oom-score-adj" };
+	static const char *const flags[] = { "--memory", "--cpu", "--cpu-shares",
+					     "--oom-score-adj" };
+	bool given[] = { o->has_memory, o->has_cpu, o->cpu_shares > 0, o->has_oom_score };
+
+	if (o->has_memory)
+		p->memory_limit = o->memory > (double)INT64_MAX ? INT64_MAX : (int64_t)o->memory;
+	if (o->has_cpu) {
+		p->cpu_quota = (int64_t)(o->cpu * 100000.0 + 0.5);
+		if (p->cpu_quota < 1000)
+			p->cpu_quota = 1000;
+	}
+	if (o->cpu_shares > 0)
+		p->cpu_shares = o->cpu_shares;
+	if (o->has_oom_score) {
+		p->has_oom_score = true;
+		p->oom_score_adj = o->oom_score_adj;
+	}
+	for (size_t k = 0; k < ARRAY_SIZE(names); k++) {
+		bool replaced = false;
+
+		if (!given[k])
+			continue;
+		for (size_t i = 0; i < p->nisolators; i++)
+			if (streq(p->isolators[i].name, names[k])) {
+				p->isolators[i].verdict = RUN_MODIFIED;
+				free(p->isolators[i].detail);
+				p->isolators[i].detail = xasprintf("replaced by %s", flags[k]);
+				replaced = true;
+			}
+		if (!replaced)
+			report(p, flags[k], RUN_ENFORCED, xasprintf("%s set", names[k]));
+	}
+}
+
+static int plan_isolators(struct run_plan *p, const struct json_value *isos,
+			  const struct json_value **seccomp, struct act_err *err)
 {
 	p->memory_limit = p->cpu_quota = p->cpu_shares = -1;
 	for (size_t i = 0; isos && i < isos->n; i++) {
@@ -283,11 +327,94 @@ static int plan_isolators(struct run_plan *p, const struct json_value *isos, str
 			report(p, name, RUN_ENFORCED, xasprintf("OOM score adjustment %lld", x));
 		} else if (streq(name, MANIFEST_SECCOMP_RETAIN_NAME) ||
 			   streq(name, MANIFEST_SECCOMP_REMOVE_NAME)) {
-			report(p, name, RUN_IGNORED, xstrdup("seccomp filters are not supported "
-							     "yet: no filter is loaded"));
+			if (*seccomp)
+				return act_err_set(err, EINVAL,
+						   "app.isolators: more than one seccomp isolator");
+			*seccomp = isos->items[i];
 		} else {
 			report(p, name, RUN_IGNORED, xstrdup("not implemented by acitool"));
 		}
+	}
+	return 0;
+}
+
+static char *filter_detail(const struct syscall_filter *f, const char *what)
+{
+	const char *errname = f->errno_ret ? strerrorname_np(f->errno_ret) : NULL;
+
+	if (!f->on)
+		return xasprintf("%s: no filter", what);
+	if (f->retain)
+		return xasprintf("%s: %zu system calls allowed (%zu for runc's own setup), the "
+				 "rest %s",
+				 what, f->nlisted, f->n - f->nlisted,
+				 errname ? errname : "killed by SIGSYS");
+	return xasprintf("%s: %zu system calls %s", what, f->n,
+			 errname ? errname : "killed by SIGSYS");
+}
+
+/* Strings of a JSON array, borrowed. */
+static char **strings(const struct json_value *a, size_t *n)
+{
+	char **v = xcalloc(a && a->type == JSON_ARRAY ? a->n + 1 : 1, sizeof(*v));
+
+	*n = 0;
+	for (size_t i = 0; a && a->type == JSON_ARRAY && i < a->n; i++)
+		if (a->items[i]->type == JSON_STRING)
+			v[(*n)++] = a->items[i]->str;
+	return v;
+}
+
+static int plan_seccomp(struct run_plan *p, const struct json_value *iso,
+			const struct run_options *o, struct act_err *err)
+{
+	const struct json_value *name = json_get(iso, "name"), *value = json_get(iso, "value");
+	const char *iname = name && name->type == JSON_STRING ? name->str : "";
+	bool need_nnp;
+	int r;
+
+	if (o->seccomp_given) {
+		if (iso)
+			report(p, iname, RUN_MODIFIED, xstrdup("replaced by --seccomp"));
+		if (!o->seccomp_off &&
+		    syscall_filter_make(o->seccomp_retain, o->seccomp_names, o->nseccomp,
+					o->seccomp_errno, &p->seccomp, err) < 0)
+			return act_err_wrap(err, "--seccomp");
+	} else if (iso) {
+		const struct json_value *e = json_get(value, "errno");
+		size_t n;
+		char **set = strings(json_get(value, "set"), &n);
+
+		r = syscall_filter_make(streq(iname, MANIFEST_SECCOMP_RETAIN_NAME), set, n,
+					e && e->type == JSON_STRING ? e->str : NULL, &p->seccomp,
+					err);
+		free(set);
+		if (r < 0)
+			return act_err_wrap(err, "isolator '%s'", iname);
+	} else {
+		/* No isolator: the spec lets the executor pick. Not rkt's
+		 * whitelist, which kills calls newer than 2016 (rkt/rkt#3121):
+		 * the blacklist, refused with EPERM, as Docker does. */
+		char *set[] = { "@docker/default-blacklist" };
+
+		if (syscall_filter_make(false, set, 1, "EPERM", &p->seccomp, err) < 0)
+			return -1;
+	}
+	if (syscall_filter_fit(&p->seccomp, p->no_new_privs, &need_nnp, err) < 0)
+		return act_err_wrap(err, "%s", iso ? iname : "--seccomp");
+	if (o->seccomp_given)
+		report(p, "--seccomp", RUN_ENFORCED, filter_detail(&p->seccomp, "filter"));
+	else if (iso)
+		report(p, iname, RUN_ENFORCED, filter_detail(&p->seccomp, "filter"));
+	else
+		report(p, "seccomp (no isolator)", RUN_ENFORCED,
+		       filter_detail(&p->seccomp, "acitool's default, Docker's blacklist"));
+	if (need_nnp) {
+		p->no_new_privs = true;
+		push_str(&p->warnings, &p->nwarnings,
+			 xstrdup("no-new-privileges forced on: the seccomp filter refuses a call "
+				 "runc makes after loading it otherwise (setuid, capset...); file "
+				 "capabilities and set-id bits will not apply"));
 	}
 	return 0;
 }
@@ -392,6 +519,55 @@ static int plan_exec(struct run_plan *p, int root, const struct json_value *app,
 	return 0;
 }
 
+static int plan_hooks(struct run_plan *p, int root, const struct json_value *app,
+		      struct act_err *err)
+{
+	const struct json_value *hs = json_get(app, "eventHandlers");
+
+	for (size_t i = 0; hs && hs->type == JSON_ARRAY && i < hs->n; i++) {
+		const struct json_value *n = json_get(hs->items[i], "name");
+		const struct json_value *ex = json_get(hs->items[i], "exec");
+		struct run_hook *h = json_is_string(n, "pre-start")    ? &p->pre_start
+				     : json_is_string(n, "post-stop") ? &p->post_stop
+								       : NULL;
+		char *path;
+
+		if (!h || h->argv || !ex || ex->type != JSON_ARRAY || !ex->n)
+			return act_err_set(err, EINVAL, "app.eventHandlers[%zu]: not one of one "
+						       "pre-start and one post-stop with an exec",
+					   i);
+		for (size_t j = 0; j < ex->n; j++) {
+			if (ex->items[j]->type != JSON_STRING ||
+			    memchr(ex->items[j]->str, '\0', ex->items[j]->len))
+				return act_err_set(err, EINVAL,
+						   "app.eventHandlers[%zu].exec: not a list of strings",
+						   i);
+			push_str(&h->argv, &h->argc, xstrdup(ex->items[j]->str));
+		}
+		if (inroot_find_exec(root, h->argv[0], env_get(p, "PATH"), p->cwd, &path, err) < 0)
+			return act_err_wrap(err, "app.eventHandlers (%s)", n->str);
+		free(h->argv[0]);
+		h->argv[0] = path;
+	}
+	return 0;
+}
+
+struct run_plan run_plan_for_hook(const struct run_plan *p, const struct run_hook *h)
+{
+	struct run_plan q = *p;
+
+	q.argv = h->argv;
+	q.argc = h->argc;
+	q.uid = q.gid = 0;
+	q.gids = NULL;
+	q.ngids = 0;
+	q.caps = capname_default_set() & run_kernel_caps();
+	q.ambient = 0;
+	q.no_new_privs = false;
+	q.seccomp.on = false;
+	return q;
+}
+
 /* A host path with no symlink in any component (the spec's SHOULD,
  * enforced): the path itself, made absolute and canonical. */
 static int host_source(const char *name, const char *src, char **out, struct act_err *err)
@@ -493,7 +669,7 @@ static int plan_app(struct run_plan *p, const char *text, size_t len, const stru
 		    int root, const struct run_options *o, struct act_err *err)
 {
 	const struct json_value *app = json_get(m, "app"), *v;
-	const struct json_value *isos = json_get(app, "isolators");
+	const struct json_value *isos = json_get(app, "isolators"), *seccomp = NULL;
 	int r;
 
 	if (!app || app->type != JSON_OBJECT)
@@ -502,11 +678,6 @@ static int plan_app(struct run_plan *p, const char *text, size_t len, const stru
 	if (v && v->type == JSON_ARRAY && v->n)
 		return act_err_set(err, ENOTSUP,
 				   "the image has dependencies, which acitool cannot render yet");
-	v = json_get(app, "eventHandlers");
-	if (v && v->type == JSON_ARRAY && v->n)
-		return act_err_set(err, ENOTSUP,
-				   "app.eventHandlers: pre-start and post-stop handlers are not "
-				   "supported yet");
 	v = json_get(m, "name");
 	p->app_name = o->name ? xstrdup(o->name) : default_app_name(v ? v->str : "");
 	if (!is_app_name(p->app_name))
@@ -514,8 +685,10 @@ static int plan_app(struct run_plan *p, const char *text, size_t len, const stru
 				   p->app_name);
 	if (isos && isos->type != JSON_ARRAY)
 		isos = NULL;
-	if (plan_caps(p, text, len, isos, o, err) < 0 || plan_isolators(p, isos, err) < 0)
+	if (plan_caps(p, text, len, isos, o, err) < 0 ||
+	    plan_isolators(p, isos, &seccomp, err) < 0 || plan_seccomp(p, seccomp, o, err) < 0)
 		return -1;
+	plan_limit_flags(p, o);
 	if (plan_env(p, app, o, err) < 0 || plan_ids(p, root, app, o, err) < 0)
 		return -1;
 	plan_home(p, root);
@@ -534,7 +707,9 @@ static int plan_app(struct run_plan *p, const char *text, size_t len, const stru
 					   "image",
 					   p->cwd);
 	}
-	return plan_exec(p, root, app, o, err);
+	if (plan_exec(p, root, app, o, err) < 0)
+		return -1;
+	return plan_hooks(p, root, app, err);
 }
 
 int run_plan_make(const char *manifest, size_t len, int root, const struct run_options *o,

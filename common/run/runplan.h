@@ -6,6 +6,7 @@
 #include <stdint.h>
 
 #include "common/base/err.h"
+#include "common/run/syscallfilter.h"
 
 /*
  * What `run` and `bundle` do with an app: the image manifest, the caller's
@@ -41,6 +42,19 @@ struct run_options {
 	size_t nvolumes;
 	bool net_host;			/* --net=host */
 	const char *hostname;		/* NULL: acitool-<id> */
+	/* --memory, --cpu (limits, in bytes and cores), --cpu-shares (0: not
+	 * given), --oom-score-adj: each replaces the image's isolator of its
+	 * kind. */
+	bool has_memory, has_cpu;
+	double memory, cpu;
+	long long cpu_shares;
+	bool has_oom_score;
+	int oom_score_adj;
+	/* --seccomp: replaces the image's seccomp isolator (or the default) */
+	bool seccomp_given, seccomp_off, seccomp_retain;
+	char **seccomp_names;
+	size_t nseccomp;
+	const char *seccomp_errno;
 	const char *id;			/* the run's id: 32 hex digits */
 };
 
@@ -57,6 +71,15 @@ struct run_isolator {
 	char *name;
 	enum run_verdict verdict;
 	char *detail;		/* one line: what was applied, or why not */
+};
+
+/* An event handler: run as root with appc's default capabilities, no
+ * seccomp filter and no-new-privileges off (rkt ran them so), in a
+ * container of its own on the same rootfs, mounts, environment and
+ * working directory. */
+struct run_hook {
+	char **argv;		/* NULL: none */
+	size_t argc;
 };
 
 struct run_plan {
@@ -83,6 +106,8 @@ struct run_plan {
 	int64_t cpu_shares;	/* -1: none */
 	bool has_oom_score;
 	int oom_score_adj;
+	struct syscall_filter seccomp;
+	struct run_hook pre_start, post_stop;
 	struct run_isolator *isolators;
 	size_t nisolators;
 	char **warnings;	/* for stderr: empty volumes, defaults */
@@ -90,6 +115,11 @@ struct run_plan {
 };
 
 void run_plan_free(struct run_plan *p);
+
+/* The plan for one of its event handlers (argv, uid and gid 0, no
+ * supplementary groups, appc's default capabilities, no seccomp, no
+ * no-new-privileges): a shallow copy of p, valid while p is. */
+struct run_plan run_plan_for_hook(const struct run_plan *p, const struct run_hook *h);
 
 /* Every capability of the kernel that runs acitool (/proc's cap_last_cap),
  * at least up to CAP_CHECKPOINT_RESTORE. */
@@ -99,10 +129,11 @@ uint64_t run_kernel_caps(void);
  * The plan for the manifest text (which must pass spec_check_manifest) and
  * the options, against the rootfs directory root. Fails with a message
  * naming the field for what the ACE must refuse: no app, an image with
- * dependencies or event handlers (not supported yet), both capability set
+ * dependencies (not supported yet), both capability set
  * kinds, unresolvable user, group or exec, a missing working directory, a
  * volume source that is missing or reached through a symlink, two mounts
- * on one target, ambient capabilities outside the bounding set.
+ * on one target, ambient capabilities outside the bounding set, more than
+ * one seccomp isolator, an unknown system call, errno or wildcard.
  */
 int run_plan_make(const char *manifest, size_t len, int root, const struct run_options *o,
 		  struct run_plan *p, struct act_err *err);

@@ -6,63 +6,7 @@
 # acitool's own config.json. Needs root and runc (CI is root).
 
 load helpers
-
-RETAIN=os/linux/capabilities-retain-set
-REMOVE=os/linux/capabilities-remove-set
-
-setup_file() {
-	is_root || return 0
-	command -v runc >/dev/null || return 0
-	[ -x /bin/busybox ] && /bin/busybox --list | grep -qx nc || return 0
-	export ACT_RUN_OK=1
-}
-
-setup() {
-	is_root || skip "needs root: runc makes the namespaces"
-	[ -n "${ACT_RUN_OK:-}" ] || skip "needs runc and busybox-static with nc"
-	# Runs leave nothing in TMPDIR: checked after each test.
-	export TMPDIR=$BATS_TEST_TMPDIR/tmp
-	mkdir -p "$TMPDIR"
-	cd "$BATS_TEST_TMPDIR"
-}
-
-teardown() {
-	local left
-	[ -n "${ACT_RUN_OK:-}" ] && is_root || return 0
-	# A test that failed midway may leave its acitool running: end it,
-	# and its container, so the next test starts clean; then fail.
-	[ -z "${PID:-}" ] || kill -KILL "$PID" 2>/dev/null || true
-	left=$(runc list -q | grep '^acitool-' || true)
-	for id in $left; do
-		runc delete --force "$id"
-	done
-	assert "$left" == "" "acitool containers left"
-	expect_files "$TMPDIR"
-}
-
-# image OUT SPEC_JSON: an image that runs (tests/tools/mkrunimage.py).
-image() {
-	python3 "$ACT_TESTS_DIR/tools/mkrunimage.py" "$1" "$2"
-}
-
-# caps ISOLATOR_NAME CAPS...: an app spec with that capability isolator.
-caps_spec() {
-	local name=$1 user=$2
-	shift 2
-	local set
-	set=$(printf '"%s",' "$@")
-	echo "{\"app\":{\"user\":\"$user\",\"group\":\"$user\",\"isolators\":[{\"name\":\"$name\",\"value\":{\"set\":[${set%,}]}}]}}"
-}
-
-# The app's capability sets, as its kernel reports them.
-status_caps() {
-	run_acitool "$@" -- -c 'grep -E "^Cap(Inh|Prm|Eff|Bnd|Amb)" /proc/self/status'
-}
-
-PING='ping -c1 -W2 127.0.0.1'
-# A bind of port 80 that succeeded waits for a peer (then times out);
-# one that failed says why at once.
-BIND80='nc -l -p 80 -w 1 2>&1; true'
+load run
 
 @test "run: no isolator: appc's 14 default capabilities, and root pings" {
 	image img.aci '{}'
@@ -205,7 +149,7 @@ CapAmb:	0000000000000000"
 }
 
 @test "run: environment: the image's, --set-env over it, and the ACE's own" {
-	image img.aci '{"manifest":{"name":"example.com/My_App"},"app":{"environment":[{"name":"A","value":"from image"},{"name":"B","value":"b"},{"name":"AC_APP_NAME","value":"spoofed"}]}}'
+	image img.aci '{"manifest":{"name":"example.com/my_app"},"app":{"environment":[{"name":"A","value":"from image"},{"name":"B","value":"b"},{"name":"AC_APP_NAME","value":"spoofed"}]}}'
 	run_acitool run --set-env=B=from-flag --set-env=C=c img.aci -- -c 'env | sort'
 	expect_output "A=from image
 AC_APP_NAME=my-app
@@ -246,7 +190,7 @@ container=acitool"
 	# The app traps SIGTERM: acitool passes it on.
 	start_acitool -- run img.aci -- -c 'trap "echo got TERM; exit 3" TERM; touch /tmp/ready; sleep 100 & wait'
 	for i in $(seq 100); do
-		[ -n "$(find /proc/*/root/tmp/ready -maxdepth 0 2>/dev/null)" ] && break
+		compgen -G "$TMPDIR/acitool-run.*/rootfs/tmp/ready" >/dev/null && break
 		sleep 0.1
 	done
 	kill -TERM "$PID"
@@ -254,10 +198,7 @@ container=acitool"
 	assert "$RC" == 3 "exit status"
 	# PID 1 without a handler ignores SIGTERM: SIGKILL follows.
 	start_acitool -- run --stop-timeout=0 --exec=/bin/sleep img.aci -- 100
-	for i in $(seq 100); do
-		runc list -q | grep -q '^acitool-' && break
-		sleep 0.1
-	done
+	wait_container
 	kill -TERM "$PID"
 	wait_status
 	assert "$RC" == 137 "exit status"
@@ -343,15 +284,24 @@ ro refused
 }
 
 @test "run: isolators it cannot enforce are named; --strict refuses them" {
-	image img.aci '{"app":{"isolators":[{"name":"os/linux/seccomp-remove-set","value":{"set":["reboot"]}},{"name":"resource/memory","value":{"limit":"64Mi"}},{"name":"os/linux/oom-score-adj","value":500},{"name":"resource/cpu","value":{"limit":"500m"}}]}}'
+	image img.aci '{"app":{"isolators":[{"name":"resource/network-bandwidth","value":{"default":true,"limit":"1G"}},{"name":"resource/memory","value":{"limit":"64Mi"}},{"name":"os/linux/oom-score-adj","value":500},{"name":"resource/cpu","value":{"limit":"500m"}}]}}'
 	run_acitool run img.aci -- -c 'cat /sys/fs/cgroup/memory/memory.limit_in_bytes /proc/self/oom_score_adj; cat /sys/fs/cgroup/cpu,cpuacct/cpu.cfs_quota_us 2>/dev/null || cat /sys/fs/cgroup/cpu/cpu.cfs_quota_us'
-	expect_output "acitool: run: isolator os/linux/seccomp-remove-set: ignored: seccomp filters are not supported yet: no filter is loaded
+	expect_output "acitool: run: isolator resource/network-bandwidth: ignored: not implemented by acitool
 67108864
 500
 50000"
 	run_acitool run --verbose img.aci -- -c true
 	expect_output --substring "isolator resource/memory: enforced: memory limit 67108864 bytes"
 	expect_output --substring "isolator resource/cpu: enforced: CPU quota 50000 µs per 100 ms"
+	# rkt's flags replace the image's values.
+	run_acitool run --verbose --memory=42Mi --cpu=900m --cpu-shares=12345 --oom-score-adj=42 img.aci -- -c 'cat /sys/fs/cgroup/memory/memory.limit_in_bytes /proc/self/oom_score_adj; cd /sys/fs/cgroup/cpu,cpuacct 2>/dev/null || cd /sys/fs/cgroup/cpu; cat cpu.cfs_quota_us cpu.shares'
+	expect_output --substring "isolator resource/memory: modified: replaced by --memory"
+	expect_output --substring "44040192
+42
+90000
+12345"
+	run_acitool 2 run --memory=lots img.aci
+	run_acitool 2 run --oom-score-adj=1001 img.aci
 	run_acitool 125 run --strict img.aci -- -c 'echo ran'
 	assert "$output" !~ "ran" "output"
 	expect_output --substring "--strict: 1 isolator not enforced"
@@ -364,23 +314,48 @@ ro refused
 	image deps.aci '{"manifest":{"dependencies":[{"imageName":"example.com/base"}]}}'
 	run_acitool 125 run deps.aci
 	expect_error_line run "dependencies"
-	image hooks.aci '{"app":{"eventHandlers":[{"name":"pre-start","exec":["/bin/true"]}]}}'
-	run_acitool 125 run hooks.aci
-	expect_error_line run "eventHandlers"
-	run env PATH=/nonexistent "$ACITOOL" run deps.aci
+	image bad.aci '{"app":{"isolators":[{"name":"os/linux/oom-score-adj","value":5000}]}}'
+	run_acitool 125 run bad.aci
+	expect_error_line run "the image's manifest: app.isolators"
+	image ok.aci '{}'
+	run env PATH=/nonexistent "$ACITOOL" run ok.aci
 	assert "$status" == 125 "exit status"
 	expect_error_line run "runc: not found on PATH .install Debian's runc package"
 	run_acitool 125 run "$BATS_TEST_TMPDIR/none.aci"
 	expect_error_line run "none.aci"
 }
 
+@test "run: event handlers: pre-start before the app, post-stop after, as root" {
+	# The app runs as user 1000 under a seccomp filter that refuses getuid;
+	# the handlers run as root with appc's default set and no filter.
+	local hooks='"eventHandlers":[{"name":"pre-start","exec":["/bin/sh","-c","test ! -e /s/main && id -u >/s/prestart && grep -E \"^(CapBnd|Seccomp|NoNewPrivs):\" /proc/self/status"]},{"name":"post-stop","exec":["sh","-c","cat /s/main; echo post-stop ran"]}]'
+	image img.aci "{\"app\":{\"user\":\"user\",\"group\":\"user\",\"exec\":[\"/bin/sh\",\"-c\",\"echo main: \$(cat /s/prestart); echo main >/s/main; exit 4\"],$hooks,\"isolators\":[{\"name\":\"os/linux/seccomp-remove-set\",\"value\":{\"set\":[\"reboot\"]}},{\"name\":\"os/linux/no-new-privileges\",\"value\":true}]},\"entries\":[{\"name\":\"s\",\"dir\":true,\"mode\":\"1777\"}]}"
+	run_acitool 4 run img.aci
+	expect_output "CapBnd:	00000000a80425fb
+NoNewPrivs:	0
+Seccomp:	0
+main: 0
+main
+post-stop ran"
+	# A pre-start that fails: no app, post-stop still, its status.
+	image bad.aci '{"app":{"exec":["/bin/sh","-c","echo app ran"],"eventHandlers":[{"name":"pre-start","exec":["/bin/sh","-c","exit 6"]},{"name":"post-stop","exec":["/bin/echo","post-stop ran"]}]}}'
+	run_acitool 6 run bad.aci
+	expect_output "acitool: run: pre-start handler: exit status 6: the app was not started
+post-stop ran"
+	# bundle writes a config for each, on the same rootfs.
+	run_acitool bundle img.aci b
+	python3 -c 'import json,sys; c=json.load(open(sys.argv[1])); assert c["root"]["path"] == sys.argv[2] and c["process"]["user"]["uid"] == 0, c' b/hooks/pre-start/config.json "$PWD/b/rootfs"
+	[ -f b/hooks/post-stop/config.json ] || die "no post-stop config"
+	# A handler not in the image: an error before anything runs.
+	image missing.aci '{"app":{"eventHandlers":[{"name":"post-stop","exec":["nothere"]}]}}'
+	run_acitool 125 run missing.aci
+	expect_error_line run "app.eventHandlers .post-stop.: exec 'nothere'"
+}
+
 @test "run: SIGTERM mid-run leaves no bundle, mount or container" {
 	image img.aci '{}'
 	start_acitool -- run --stop-timeout=1 --exec=/bin/sleep img.aci -- 100
-	for i in $(seq 100); do
-		runc list -q | grep -q '^acitool-' && break
-		sleep 0.1
-	done
+	wait_container
 	kill -TERM "$PID"
 	wait_status
 	assert "$RC" == 137 "exit status"

@@ -7,13 +7,15 @@ per applet the run tests use, /etc/passwd (root, user 1000, nobody) and
 /etc/group. SPEC: {"app": {...} (merged over exec /bin/sh, user and group
 0), "manifest": {KEY: VALUE} (more top-level members), "entries": [
 {"name": "etc/x", "data": "text"} | {"name": "x", "symlink": "target"} |
-{"name": "x", "dir": true} | {"name": "etc/passwd", "drop": true}]}.
+{"name": "x", "dir": true, "mode": "1777"} | {"name": "etc/passwd",
+"drop": true}]}.
 Entries replace the defaults of the same name. Everything is owned by 0:0.
 """
 import io, json, sys, tarfile
 
 APPLETS = ["sh", "cat", "ping", "nc", "id", "grep", "sleep", "echo", "ls", "env",
-           "pwd", "true", "false", "stat", "touch", "mkdir", "hostname", "test"]
+           "pwd", "true", "false", "stat", "touch", "mkdir", "hostname", "test", "uname",
+           "unshare"]
 spec = json.loads(sys.argv[2])
 app = {"exec": ["/bin/sh"], "user": "0", "group": "0"}
 app.update(spec.get("app", {}))
@@ -45,7 +47,7 @@ for e in spec.get("entries", []):
     elif "symlink" in e:
         add(n, tarfile.SYMTYPE, e["symlink"])
     elif e.get("dir"):
-        add(n, tarfile.DIRTYPE, mode=0o755)
+        add(n, tarfile.DIRTYPE, mode=int(e.get("mode", "755"), 8))
     else:
         add(n, tarfile.REGTYPE, e["data"].encode(), int(e.get("mode", "644"), 8))
 

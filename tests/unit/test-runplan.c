@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 /* The run plan and the lookups inside a rootfs, on a scratch directory:
  * what the ACE spec asks, and that no lookup leaves the rootfs. */
+#include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
@@ -151,7 +152,8 @@ static void plans(int root)
 	CHECK(p.no_new_privs);
 	CHECK(p.memory_limit == INT64_C(1) << 30);
 	CHECK(p.cpu_quota == 25000);
-	CHECK_INT(p.isolators[p.nisolators - 1].verdict, RUN_IGNORED);
+	CHECK_INT(p.isolators[p.nisolators - 1].verdict, RUN_ENFORCED);
+	CHECK(p.seccomp.on && p.seccomp.retain && p.seccomp.nlisted == 1);
 	run_plan_free(&p);
 
 	/* What must fail, with the field named. */
@@ -170,6 +172,54 @@ static void plans(int root)
 	o.name = "Bad";
 	CHECK(plan(root, M("{\"exec\":[\"/bin/tool\"],\"user\":\"0\",\"group\":\"0\"}"), &o, &p, &err) < 0);
 	CHECK(strstr(err.msg, "not an AC name") != NULL);
+}
+
+static void filters(void)
+{
+	struct syscall_filter f;
+	struct act_err err = { 0 };
+	char *wl[] = { "@rkt/default-whitelist" }, *all[] = { "reboot", "@appc.io/all" };
+	char *empty[] = { "@appc.io/empty", "reboot" }, *bad[] = { "nosuchcall" };
+	char *setuid_[] = { "setuid", "reboot", "reboot" }, *write_[] = { "write" };
+	bool nnp;
+	int e;
+
+	CHECK_INT(syscall_errno("EXFULL", &e, &err), 0);
+	CHECK_INT(e, EXFULL);
+	CHECK(syscall_errno("ENOPE", &e, &err) < 0);
+	/* rkt's whitelist: rseq is not in it, and must get ENOSYS. */
+	CHECK_INT(syscall_filter_make(true, wl, 1, NULL, &f, &err), 0);
+	CHECK(f.on && f.retain && f.errno_ret == 0);
+	CHECK_INT(syscall_filter_fit(&f, false, &nnp, &err), 0);
+	CHECK(!nnp);
+	bool rseq = false, faccessat2 = false;
+	for (size_t i = 0; i < f.nenosys; i++)
+		rseq |= streq(f.enosys[i], "rseq");
+	for (size_t i = 0; i < f.n; i++)
+		faccessat2 |= streq(f.names[i], "faccessat2");
+	CHECK(rseq && faccessat2);
+	syscall_filter_free(&f);
+	/* appc's wildcards mask the rest of the set. */
+	CHECK_INT(syscall_filter_make(true, all, 2, NULL, &f, &err), 0);
+	CHECK(!f.on);
+	CHECK_INT(syscall_filter_make(false, empty, 2, "EPERM", &f, &err), 0);
+	CHECK(f.on && f.retain && f.errno_ret == EPERM && f.n > 200);
+	syscall_filter_free(&f);
+	err.msg[0] = '\0';
+	CHECK(syscall_filter_make(false, bad, 1, NULL, &f, &err) < 0);
+	CHECK(strstr(err.msg, "nosuchcall") != NULL);
+	/* runc's own calls: setuid needs no-new-privileges; write cannot go. */
+	CHECK_INT(syscall_filter_make(false, setuid_, 3, NULL, &f, &err), 0);
+	CHECK_INT(f.n, 2);
+	CHECK_INT(syscall_filter_fit(&f, false, &nnp, &err), 0);
+	CHECK(nnp);
+	CHECK_INT(syscall_filter_fit(&f, true, &nnp, &err), 0);
+	CHECK(!nnp);
+	syscall_filter_free(&f);
+	CHECK_INT(syscall_filter_make(false, write_, 1, NULL, &f, &err), 0);
+	err.msg[0] = '\0';
+	CHECK(syscall_filter_fit(&f, true, &nnp, &err) < 0);
+	syscall_filter_free(&f);
 }
 
 int main(void)
@@ -196,6 +246,7 @@ int main(void)
 	accounts();
 	lookups(root, host);
 	plans(root);
+	filters();
 
 	close(root);
 	rmtree(AT_FDCWD, dir, 1);
