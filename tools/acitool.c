@@ -16,6 +16,7 @@ static const struct act_cmd *const commands[] = {
 	&act_cmd_add_filecaps,
 	&act_cmd_build,
 	&act_cmd_bundle,
+	&act_cmd_cache,
 	&act_cmd_capabilities,
 	&act_cmd_cat_file,
 	&act_cmd_cat_manifest,

@@ -15,7 +15,7 @@ static int run(const struct act_cmd *cmd, int argc, char **argv)
 	struct runopts ro = RUNOPTS_INIT;
 	struct bundle_options bo = { .owners = geteuid() == 0 };
 	struct act_err err = { 0 };
-	struct run_plan plan;
+	struct bundle b;
 	struct progress prog;
 	struct source *src;
 	int c, rc = EXIT_USAGE, r;
@@ -43,17 +43,18 @@ static int run(const struct act_cmd *cmd, int argc, char **argv)
 		      S_ISREG(source_stat(src)->st_mode) ? (uint64_t)source_stat(src)->st_size : 0);
 	bo.progress = progress_update;
 	bo.progress_ctx = &prog;
-	r = bundle_make(src, argv[optind + 1], &bo, &ro.o, &plan, &err);
+	r = bundle_make(src, argv[optind + 1], &bo, &ro.o, &b, &err);
 	progress_done(&prog, r == 0);
 	source_free(src);
 	if (r < 0) {
 		rc = cmd_fail(cmd, &err);
 		goto out;
 	}
-	rc = runopts_report(cmd, &ro, &plan) < 0 ? EXIT_FAIL : EXIT_OK;
+	rc = runopts_report(cmd, &ro, &b.plan) < 0 ? EXIT_FAIL : EXIT_OK;
 	if (!bo.owners)
 		fprintf(stderr, "acitool: %s: warning: not root: owners not restored\n", cmd->name);
-	run_plan_free(&plan);
+	run_plan_free(&b.plan);
+	bundle_release(argv[optind + 1], &b);
 out:
 	runopts_free(&ro);
 	return rc;

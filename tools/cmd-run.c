@@ -15,12 +15,14 @@
 #include "common/run/runc.h"
 #include "tools/cmd.h"
 #include "tools/progress.h"
+#include "tools/runcache.h"
 #include "tools/runopts.h"
 
 /* acitool's own failures: what no app is likely to return (podman's). */
 #define EXIT_RUN_FAIL 125
 
-enum { OPT_STOP_TIMEOUT = OPT_RUN_OWN_BASE };
+enum { OPT_STOP_TIMEOUT = OPT_RUN_OWN_BASE, OPT_CACHE_DIR, OPT_NO_CACHE };
+
 
 static int fail(const struct act_cmd *cmd, const struct act_err *err)
 {
@@ -29,7 +31,7 @@ static int fail(const struct act_cmd *cmd, const struct act_err *err)
 }
 
 /* A signal that came while the bundle was made: clean up, then die of it. */
-static void die_if_signalled(const char *tmp)
+static void die_if_signalled(const char *tmp, struct bundle *b)
 {
 	sigset_t pending;
 
@@ -39,6 +41,7 @@ static void die_if_signalled(const char *tmp)
 
 		if (!sigismember(&pending, sig))
 			continue;
+		bundle_release(tmp, b);
 		rmtree(AT_FDCWD, tmp, 1);
 		signal(sig, SIG_DFL);
 		sigprocmask(SIG_SETMASK, &(sigset_t){ 0 }, NULL);
@@ -65,11 +68,11 @@ static int run_hook(const struct act_cmd *cmd, const char *runc, const char *dir
 }
 
 static int run_bundle(const struct act_cmd *cmd, struct runopts *ro, const char *image,
-		      const char *tmp, unsigned stop_timeout)
+		      const char *tmp, unsigned stop_timeout, const char *cache)
 {
-	struct bundle_options bo = { .owners = true };
+	struct bundle_options bo = { .owners = true, .cache = cache };
 	struct act_err err = { 0 };
-	struct run_plan plan;
+	struct bundle b;
 	struct progress prog;
 	struct source *src;
 	const char *runc;
@@ -86,19 +89,25 @@ static int run_bundle(const struct act_cmd *cmd, struct runopts *ro, const char 
 		      S_ISREG(source_stat(src)->st_mode) ? (uint64_t)source_stat(src)->st_size : 0);
 	bo.progress = progress_update;
 	bo.progress_ctx = &prog;
-	r = bundle_make(src, tmp, &bo, &ro->o, &plan, &err);
+	r = bundle_make(src, tmp, &bo, &ro->o, &b, &err);
 	progress_done(&prog, r == 0);
 	source_free(src);
-	die_if_signalled(tmp);
+	if (r == 0 && ro->verbose && cache)
+		fprintf(stderr, "acitool: %s: rootfs: %s %s\n", cmd->name,
+			!b.mounted ? "extracted afresh (no overlay here)"
+			: b.cache_hit ? "cached, as an overlay:" : "extracted into the cache, as an overlay:",
+			b.mounted ? b.entry.dir : "");
+	die_if_signalled(tmp, &b);
 	if (r < 0)
 		return fail(cmd, &err);
-	if (runopts_report(cmd, ro, &plan) < 0) {
-		run_plan_free(&plan);
+	if (runopts_report(cmd, ro, &b.plan) < 0) {
+		run_plan_free(&b.plan);
+		bundle_release(tmp, &b);
 		return EXIT_RUN_FAIL;
 	}
-	pre = plan.pre_start.argv != NULL;
-	post = plan.post_stop.argv != NULL;
-	run_plan_free(&plan);
+	pre = b.plan.pre_start.argv != NULL;
+	post = b.plan.post_stop.argv != NULL;
+	run_plan_free(&b.plan);
 	/* The spec's order: pre-start must end well before the app starts;
 	 * post-stop runs once the app has ended, or pre-start failed. */
 	r = pre ? run_hook(cmd, runc, tmp, ro->o.id, "pre-start", stop_timeout) : 0;
@@ -116,6 +125,7 @@ static int run_bundle(const struct act_cmd *cmd, struct runopts *ro, const char 
 	}
 	if (post && run_hook(cmd, runc, tmp, ro->o.id, "post-stop", stop_timeout) != 0)
 		fprintf(stderr, "acitool: %s: warning: the post-stop handler failed\n", cmd->name);
+	bundle_release(tmp, &b);
 	return r;
 }
 
@@ -124,11 +134,15 @@ static int run(const struct act_cmd *cmd, int argc, char **argv)
 	static const struct option longopts[] = {
 		RUN_LONG_OPTIONS,
 		{ "stop-timeout", required_argument, NULL, OPT_STOP_TIMEOUT },
+		{ "cache-dir", required_argument, NULL, OPT_CACHE_DIR },
+		{ "no-cache", optional_argument, NULL, OPT_NO_CACHE },
 		{ 0 },
 	};
 	struct runopts ro = RUNOPTS_INIT;
 	const char *tmpdir = getenv("TMPDIR");
 	unsigned long stop_timeout = 10;
+	const char *cache = run_cache_dir();
+	bool no_cache = false;
 	_cleanup_free_ char *tmp = NULL;
 	sigset_t block, old;
 	int c, rc = EXIT_USAGE, r;
@@ -140,6 +154,17 @@ static int run(const struct act_cmd *cmd, int argc, char **argv)
 			stop_timeout = strtoul(optarg, &end, 10);
 			if (errno || *end || !*optarg || optarg[0] == '-' || stop_timeout > 86400) {
 				rc = cmd_usage(cmd, "--stop-timeout '%s': seconds, 0 to 86400", optarg);
+				goto out;
+			}
+		} else if (c == OPT_CACHE_DIR) {
+			if (!*optarg) {
+				rc = cmd_usage(cmd, "--cache-dir: empty");
+				goto out;
+			}
+			cache = optarg;
+		} else if (c == OPT_NO_CACHE) {
+			if (cmd_parse_bool(cmd, "no-cache", optarg, &no_cache) < 0) {
+				rc = EXIT_USAGE;
 				goto out;
 			}
 		} else if (runopts_parse(cmd, &ro, c, optarg) != 1) {
@@ -170,7 +195,8 @@ static int run(const struct act_cmd *cmd, int argc, char **argv)
 		fprintf(stderr, "acitool: %s: %s: %s\n", cmd->name, tmp, strerror(errno));
 		rc = EXIT_RUN_FAIL;
 	} else {
-		rc = run_bundle(cmd, &ro, argv[optind], tmp, (unsigned)stop_timeout);
+		rc = run_bundle(cmd, &ro, argv[optind], tmp, (unsigned)stop_timeout,
+				no_cache ? NULL : cache);
 		r = rmtree(AT_FDCWD, tmp, 1);
 		if (r < 0 && errno != ENOENT)
 			fprintf(stderr, "acitool: %s: warning: %s not removed: %s\n", cmd->name, tmp,
@@ -193,8 +219,10 @@ const struct act_cmd act_cmd_run = {
 		"and ambient empty; no-new-privileges from its isolator; user, group and\n"
 		"exec resolved inside the image; the app's environment, PATH, AC_APP_NAME\n"
 		"and container=acitool; a private network with loopback up. Every run\n"
-		"starts from a fresh extraction of IMAGE, removed when the app ends. ARGS\n"
-		"are appended to app.exec. Needs root and runc.\n"
+		"starts from a clean rootfs: an overlay on the image rendered once into\n"
+		"the cache, with a fresh upper layer removed when the app ends (or, where\n"
+		"overlays cannot be mounted, a fresh extraction). ARGS are appended to\n"
+		"app.exec. Needs root and runc.\n"
 		"\n"
 		"An isolator acitool cannot enforce is named on stderr (--strict refuses\n"
 		"to run); SIGINT, SIGTERM, SIGHUP and SIGQUIT are passed to the app, which\n"
@@ -204,5 +232,10 @@ const struct act_cmd act_cmd_run = {
 		"\n" RUN_OPTIONS_HELP
 		"      --stop-timeout=SECS  after a forwarded signal, SIGKILL the app this\n"
 		"                           many seconds later (default 10)\n"
+		"      --cache-dir=DIR      keep rendered images there (default:\n"
+		"                           $ACITOOL_CACHE_DIR, else /var/cache/acitool);\n"
+		"                           each run mounts its image as the lower layer\n"
+		"                           of an overlay\n"
+		"      --no-cache           extract the image afresh for this run\n"
 		"  -h, --help               show this help\n",
 };

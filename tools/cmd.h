@@ -24,6 +24,7 @@ struct act_cmd {
 extern const struct act_cmd act_cmd_add_filecaps;
 extern const struct act_cmd act_cmd_build;
 extern const struct act_cmd act_cmd_bundle;
+extern const struct act_cmd act_cmd_cache;
 extern const struct act_cmd act_cmd_capabilities;
 extern const struct act_cmd act_cmd_cat_file;
 extern const struct act_cmd act_cmd_cat_manifest;

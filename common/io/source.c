@@ -19,6 +19,9 @@
 
 struct source {
 	char *path;
+	/* source_tee: every byte source_read hands out goes to it too. */
+	void (*tee)(void *ctx, const void *buf, size_t len);
+	void *tee_ctx;
 	int fd;
 	bool own_fd;
 	off_t base; /* the file offset of the stream's first byte */
@@ -453,7 +456,25 @@ static void start_readahead(struct source *src)
 	readahead_start(src->ra);
 }
 
+static ssize_t read_stream(struct source *src, void *buf, size_t len, struct act_err *err);
+
 ssize_t source_read(struct source *src, void *buf, size_t len, struct act_err *err)
+{
+	ssize_t n = read_stream(src, buf, len, err);
+
+	if (n > 0 && src->tee)
+		src->tee(src->tee_ctx, buf, (size_t)n);
+	return n;
+}
+
+void source_tee(struct source *src, void (*fn)(void *ctx, const void *buf, size_t len),
+		void *ctx)
+{
+	src->tee = fn;
+	src->tee_ctx = ctx;
+}
+
+static ssize_t read_stream(struct source *src, void *buf, size_t len, struct act_err *err)
 {
 	if (src->comp == ACT_COMP_NONE) {
 		ssize_t n = raw_read(src, buf, len);
@@ -503,14 +524,14 @@ ssize_t source_read(struct source *src, void *buf, size_t len, struct act_err *e
 
 bool source_can_skip(const struct source *src)
 {
-	return src->comp == ACT_COMP_NONE && src->seekable;
+	return src->comp == ACT_COMP_NONE && src->seekable && !src->tee;
 }
 
 int64_t source_skip(struct source *src, int64_t n)
 {
 	off_t cur, end;
 
-	if (src->comp != ACT_COMP_NONE || !src->seekable || src->sniff_pos < src->sniff_len)
+	if (!source_can_skip(src) || src->sniff_pos < src->sniff_len)
 		return 0;
 	cur = lseek(src->fd, 0, SEEK_CUR);
 	if (cur < 0)

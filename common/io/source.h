@@ -31,6 +31,10 @@ void source_free(struct source *src);
 
 /* Read up to len decompressed bytes: > 0 bytes read, 0 at the end, -1 on error. */
 ssize_t source_read(struct source *src, void *buf, size_t len, struct act_err *err);
+/* Have fn see every byte source_read returns (the image ID of what is
+ * read, say); skipping is then off. Call before the first read. */
+void source_tee(struct source *src, void (*fn)(void *ctx, const void *buf, size_t len),
+		void *ctx);
 /* Skip n bytes where the input allows it cheaply (plain tar in a regular file);
  * returns the bytes skipped (possibly 0: the caller then reads them). */
 int64_t source_skip(struct source *src, int64_t n);

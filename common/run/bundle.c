@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mount.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -158,8 +159,57 @@ static int write_hooks(const char *dir, int dirfd, const struct run_plan *p, con
 	return 0;
 }
 
+/* Whether an overlay can be mounted in dir (a probe, removed again):
+ * not in every container, nor on every file system. */
+static bool overlay_works(const char *dir)
+{
+	_cleanup_free_ char *base = xasprintf("%s/.probe", dir);
+	_cleanup_free_ char *opts = xasprintf("lowerdir=%s/l,upperdir=%s/u,workdir=%s/w", base,
+					      base, base);
+	_cleanup_free_ char *l = xasprintf("%s/l", base), *u = xasprintf("%s/u", base);
+	_cleanup_free_ char *w = xasprintf("%s/w", base), *m = xasprintf("%s/m", base);
+	bool ok = false;
+
+	if (mkdir(base, 0700) == 0 && mkdir(l, 0700) == 0 && mkdir(u, 0700) == 0 &&
+	    mkdir(w, 0700) == 0 && mkdir(m, 0700) == 0 &&
+	    mount("overlay", m, "overlay", 0, opts) == 0) {
+		ok = true;
+		umount2(m, MNT_DETACH);
+	}
+	rmtree(AT_FDCWD, base, 1);
+	return ok;
+}
+
+/* DIR/rootfs as an overlay on the cache entry: the image, unchanged
+ * underneath, and whatever the run writes in DIR/upper. */
+static int mount_cached(const char *dir, const struct bundle_options *bo, struct source *src,
+			const struct unpack_options *uo, struct bundle *b, struct act_err *err)
+{
+	_cleanup_free_ char *rootfs = xasprintf("%s/rootfs", dir), *opts = NULL;
+	_cleanup_free_ char *up = xasprintf("%s/upper", dir), *work = xasprintf("%s/work", dir);
+	_cleanup_free_ char *text = NULL, *low = NULL;
+	struct stat st;
+	size_t len;
+
+	if (rootcache_get(bo->cache, src, uo, &b->entry, &b->cache_hit, err) < 0)
+		return -1;
+	opts = xasprintf("lowerdir=%s/rootfs,upperdir=%s,workdir=%s", b->entry.dir, up, work);
+	low = xasprintf("%s/rootfs", b->entry.dir);
+	/* The overlay's root has the upper directory's mode and owner. */
+	if (stat(low, &st) < 0 || mkdir(rootfs, 0755) < 0 || mkdir(up, 0755) < 0 ||
+	    chmod(up, st.st_mode & 07777) < 0 || (uo->owners && chown(up, st.st_uid, st.st_gid) < 0) ||
+	    mkdir(work, 0700) < 0 || mount("overlay", rootfs, "overlay", 0, opts) < 0)
+		return act_err_set(err, errno, "overlay on %s: %s", rootfs, strerror(errno));
+	b->mounted = true;
+	_cleanup_close_ int efd = open(b->entry.dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	_cleanup_close_ int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (efd < 0 || dfd < 0 || inroot_read(efd, "manifest", 1u << 20, &text, &len, err) != 0)
+		return act_err_set(err, EIO, "cache '%s': no manifest", b->entry.dir);
+	return write_file(dfd, "manifest", text, len, 0644, err);
+}
+
 static int make(struct source *src, const char *dir, const struct bundle_options *bo,
-		const struct run_options *o, struct run_plan *p, bool *unpacked, struct act_err *err)
+		const struct run_options *o, struct bundle *b, bool *unpacked, struct act_err *err)
 {
 	struct unpack_options uo = {
 		.owners = bo->owners,
@@ -167,14 +217,20 @@ static int make(struct source *src, const char *dir, const struct bundle_options
 		.progress_ctx = bo->progress_ctx,
 	};
 	struct unpack_result res;
+	struct run_plan *p = &b->plan;
 	_cleanup_close_ int dirfd = -1, root = -1;
 	_cleanup_free_ char *manifest = NULL, *config = NULL, *hosts = NULL, *hosts_path = NULL;
 	struct spec_report rep = SPEC_REPORT_INIT;
 	size_t len, clen;
 
-	if (unpack_image(src, dir, &uo, &res, err) < 0)
-		return -1;
 	*unpacked = true;
+	if (bo->cache && overlay_works(dir)) {
+		if (mount_cached(dir, bo, src, &uo, b, err) < 0)
+			return -1;
+	} else if (unpack_image(src, dir, &uo, &res, err) < 0) {
+		*unpacked = false;
+		return -1;
+	}
 	dirfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (dirfd < 0)
 		return act_err_set(err, errno, "%s: %s", dir, strerror(errno));
@@ -211,16 +267,29 @@ static int make(struct source *src, const char *dir, const struct bundle_options
 	return write_hooks(dir, dirfd, p, hosts_path, err);
 }
 
+void bundle_release(const char *dir, struct bundle *b)
+{
+	if (b->mounted) {
+		_cleanup_free_ char *rootfs = xasprintf("%s/rootfs", dir);
+
+		umount2(rootfs, MNT_DETACH);
+		b->mounted = false;
+	}
+	rootcache_release(&b->entry);
+}
+
 int bundle_make(struct source *src, const char *dir, const struct bundle_options *bo,
-		const struct run_options *o, struct run_plan *plan, struct act_err *err)
+		const struct run_options *o, struct bundle *b, struct act_err *err)
 {
 	struct stat st;
 	bool existed = stat(dir, &st) == 0, unpacked = false;
 
-	memset(plan, 0, sizeof(*plan));
-	if (make(src, dir, bo, o, plan, &unpacked, err) == 0)
+	memset(b, 0, sizeof(*b));
+	b->entry.lock_fd = -1;
+	if (make(src, dir, bo, o, b, &unpacked, err) == 0)
 		return 0;
-	run_plan_free(plan);
+	run_plan_free(&b->plan);
+	bundle_release(dir, b);
 	/* unpack_image leaves DIR as it was on its own failures; after it,
 	 * DIR is ours to empty (and to remove if we made it). */
 	if (unpacked)

@@ -5,6 +5,7 @@
 
 #include "common/base/err.h"
 #include "common/io/source.h"
+#include "common/run/rootcache.h"
 #include "common/run/runplan.h"
 
 /*
@@ -17,13 +18,27 @@
  * spec asks; each such change is a warning in the plan.
  *
  * DIR must not exist or be empty; on failure it is removed again.
- * *plan is filled on success (run_plan_free it).
+ * *b is filled on success: bundle_release it, and run_plan_free b->plan.
  */
 struct bundle_options {
 	bool owners;		/* restore owners: root */
 	void (*progress)(void *ctx, uint64_t entries, uint64_t in_bytes);
 	void *progress_ctx;
+	/* Not NULL: DIR/rootfs is an overlay mount on the image's entry in
+	 * this cache (rootcache.h), with DIR/upper and DIR/work, when the
+	 * kernel and file systems allow it; else a fresh extraction. */
+	const char *cache;
+};
+
+/* What a bundle holds that must be let go of: bundle_release. */
+struct bundle {
+	struct rootcache_entry entry;
+	bool mounted;		/* DIR/rootfs is an overlay */
+	bool cache_hit;		/* the entry was there before */
+	struct run_plan plan;
 };
 
 int bundle_make(struct source *src, const char *dir, const struct bundle_options *bo,
-		const struct run_options *o, struct run_plan *plan, struct act_err *err);
+		const struct run_options *o, struct bundle *b, struct act_err *err);
+/* Unmount DIR/rootfs and let go of the cache entry (DIR stays). */
+void bundle_release(const char *dir, struct bundle *b);

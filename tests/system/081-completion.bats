@@ -66,7 +66,8 @@ help_options() {
 	assert "$output" == "$verbs" "verbs"
 
 	comp ca
-	expect_output "capabilities
+	expect_output "cache
+capabilities
 cat-file
 cat-manifest"
 	comp -

@@ -18,6 +18,7 @@ setup() {
 	[ -n "${ACT_RUN_OK:-}" ] || skip "needs runc and busybox-static with nc"
 	# Runs leave nothing in TMPDIR: checked after each test.
 	export TMPDIR=$BATS_TEST_TMPDIR/tmp
+	export ACITOOL_CACHE_DIR=$BATS_TEST_TMPDIR/cache
 	mkdir -p "$TMPDIR"
 	cd "$BATS_TEST_TMPDIR"
 }
@@ -53,6 +54,12 @@ teardown() {
 		runc delete --force "$id"
 	done
 	assert "$left" == "" "acitool containers left"
+	# No overlay of a run is left mounted, and no bundle.
+	left=$(grep -F " $BATS_TEST_TMPDIR/" /proc/mounts || true)
+	for m in $(echo "$left" | cut -d' ' -f2); do
+		umount -l "$m"
+	done
+	assert "$left" == "" "mounts left"
 	expect_files "$TMPDIR"
 }
 

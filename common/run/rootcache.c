@@ -1,0 +1,236 @@
+// SPDX-License-Identifier: Apache-2.0
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "common/base/macro.h"
+#include "common/fs/rmtree.h"
+#include "common/io/imageid.h"
+#include "common/run/rootcache.h"
+
+static int mkdirs(const char *cache, struct act_err *err)
+{
+	static const char *const subs[] = { "", "/images", "/files" };
+
+	for (size_t i = 0; i < ARRAY_SIZE(subs); i++) {
+		_cleanup_free_ char *d = xasprintf("%s%s", cache, subs[i]);
+
+		if (mkdir(d, 0700) < 0 && errno != EEXIST)
+			return act_err_set(err, errno, "cache '%s': %s", d, strerror(errno));
+	}
+	return 0;
+}
+
+/* A regular file's identity, as a file name; NULL for anything else. */
+static char *file_key(const struct stat *st)
+{
+	if (!S_ISREG(st->st_mode))
+		return NULL;
+	return xasprintf("%llx-%llx-%llx-%lld.%09ld-%lld.%09ld", (unsigned long long)st->st_dev,
+			 (unsigned long long)st->st_ino, (unsigned long long)st->st_size,
+			 (long long)st->st_mtim.tv_sec, st->st_mtim.tv_nsec,
+			 (long long)st->st_ctim.tv_sec, st->st_ctim.tv_nsec);
+}
+
+/* Lock entry dir shared and check it is whole: 0, or -1 (not there). */
+static int take(struct rootcache_entry *e)
+{
+	_cleanup_free_ char *rootfs = xasprintf("%s/rootfs", e->dir);
+	struct stat st;
+
+	e->lock_fd = open(e->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (e->lock_fd < 0)
+		return -1;
+	/* prune removes an entry only under the exclusive lock: once ours
+	 * is held, a directory still there stays. */
+	if (flock(e->lock_fd, LOCK_SH) < 0 || fstatat(e->lock_fd, "rootfs", &st, 0) < 0 ||
+	    stat(rootfs, &st) < 0) {
+		close(e->lock_fd);
+		e->lock_fd = -1;
+		return -1;
+	}
+	return 0;
+}
+
+static void set_entry(struct rootcache_entry *e, const char *cache, const char *id)
+{
+	snprintf(e->id, sizeof(e->id), "%s", id);
+	free(e->dir);
+	e->dir = xasprintf("%s/images/%s", cache, id);
+}
+
+/* The entry a file key links to, locked: 0, or -1 (none). */
+static int lookup(const char *cache, const char *key, struct rootcache_entry *e)
+{
+	_cleanup_free_ char *link = xasprintf("%s/files/%s", cache, key);
+	char target[256];
+	ssize_t n = readlink(link, target, sizeof(target) - 1);
+
+	if (n <= 0)
+		return -1;
+	target[n] = '\0';
+	if (strncmp(target, "../images/sha512-", 17) || strchr(target + 10, '/'))
+		return -1;
+	set_entry(e, cache, target + 10);
+	return take(e);
+}
+
+static void tee_id(void *ctx, const void *buf, size_t len)
+{
+	imageid_update(ctx, buf, len);
+}
+
+/* Link the file key to the entry (a new link renamed over the old). */
+static void index_file(const char *cache, const char *key, const char *id)
+{
+	_cleanup_free_ char *link = xasprintf("%s/files/%s", cache, key);
+	_cleanup_free_ char *tmp = xasprintf("%s/files/.%s.%d", cache, key, (int)getpid());
+	_cleanup_free_ char *target = xasprintf("../images/%s", id);
+
+	unlink(tmp);
+	if (symlink(target, tmp) == 0 && rename(tmp, link) < 0)
+		unlink(tmp);
+}
+
+/* Render the image into a new entry; fills e (locked). */
+static int render(const char *cache, struct source *src, const struct unpack_options *uo,
+		  struct rootcache_entry *e, struct act_err *err)
+{
+	_cleanup_free_ char *tmp = xasprintf("%s/images/.new-XXXXXX", cache);
+	struct imageid *h = imageid_new(err);
+	struct unpack_result res;
+	char id[IMAGEID_LEN + 1], drain[65536];
+	_cleanup_close_ int busy = -1;
+	ssize_t n;
+
+	if (!h)
+		return -1;
+	if (!mkdtemp(tmp)) {
+		imageid_free(h);
+		return act_err_set(err, errno, "cache '%s': %s", tmp, strerror(errno));
+	}
+	/* In use while it is filled: prune passes it by. */
+	busy = open(tmp, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (busy >= 0)
+		flock(busy, LOCK_SH);
+	source_tee(src, tee_id, h);
+	if (unpack_image(src, tmp, uo, &res, err) < 0)
+		goto fail;
+	/* The ID covers the whole stream, the zeros after the end too. */
+	while ((n = source_read(src, drain, sizeof(drain), err)) > 0)
+		;
+	if (n < 0 || imageid_finish(h, id, err) < 0)
+		goto fail;
+	imageid_free(h);
+	h = NULL;
+	set_entry(e, cache, id);
+	if (renameat2(AT_FDCWD, tmp, AT_FDCWD, e->dir, RENAME_NOREPLACE) < 0) {
+		int e_ = errno;
+
+		/* There already (another file with these bytes, or another
+		 * run meanwhile): the same bytes, ours go. */
+		rmtree(AT_FDCWD, tmp, 1);
+		if (e_ != EEXIST && e_ != ENOTEMPTY)
+			return act_err_set(err, e_, "cache '%s': %s", e->dir, strerror(e_));
+	}
+	if (take(e) < 0)
+		return act_err_set(err, errno, "cache '%s': %s", e->dir, strerror(errno));
+	return 0;
+fail:
+	imageid_free(h);
+	rmtree(AT_FDCWD, tmp, 1);
+	return -1;
+}
+
+int rootcache_get(const char *cache, struct source *src, const struct unpack_options *uo,
+		  struct rootcache_entry *e, bool *hit, struct act_err *err)
+{
+	_cleanup_free_ char *key = file_key(source_stat(src));
+
+	memset(e, 0, sizeof(*e));
+	e->lock_fd = -1;
+	*hit = false;
+	if (mkdirs(cache, err) < 0)
+		return -1;
+	if (key && lookup(cache, key, e) == 0) {
+		/* The file may have changed since it was opened: the key was
+		 * taken then, and a change moves its mtime or ctime. */
+		*hit = true;
+		return 0;
+	}
+	if (render(cache, src, uo, e, err) < 0) {
+		free(e->dir);
+		e->dir = NULL;
+		return -1;
+	}
+	if (key && source_check_unchanged(src, NULL) == 0)
+		index_file(cache, key, e->id);
+	return 0;
+}
+
+void rootcache_release(struct rootcache_entry *e)
+{
+	if (e->lock_fd >= 0)
+		close(e->lock_fd);
+	free(e->dir);
+	e->dir = NULL;
+	e->lock_fd = -1;
+}
+
+int rootcache_prune(const char *cache, uint64_t *removed, uint64_t *busy, struct act_err *err)
+{
+	_cleanup_free_ char *images = xasprintf("%s/images", cache);
+	_cleanup_free_ char *files = xasprintf("%s/files", cache);
+	struct dirent *d;
+	DIR *dir;
+
+	*removed = *busy = 0;
+	dir = opendir(images);
+	if (!dir)
+		return errno == ENOENT ? 0
+				       : act_err_set(err, errno, "%s: %s", images, strerror(errno));
+	while ((d = readdir(dir))) {
+		_cleanup_free_ char *path = NULL;
+		int fd;
+
+		if (streq(d->d_name, ".") || streq(d->d_name, ".."))
+			continue;
+		path = xasprintf("%s/%s", images, d->d_name);
+		fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		if (fd < 0)
+			continue;
+		if (flock(fd, LOCK_EX | LOCK_NB) < 0) {
+			(*busy)++;
+			close(fd);
+			continue;
+		}
+		/* Renamed aside first, so no run finds it half removed. */
+		_cleanup_free_ char *aside = xasprintf("%s/.old-%s", images, d->d_name);
+		if (d->d_name[0] != '.' && rename(path, aside) == 0) {
+			rmtree(AT_FDCWD, aside, 1);
+			(*removed)++;
+		} else if (d->d_name[0] == '.') {
+			/* A render that was cut short, or a removal. */
+			rmtree(AT_FDCWD, path, 1);
+		}
+		close(fd);
+	}
+	closedir(dir);
+	dir = opendir(files);
+	while (dir && (d = readdir(dir))) {
+		_cleanup_free_ char *path = xasprintf("%s/%s", files, d->d_name);
+		struct stat st;
+
+		if (d->d_name[0] != '.' && stat(path, &st) < 0)
+			unlink(path);
+	}
+	if (dir)
+		closedir(dir);
+	return 0;
+}
