@@ -92,11 +92,20 @@ static int run_bundle(const struct act_cmd *cmd, struct runopts *ro, const char 
 	r = bundle_make(src, tmp, &bo, &ro->o, &b, &err);
 	progress_done(&prog, r == 0);
 	source_free(src);
-	if (r == 0 && ro->verbose && cache)
-		fprintf(stderr, "acitool: %s: rootfs: %s %s\n", cmd->name,
-			!b.mounted ? "extracted afresh (no overlay here)"
-			: b.cache_hit ? "cached, as an overlay:" : "extracted into the cache, as an overlay:",
-			b.mounted ? b.entry.dir : "");
+	if (r == 0 && ro->verbose && cache) {
+		static const char *const how[] = {
+			[ROOTCACHE_EXTRACTED] = "extracted into the cache",
+			[ROOTCACHE_FOUND_BY_ID] = "cached (found by its image ID)",
+			[ROOTCACHE_FOUND_BY_FILE] = "cached (found by the file, unread)",
+		};
+
+		if (b.mounted)
+			fprintf(stderr, "acitool: %s: rootfs: %s, as an overlay: %s\n", cmd->name,
+				how[b.how], b.entry.dir);
+		else
+			fprintf(stderr, "acitool: %s: rootfs: extracted afresh (no overlay here)\n",
+				cmd->name);
+	}
 	die_if_signalled(tmp, &b);
 	if (r < 0)
 		return fail(cmd, &err);

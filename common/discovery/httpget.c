@@ -7,6 +7,7 @@
 #include <strings.h>
 
 #include "common/base/macro.h"
+#include "common/discovery/curlfns.h"
 #include "common/discovery/httpget.h"
 
 /* As Go's http.Client, which appc's discovery uses: the tenth redirect
@@ -23,18 +24,26 @@ struct disc_http {
 	bool too_big;
 };
 
+/* Set by disc_http_global_init, before any other call here. */
+static const struct curl_fns *C;
+
 int disc_http_global_init(struct act_err *err)
 {
-	CURLcode rc = curl_global_init(CURL_GLOBAL_DEFAULT);
+	CURLcode rc;
 
+	C = curl_fns_load(err);
+	if (!C)
+		return -1;
+	rc = C->global_init(CURL_GLOBAL_DEFAULT);
 	if (rc != CURLE_OK)
-		return act_err_set(err, EIO, "libcurl: %s", curl_easy_strerror(rc));
+		return act_err_set(err, EIO, "libcurl: %s", C->easy_strerror(rc));
 	return 0;
 }
 
 void disc_http_global_cleanup(void)
 {
-	curl_global_cleanup();
+	if (C)
+		C->global_cleanup();
 }
 
 static size_t on_data(char *p, size_t size, size_t nmemb, void *ud)
@@ -59,7 +68,7 @@ static size_t on_data(char *p, size_t size, size_t nmemb, void *ud)
 struct disc_http *disc_http_new(const struct disc_http_options *o, struct act_err *err)
 {
 	struct disc_http *h = xcalloc(1, sizeof(*h));
-	CURL *c = curl_easy_init();
+	CURL *c = C->easy_init();
 	CURLcode rc = CURLE_OK;
 
 	if (!c) {
@@ -73,7 +82,7 @@ struct disc_http *disc_http_new(const struct disc_http_options *o, struct act_er
 #define SET(opt, val)                                                          \
 	do {                                                                   \
 		if (rc == CURLE_OK)                                            \
-			rc = curl_easy_setopt(c, opt, val);                    \
+			rc = C->easy_setopt(c, opt, val);                    \
 	} while (0)
 	SET(CURLOPT_ERRORBUFFER, h->errbuf);
 	SET(CURLOPT_WRITEFUNCTION, on_data);
@@ -98,7 +107,7 @@ struct disc_http *disc_http_new(const struct disc_http_options *o, struct act_er
 	}
 #undef SET
 	if (rc != CURLE_OK) {
-		act_err_set(err, EIO, "libcurl: %s", curl_easy_strerror(rc));
+		act_err_set(err, EIO, "libcurl: %s", C->easy_strerror(rc));
 		disc_http_free(h);
 		return NULL;
 	}
@@ -109,7 +118,7 @@ void disc_http_free(struct disc_http *h)
 {
 	if (!h)
 		return;
-	curl_easy_cleanup(h->curl);
+	C->easy_cleanup(h->curl);
 	free(h->buf);
 	free(h);
 }
@@ -162,20 +171,20 @@ static int get(struct disc_http *h, const char *first, char **body, size_t *len,
 		h->len = 0;
 		h->too_big = false;
 		h->errbuf[0] = '\0';
-		rc = curl_easy_setopt(h->curl, CURLOPT_URL, url);
+		rc = C->easy_setopt(h->curl, CURLOPT_URL, url);
 		if (rc == CURLE_OK)
-			rc = curl_easy_perform(h->curl);
+			rc = C->easy_perform(h->curl);
 		if (rc == CURLE_OPERATION_TIMEDOUT)
 			return fail(err, first, url, "no answer within %ld s", h->o.timeout);
 		if (h->too_big || rc == CURLE_FILESIZE_EXCEEDED)
 			return fail(err, first, url, "the page is over %zu bytes", h->o.max_body);
 		if (rc != CURLE_OK)
 			return fail(err, first, url, "%s",
-				    h->errbuf[0] ? h->errbuf : curl_easy_strerror(rc));
-		curl_easy_getinfo(h->curl, CURLINFO_RESPONSE_CODE, &status);
+				    h->errbuf[0] ? h->errbuf : C->easy_strerror(rc));
+		C->easy_getinfo(h->curl, CURLINFO_RESPONSE_CODE, &status);
 		if (status == 301 || status == 302 || status == 303 || status == 307 ||
 		    status == 308) {
-			curl_easy_getinfo(h->curl, CURLINFO_REDIRECT_URL, &loc);
+			C->easy_getinfo(h->curl, CURLINFO_REDIRECT_URL, &loc);
 			if (!loc)
 				return fail(err, first, url, "HTTP status %ld without a Location",
 					    status);

@@ -182,30 +182,69 @@ static bool overlay_works(const char *dir)
 
 /* DIR/rootfs as an overlay on the cache entry: the image, unchanged
  * underneath, and whatever the run writes in DIR/upper. */
-static int mount_cached(const char *dir, const struct bundle_options *bo, struct source *src,
-			const struct unpack_options *uo, struct bundle *b, struct act_err *err)
+/* DIR/rootfs as an overlay on the cache entry b->entry: the image,
+ * unchanged underneath, and whatever the run writes in DIR/upper. 0, or
+ * -1 with errno (nothing mounted). */
+static int mount_entry(const char *dir, const struct unpack_options *uo, struct bundle *b)
 {
 	_cleanup_free_ char *rootfs = xasprintf("%s/rootfs", dir), *opts = NULL;
 	_cleanup_free_ char *up = xasprintf("%s/upper", dir), *work = xasprintf("%s/work", dir);
-	_cleanup_free_ char *text = NULL, *low = NULL;
+	_cleanup_free_ char *low = xasprintf("%s/rootfs", b->entry.dir);
 	struct stat st;
-	size_t len;
 
-	if (rootcache_get(bo->cache, src, uo, &b->entry, &b->cache_hit, err) < 0)
-		return -1;
-	opts = xasprintf("lowerdir=%s/rootfs,upperdir=%s,workdir=%s", b->entry.dir, up, work);
-	low = xasprintf("%s/rootfs", b->entry.dir);
+	opts = xasprintf("lowerdir=%s,upperdir=%s,workdir=%s", low, up, work);
 	/* The overlay's root has the upper directory's mode and owner. */
 	if (stat(low, &st) < 0 || mkdir(rootfs, 0755) < 0 || mkdir(up, 0755) < 0 ||
 	    chmod(up, st.st_mode & 07777) < 0 || (uo->owners && chown(up, st.st_uid, st.st_gid) < 0) ||
-	    mkdir(work, 0700) < 0 || mount("overlay", rootfs, "overlay", 0, opts) < 0)
-		return act_err_set(err, errno, "overlay on %s: %s", rootfs, strerror(errno));
+	    mkdir(work, 0700) < 0 || mount("overlay", rootfs, "overlay", 0, opts) < 0) {
+		int e = errno;
+
+		rmdir(work);
+		rmdir(up);
+		rmdir(rootfs);
+		errno = e;
+		return -1;
+	}
 	b->mounted = true;
+	return 0;
+}
+
+/* DIR/manifest from the cache entry's. */
+static int copy_manifest(const char *dir, struct bundle *b, struct act_err *err)
+{
+	_cleanup_free_ char *text = NULL;
+	size_t len;
 	_cleanup_close_ int efd = open(b->entry.dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	_cleanup_close_ int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
 	if (efd < 0 || dfd < 0 || inroot_read(efd, "manifest", 1u << 20, &text, &len, err) != 0)
 		return act_err_set(err, EIO, "cache '%s': no manifest", b->entry.dir);
 	return write_file(dfd, "manifest", text, len, 0644, err);
+}
+
+/*
+ * The rootfs from the cache where an overlay can be mounted: a file seen
+ * before is mounted without a probe (if the mount fails, it is still
+ * unread, and is extracted instead); any other input is read into the
+ * cache only once a probe mount worked. 1: mounted; 0: extract instead.
+ */
+static int from_cache(const char *dir, const struct bundle_options *bo, struct source *src,
+		      const struct unpack_options *uo, struct bundle *b, struct act_err *err)
+{
+	if (rootcache_lookup(bo->cache, src, &b->entry) == 0) {
+		b->how = ROOTCACHE_FOUND_BY_FILE;
+		if (mount_entry(dir, uo, b) == 0)
+			return copy_manifest(dir, b, err) < 0 ? -1 : 1;
+		rootcache_release(&b->entry);
+		return 0;
+	}
+	if (!overlay_works(dir))
+		return 0;
+	if (rootcache_get(bo->cache, src, uo, &b->entry, &b->how, err) < 0)
+		return -1;
+	if (mount_entry(dir, uo, b) < 0)
+		return act_err_set(err, errno, "overlay on %s/rootfs: %s", dir, strerror(errno));
+	return copy_manifest(dir, b, err) < 0 ? -1 : 1;
 }
 
 static int make(struct source *src, const char *dir, const struct bundle_options *bo,
@@ -222,12 +261,13 @@ static int make(struct source *src, const char *dir, const struct bundle_options
 	_cleanup_free_ char *manifest = NULL, *config = NULL, *hosts = NULL, *hosts_path = NULL;
 	struct spec_report rep = SPEC_REPORT_INIT;
 	size_t len, clen;
+	int r;
 
 	*unpacked = true;
-	if (bo->cache && overlay_works(dir)) {
-		if (mount_cached(dir, bo, src, &uo, b, err) < 0)
-			return -1;
-	} else if (unpack_image(src, dir, &uo, &res, err) < 0) {
+	r = bo->cache ? from_cache(dir, bo, src, &uo, b, err) : 0;
+	if (r < 0)
+		return -1;
+	if (r == 0 && unpack_image(src, dir, &uo, &res, err) < 0) {
 		*unpacked = false;
 		return -1;
 	}

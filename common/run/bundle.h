@@ -34,7 +34,7 @@ struct bundle_options {
 struct bundle {
 	struct rootcache_entry entry;
 	bool mounted;		/* DIR/rootfs is an overlay */
-	bool cache_hit;		/* the entry was there before */
+	enum rootcache_how how;	/* mounted: how the cache entry was found */
 	struct run_plan plan;
 };
 

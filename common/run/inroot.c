@@ -64,6 +64,7 @@ int inroot_read(int root, const char *path, size_t max, char **buf, size_t *len,
 /* Field i (0-based) of a ':'-separated line [p, end): its start, *flen. */
 static const char *field(const char *p, const char *end, int i, size_t *flen)
 {
+	*flen = 0;
 	for (; i > 0; i--) {
 		p = memchr(p, ':', (size_t)(end - p));
 		if (!p)

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <sys/file.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "common/base/macro.h"
@@ -75,7 +76,8 @@ static int lookup(const char *cache, const char *key, struct rootcache_entry *e)
 	if (n <= 0)
 		return -1;
 	target[n] = '\0';
-	if (strncmp(target, "../images/sha512-", 17) || strchr(target + 10, '/'))
+	if (strncmp(target, "../images/sha512-", 17) || strlen(target + 10) != IMAGEID_LEN ||
+	    strchr(target + 10, '/'))
 		return -1;
 	set_entry(e, cache, target + 10);
 	return take(e);
@@ -84,6 +86,20 @@ static int lookup(const char *cache, const char *key, struct rootcache_entry *e)
 static void tee_id(void *ctx, const void *buf, size_t len)
 {
 	imageid_update(ctx, buf, len);
+}
+
+/*
+ * Whether a file's times are old enough to be a key: a file changed twice
+ * within one tick of the file system's clock (some milliseconds) keeps its
+ * times, and with its size the key. One changed 2 s before it is indexed
+ * cannot change again without a later time (git's racy-index rule).
+ */
+static bool settled(const struct stat *st)
+{
+	struct timespec now;
+
+	clock_gettime(CLOCK_REALTIME, &now);
+	return st->st_mtim.tv_sec + 2 < now.tv_sec && st->st_ctim.tv_sec + 2 < now.tv_sec;
 }
 
 /* Link the file key to the entry (a new link renamed over the old). */
@@ -100,7 +116,7 @@ static void index_file(const char *cache, const char *key, const char *id)
 
 /* Render the image into a new entry; fills e (locked). */
 static int render(const char *cache, struct source *src, const struct unpack_options *uo,
-		  struct rootcache_entry *e, struct act_err *err)
+		  struct rootcache_entry *e, enum rootcache_how *how, struct act_err *err)
 {
 	_cleanup_free_ char *tmp = xasprintf("%s/images/.new-XXXXXX", cache);
 	struct imageid *h = imageid_new(err);
@@ -138,6 +154,7 @@ static int render(const char *cache, struct source *src, const struct unpack_opt
 		rmtree(AT_FDCWD, tmp, 1);
 		if (e_ != EEXIST && e_ != ENOTEMPTY)
 			return act_err_set(err, e_, "cache '%s': %s", e->dir, strerror(e_));
+		*how = ROOTCACHE_FOUND_BY_ID;
 	}
 	if (take(e) < 0)
 		return act_err_set(err, errno, "cache '%s': %s", e->dir, strerror(errno));
@@ -149,29 +166,41 @@ fail:
 }
 
 int rootcache_get(const char *cache, struct source *src, const struct unpack_options *uo,
-		  struct rootcache_entry *e, bool *hit, struct act_err *err)
+		  struct rootcache_entry *e, enum rootcache_how *how, struct act_err *err)
 {
 	_cleanup_free_ char *key = file_key(source_stat(src));
 
 	memset(e, 0, sizeof(*e));
 	e->lock_fd = -1;
-	*hit = false;
+	*how = ROOTCACHE_EXTRACTED;
 	if (mkdirs(cache, err) < 0)
 		return -1;
 	if (key && lookup(cache, key, e) == 0) {
 		/* The file may have changed since it was opened: the key was
 		 * taken then, and a change moves its mtime or ctime. */
-		*hit = true;
+		*how = ROOTCACHE_FOUND_BY_FILE;
 		return 0;
 	}
-	if (render(cache, src, uo, e, err) < 0) {
+	if (render(cache, src, uo, e, how, err) < 0) {
 		free(e->dir);
 		e->dir = NULL;
 		return -1;
 	}
-	if (key && source_check_unchanged(src, NULL) == 0)
+	if (key && source_check_unchanged(src, NULL) == 0 && settled(source_stat(src)))
 		index_file(cache, key, e->id);
 	return 0;
+}
+
+int rootcache_lookup(const char *cache, struct source *src, struct rootcache_entry *e)
+{
+	_cleanup_free_ char *key = file_key(source_stat(src));
+
+	memset(e, 0, sizeof(*e));
+	e->lock_fd = -1;
+	if (key && lookup(cache, key, e) == 0)
+		return 0;
+	rootcache_release(e);
+	return -1;
 }
 
 void rootcache_release(struct rootcache_entry *e)

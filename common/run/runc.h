@@ -6,17 +6,18 @@
 #include "common/base/err.h"
 
 /*
- * Running a bundle with runc: runc create, runc start, wait for the app,
- * runc delete. acitool is the child subreaper, so the container's init (the
- * app) is its child once runc create has exited, and its real wait status
- * is read, not runc's summary of it.
+ * Running a bundle with runc run: one runc process that creates the
+ * container, starts it, waits for the app and deletes it, and exits with
+ * the app's status (128+N for signal N). Its --pid-file tells whether the
+ * app was ever started: without it, a non-zero status is runc's failure.
  *
  * The signals in runc_signals must be blocked by the caller before the
  * bundle is made (a signal during the render then waits, and the caller
  * cleans up); runc_run takes them with sigtimedwait. SIGINT, SIGTERM, SIGHUP
- * and SIGQUIT are forwarded to the app; the app is PID 1 in its namespace and
- * ignores those it has no handler for, so stop_timeout seconds after the
- * first one it gets SIGKILL. Children start with no signal blocked.
+ * and SIGQUIT are passed to runc, which passes them to the app; the app is
+ * PID 1 in its namespace and ignores those it has no handler for, so
+ * stop_timeout seconds after the first one it gets SIGKILL from acitool.
+ * Children start with no signal blocked.
  */
 extern const int runc_signals[5]; /* SIGCHLD and the forwarded four */
 void runc_sigset(sigset_t *set);
