@@ -148,6 +148,30 @@ int runopts_parse(const struct act_cmd *cmd, struct runopts *ro, int opt, const 
 		o->seccomp_given = true;
 		return 1;
 	}
+	case OPT_RUN_INSECURE: {
+		_cleanup_free_ char *copy = xstrdup(arg);
+		char *save = NULL;
+
+		for (char *t = strtok_r(copy, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
+			bool all = streq(t, "all-run");
+
+			if (all || streq(t, "paths"))
+				o->insecure_paths = true;
+			if (all || streq(t, "capabilities"))
+				o->insecure_caps = true;
+			if (all || streq(t, "seccomp"))
+				o->insecure_seccomp = true;
+			if (!all && !streq(t, "paths") && !streq(t, "capabilities") &&
+			    !streq(t, "seccomp"))
+				return cmd_usage(cmd, "--insecure-options: unknown '%s' (known: paths, "
+						      "capabilities, seccomp, all-run)",
+						 t),
+				       -1;
+		}
+		if (!*arg)
+			return cmd_usage(cmd, "--insecure-options: empty"), -1;
+		return 1;
+	}
 	case OPT_RUN_MEMORY:
 	case OPT_RUN_CPU: {
 		double q;

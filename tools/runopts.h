@@ -20,6 +20,7 @@ enum {
 	OPT_RUN_NET,
 	OPT_RUN_HOSTNAME,
 	OPT_RUN_SECCOMP,
+	OPT_RUN_INSECURE,
 	OPT_RUN_MEMORY,
 	OPT_RUN_CPU,
 	OPT_RUN_CPU_SHARES,
@@ -42,6 +43,7 @@ enum {
 	{ "net", required_argument, NULL, OPT_RUN_NET },                       \
 	{ "hostname", required_argument, NULL, OPT_RUN_HOSTNAME },             \
 	{ "seccomp", required_argument, NULL, OPT_RUN_SECCOMP },               \
+	{ "insecure-options", required_argument, NULL, OPT_RUN_INSECURE },     \
 	{ "memory", required_argument, NULL, OPT_RUN_MEMORY },                 \
 	{ "cpu", required_argument, NULL, OPT_RUN_CPU },                       \
 	{ "cpu-shares", required_argument, NULL, OPT_RUN_CPU_SHARES },         \
@@ -81,6 +83,9 @@ enum {
 	"                           (names and @rkt/, @docker/, @appc.io/\n" \
 	"                           wildcards); without either, Docker's\n"   \
 	"                           blacklist fails with EPERM\n"              \
+	"      --insecure-options=LIST  rkt's: paths (no masked kernel paths),\n" \
+	"                           capabilities (all of them), seccomp (no\n" \
+	"                           filter), all-run (the three)\n"          \
 	"      --memory=QUANTITY    memory limit (512Mi, 1G...), over the image's\n" \
 	"      --cpu=QUANTITY       CPU limit in cores (500m, 2), likewise\n" \
 	"      --cpu-shares=N       CPU shares, 2 to 262144, likewise\n"     \

@@ -228,15 +228,19 @@ static void seccomp(struct json_gen *g, const struct syscall_filter *f)
 
 static void linux_section(struct json_gen *g, const struct run_plan *p)
 {
-	/* runc's defaults (runc spec). */
+	/* runc's defaults (runc spec), then rkt's (stage1 app.go), which
+	 * also hide the kernel's symbols and /sys/fs, cgroups included. */
 	static const char *const masked[] = {
-		"/proc/acpi",	     "/proc/asound",	 "/proc/kcore",
-		"/proc/keys",	     "/proc/latency_stats", "/proc/timer_list",
-		"/proc/timer_stats", "/proc/sched_debug", "/sys/firmware",
-		"/proc/scsi",
+		"/proc/acpi",	     "/proc/asound",	    "/proc/kcore",     "/proc/keys",
+		"/proc/latency_stats", "/proc/timer_list", "/proc/timer_stats", "/proc/sched_debug",
+		"/sys/firmware",     "/proc/scsi",	    "/proc/config.gz", "/proc/kallsyms",
+		"/proc/kmem",	     "/proc/mem",	    "/sys/fs",	       "/sys/hypervisor",
+		"/sys/module",	     "/sys/power",
 	};
 	static const char *const readonly[] = {
-		"/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys", "/proc/sysrq-trigger",
+		"/proc/bus",  "/proc/fs",  "/proc/irq",	  "/proc/sys",	  "/proc/sysrq-trigger",
+		"/sys/block", "/sys/bus",  "/sys/class", "/sys/dev",	  "/sys/devices",
+		"/sys/kernel",
 	};
 	static const char *const ns[] = { "pid", "network", "ipc", "uts", "mount" };
 
@@ -254,10 +258,12 @@ static void linux_section(struct json_gen *g, const struct run_plan *p)
 		json_gen_object_close(g);
 	}
 	json_gen_array_close(g);
-	json_gen_cstr(g, "maskedPaths");
-	strs(g, masked, ARRAY_SIZE(masked));
-	json_gen_cstr(g, "readonlyPaths");
-	strs(g, readonly, ARRAY_SIZE(readonly));
+	if (!p->insecure_paths) {
+		json_gen_cstr(g, "maskedPaths");
+		strs(g, masked, ARRAY_SIZE(masked));
+		json_gen_cstr(g, "readonlyPaths");
+		strs(g, readonly, ARRAY_SIZE(readonly));
+	}
 	if (p->seccomp.on)
 		seccomp(g, &p->seccomp);
 	json_gen_object_close(g);

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 
 #include "common/base/macro.h"
@@ -176,6 +177,22 @@ static int plan_caps(struct run_plan *p, const char *text, size_t len, const str
 				report(p, n->str, RUN_MODIFIED, xasprintf("replaced by %s", flag));
 		}
 	}
+	if (o->insecure_caps) {
+		for (size_t i = 0; i < p->nisolators; i++) {
+			p->isolators[i].verdict = RUN_MODIFIED;
+			free(p->isolators[i].detail);
+			p->isolators[i].detail = xstrdup("replaced by --insecure-options=capabilities");
+		}
+		/* All acitool may hand on: its own bounding set. */
+		p->caps = 0;
+		for (int c = 0; c < 64; c++)
+			if (kernel & (UINT64_C(1) << c) && prctl(PR_CAPBSET_READ, c) == 1)
+				p->caps |= UINT64_C(1) << c;
+		report(p, "--insecure-options=capabilities", RUN_ENFORCED,
+		       xasprintf("every capability acitool has: %d", caps_count(p->caps)));
+		p->ambient = o->ambient;
+		return 0;
+	}
 	switch (o->caps_kind) {
 	case RUN_CAPS_IMAGE:
 		p->caps = image_set;
@@ -193,6 +210,14 @@ static int plan_caps(struct run_plan *p, const char *text, size_t len, const str
 				   caps_count(p->caps & ~kernel)));
 		p->caps &= kernel;
 	}
+	/* runc can hand on only what acitool has (runc would fail). */
+	for (int c = 0; c < 64; c++)
+		if (p->caps & (UINT64_C(1) << c) && prctl(PR_CAPBSET_READ, c) != 1) {
+			push_str(&p->warnings, &p->nwarnings,
+				 xasprintf("%s is not in acitool's own bounding set: left out",
+					   capname_name(c) ?: "?"));
+			p->caps &= ~(UINT64_C(1) << c);
+		}
 	if (o->ambient & ~p->caps) {
 		for (int c = 0; c < 64; c++)
 			if (o->ambient & ~p->caps & (UINT64_C(1) << c))
@@ -373,6 +398,12 @@ static int plan_seccomp(struct run_plan *p, const struct json_value *iso,
 	bool need_nnp;
 	int r;
 
+	if (o->insecure_seccomp) {
+		if (iso)
+			report(p, iname, RUN_MODIFIED,
+			       xstrdup("replaced by --insecure-options=seccomp: no filter"));
+		return 0;
+	}
 	if (o->seccomp_given) {
 		if (iso)
 			report(p, iname, RUN_MODIFIED, xstrdup("replaced by --seccomp"));
@@ -728,6 +759,7 @@ int run_plan_make(const char *manifest, size_t len, int root, const struct run_o
 		return -1;
 	}
 	p->net_host = o->net_host;
+	p->insecure_paths = o->insecure_paths;
 	p->hostname = o->hostname ? xstrdup(o->hostname) : xasprintf("acitool-%.8s", o->id);
 	fd = inroot_open(root, "/etc/hosts", O_PATH);
 	p->need_hosts = fd < 0 && errno == ENOENT;

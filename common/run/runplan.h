@@ -50,6 +50,9 @@ struct run_options {
 	long long cpu_shares;
 	bool has_oom_score;
 	int oom_score_adj;
+	/* --insecure-options: no masked kernel paths, every capability, no
+	 * seccomp filter (rkt's paths, capabilities, seccomp). */
+	bool insecure_paths, insecure_caps, insecure_seccomp;
 	/* --seccomp: replaces the image's seccomp isolator (or the default) */
 	bool seccomp_given, seccomp_off, seccomp_retain;
 	char **seccomp_names;
@@ -107,6 +110,7 @@ struct run_plan {
 	bool has_oom_score;
 	int oom_score_adj;
 	struct syscall_filter seccomp;
+	bool insecure_paths;	/* no masked or read-only kernel paths */
 	struct run_hook pre_start, post_stop;
 	struct run_isolator *isolators;
 	size_t nisolators;

@@ -285,7 +285,8 @@ ro refused
 
 @test "run: isolators it cannot enforce are named; --strict refuses them" {
 	image img.aci '{"app":{"isolators":[{"name":"resource/network-bandwidth","value":{"default":true,"limit":"1G"}},{"name":"resource/memory","value":{"limit":"64Mi"}},{"name":"os/linux/oom-score-adj","value":500},{"name":"resource/cpu","value":{"limit":"500m"}}]}}'
-	run_acitool run img.aci -- -c 'cat /sys/fs/cgroup/memory/memory.limit_in_bytes /proc/self/oom_score_adj; cat /sys/fs/cgroup/cpu,cpuacct/cpu.cfs_quota_us 2>/dev/null || cat /sys/fs/cgroup/cpu/cpu.cfs_quota_us'
+	# rkt's masked paths hide /sys/fs, cgroups included: unmasked here.
+	run_acitool run --insecure-options=paths img.aci -- -c 'cat /sys/fs/cgroup/memory/memory.limit_in_bytes /proc/self/oom_score_adj; cat /sys/fs/cgroup/cpu,cpuacct/cpu.cfs_quota_us 2>/dev/null || cat /sys/fs/cgroup/cpu/cpu.cfs_quota_us'
 	expect_output "acitool: run: isolator resource/network-bandwidth: ignored: not implemented by acitool
 67108864
 500
@@ -294,7 +295,7 @@ ro refused
 	expect_output --substring "isolator resource/memory: enforced: memory limit 67108864 bytes"
 	expect_output --substring "isolator resource/cpu: enforced: CPU quota 50000 µs per 100 ms"
 	# rkt's flags replace the image's values.
-	run_acitool run --verbose --memory=42Mi --cpu=900m --cpu-shares=12345 --oom-score-adj=42 img.aci -- -c 'cat /sys/fs/cgroup/memory/memory.limit_in_bytes /proc/self/oom_score_adj; cd /sys/fs/cgroup/cpu,cpuacct 2>/dev/null || cd /sys/fs/cgroup/cpu; cat cpu.cfs_quota_us cpu.shares'
+	run_acitool run --verbose --insecure-options=paths --memory=42Mi --cpu=900m --cpu-shares=12345 --oom-score-adj=42 img.aci -- -c 'cat /sys/fs/cgroup/memory/memory.limit_in_bytes /proc/self/oom_score_adj; cd /sys/fs/cgroup/cpu,cpuacct 2>/dev/null || cd /sys/fs/cgroup/cpu; cat cpu.cfs_quota_us cpu.shares'
 	expect_output --substring "isolator resource/memory: modified: replaced by --memory"
 	expect_output --substring "44040192
 42
