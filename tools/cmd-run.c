@@ -103,8 +103,8 @@ static int run_bundle(const struct act_cmd *cmd, struct runopts *ro, const char 
 			fprintf(stderr, "acitool: %s: rootfs: %s, as an overlay: %s\n", cmd->name,
 				how[b.how], b.entry.dir);
 		else
-			fprintf(stderr, "acitool: %s: rootfs: extracted afresh (no overlay here)\n",
-				cmd->name);
+			fprintf(stderr, "acitool: %s: rootfs: extracted afresh (%s)\n", cmd->name,
+				b.why_not);
 	}
 	die_if_signalled(tmp, &b);
 	if (r < 0)
@@ -236,8 +236,8 @@ const struct act_cmd act_cmd_run = {
 		"An isolator acitool cannot enforce is named on stderr (--strict refuses\n"
 		"to run); SIGINT, SIGTERM, SIGHUP and SIGQUIT are passed to the app, which\n"
 		"gets SIGKILL --stop-timeout seconds after the first. Exit status: the\n"
-		"app's, 128+N when signal N ended it, 125 when acitool or runc failed, 2\n"
-		"for a usage error.\n"
+		"app's (or a failed pre-start handler's), 128+N when signal N ended it,\n"
+		"125 when acitool or runc failed, 2 for a usage error.\n"
 		"\n" RUN_OPTIONS_HELP
 		"      --stop-timeout=SECS  after a forwarded signal, SIGKILL the app this\n"
 		"                           many seconds later (default 10)\n"

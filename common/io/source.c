@@ -4,6 +4,7 @@
 #include <fcntl.h>
 #include <libdeflate.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "common/codec/gzdec.h"
@@ -19,6 +20,7 @@
 
 struct source {
 	char *path;
+	struct timespec opened;	/* source_opened */
 	/* source_tee: every byte source_read hands out goes to it too. */
 	void (*tee)(void *ctx, const void *buf, size_t len);
 	void *tee_ctx;
@@ -325,6 +327,8 @@ struct source *source_open(const char *path, struct act_err *err)
 		}
 		src->own_fd = true;
 	}
+	/* Before the fstat: a time no later than the status it reads. */
+	clock_gettime(CLOCK_REALTIME, &src->opened);
 	if (fstat(src->fd, &src->st) < 0) {
 		act_err_set(err, errno, "%s: %s", src->path, strerror(errno));
 		goto fail;
@@ -465,6 +469,11 @@ ssize_t source_read(struct source *src, void *buf, size_t len, struct act_err *e
 	if (n > 0 && src->tee)
 		src->tee(src->tee_ctx, buf, (size_t)n);
 	return n;
+}
+
+struct timespec source_opened(const struct source *src)
+{
+	return src->opened;
 }
 
 void source_tee(struct source *src, void (*fn)(void *ctx, const void *buf, size_t len),

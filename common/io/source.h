@@ -5,6 +5,7 @@
 #include <stdint.h>
 #include <sys/stat.h>
 #include <sys/types.h>
+#include <time.h>
 
 #include "common/codec/compression.h"
 #include "common/base/err.h"
@@ -70,6 +71,8 @@ bool source_observe_gzip(struct source *src, void (*fn)(void *ctx, uint64_t c_st
 
 enum act_compression source_compression(const struct source *src);
 const char *source_path(const struct source *src);
+/* The wall-clock time just before source_stat's status was read. */
+struct timespec source_opened(const struct source *src);
 /* The input file's status; st_mode is 0 for a pipe or terminal on stdin. */
 const struct stat *source_stat(const struct source *src);
 /* True when ACITOOL_CODEC=libarchive asks for libarchive's codecs only. */

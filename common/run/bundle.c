@@ -98,8 +98,13 @@ static int prepare(const char *dir, int dirfd, int root, struct run_plan *p, str
 	if (!absdir)
 		return act_err_set(err, errno, "%s: %s", dir, strerror(errno));
 	if (p->need_tmp) {
-		if (mkdirat(root, "tmp", 01777) < 0 || fchmodat(root, "tmp", 01777, 0) < 0)
+		/* EEXIST: a /tmp symlink that leads nowhere, left as it is. */
+		if (mkdirat(root, "tmp", 01777) == 0) {
+			if (fchmodat(root, "tmp", 01777, AT_SYMLINK_NOFOLLOW) < 0)
+				return act_err_set(err, errno, "rootfs/tmp: %s", strerror(errno));
+		} else if (errno != EEXIST) {
 			return act_err_set(err, errno, "rootfs/tmp: %s", strerror(errno));
+		}
 	}
 	for (size_t i = 0; i < p->nmounts; i++) {
 		struct run_mount *m = &p->mounts[i];
@@ -231,15 +236,24 @@ static int copy_manifest(const char *dir, struct bundle *b, struct act_err *err)
 static int from_cache(const char *dir, const struct bundle_options *bo, struct source *src,
 		      const struct unpack_options *uo, struct bundle *b, struct act_err *err)
 {
+	struct act_err why = { 0 };
+
+	if (rootcache_ready(bo->cache, &why) < 0) {
+		snprintf(b->why_not, sizeof(b->why_not), "%s", why.msg);
+		return 0;
+	}
 	if (rootcache_lookup(bo->cache, src, &b->entry) == 0) {
 		b->how = ROOTCACHE_FOUND_BY_FILE;
 		if (mount_entry(dir, uo, b) == 0)
 			return copy_manifest(dir, b, err) < 0 ? -1 : 1;
+		snprintf(b->why_not, sizeof(b->why_not), "overlay: %s", strerror(errno));
 		rootcache_release(&b->entry);
 		return 0;
 	}
-	if (!overlay_works(dir))
+	if (!overlay_works(dir)) {
+		snprintf(b->why_not, sizeof(b->why_not), "no overlay can be mounted in %s", dir);
 		return 0;
+	}
 	if (rootcache_get(bo->cache, src, uo, &b->entry, &b->how, err) < 0)
 		return -1;
 	if (mount_entry(dir, uo, b) < 0)

@@ -35,6 +35,7 @@ struct bundle {
 	struct rootcache_entry entry;
 	bool mounted;		/* DIR/rootfs is an overlay */
 	enum rootcache_how how;	/* mounted: how the cache entry was found */
+	char why_not[1024];	/* not mounted with a cache asked for: why */
 	struct run_plan plan;
 };
 

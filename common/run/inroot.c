@@ -30,18 +30,25 @@ int inroot_open(int root, const char *path, int flags)
 int inroot_read(int root, const char *path, size_t max, char **buf, size_t *len,
 		struct act_err *err)
 {
-	_cleanup_close_ int fd = inroot_open(root, path, O_RDONLY | O_NOCTTY | O_NONBLOCK);
+	/* Looked at before it is opened: opening a device node of the image
+	 * (a watchdog, a tape) would act on the host's device. */
+	_cleanup_close_ int pfd = inroot_open(root, path, O_PATH);
+	_cleanup_close_ int fd = -1;
 	struct strbuf b = { 0 };
 	struct stat st;
 	char chunk[8192];
 	ssize_t n;
 
-	if (fd < 0 && errno == ENOENT)
+	if (pfd < 0 && errno == ENOENT)
 		return 1;
-	if (fd < 0 || fstat(fd, &st) < 0)
+	if (pfd < 0 || fstat(pfd, &st) < 0)
 		return act_err_set(err, errno, "'%s' in the image: %s", path, strerror(errno));
 	if (!S_ISREG(st.st_mode))
 		return act_err_set(err, EINVAL, "'%s' in the image: not a regular file", path);
+	snprintf(chunk, sizeof(chunk), "/proc/self/fd/%d", pfd);
+	fd = open(chunk, O_RDONLY | O_NOCTTY | O_CLOEXEC);
+	if (fd < 0)
+		return act_err_set(err, errno, "'%s' in the image: %s", path, strerror(errno));
 	strbuf_add(&b, "", 0);
 	while ((n = read(fd, chunk, sizeof(chunk))) != 0) {
 		if (n < 0 && errno == EINTR)

@@ -43,15 +43,16 @@ static char *file_key(const struct stat *st)
 static int take(struct rootcache_entry *e)
 {
 	_cleanup_free_ char *rootfs = xasprintf("%s/rootfs", e->dir);
-	struct stat st;
+	struct stat st, st2;
 
 	e->lock_fd = open(e->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (e->lock_fd < 0)
 		return -1;
 	/* prune removes an entry only under the exclusive lock: once ours
 	 * is held, a directory still there stays. */
+	/* ...and it is the directory the mount will name by path. */
 	if (flock(e->lock_fd, LOCK_SH) < 0 || fstatat(e->lock_fd, "rootfs", &st, 0) < 0 ||
-	    stat(rootfs, &st) < 0) {
+	    stat(rootfs, &st2) < 0 || st.st_dev != st2.st_dev || st.st_ino != st2.st_ino) {
 		close(e->lock_fd);
 		e->lock_fd = -1;
 		return -1;
@@ -91,15 +92,16 @@ static void tee_id(void *ctx, const void *buf, size_t len)
 /*
  * Whether a file's times are old enough to be a key: a file changed twice
  * within one tick of the file system's clock (some milliseconds) keeps its
- * times, and with its size the key. One changed 2 s before it is indexed
- * cannot change again without a later time (git's racy-index rule).
+ * times, and with its size the key. One whose times were 2 s old when it
+ * was opened cannot have changed since without a later time (git's
+ * racy-index rule); a change during the read is source_check_unchanged's.
  */
-static bool settled(const struct stat *st)
+static bool settled(const struct source *src)
 {
-	struct timespec now;
+	const struct stat *st = source_stat(src);
+	struct timespec opened = source_opened(src);
 
-	clock_gettime(CLOCK_REALTIME, &now);
-	return st->st_mtim.tv_sec + 2 < now.tv_sec && st->st_ctim.tv_sec + 2 < now.tv_sec;
+	return st->st_mtim.tv_sec + 2 < opened.tv_sec && st->st_ctim.tv_sec + 2 < opened.tv_sec;
 }
 
 /* Link the file key to the entry (a new link renamed over the old). */
@@ -141,25 +143,40 @@ static int render(const char *cache, struct source *src, const struct unpack_opt
 	/* The ID covers the whole stream, the zeros after the end too. */
 	while ((n = source_read(src, drain, sizeof(drain), err)) > 0)
 		;
+	source_tee(src, NULL, NULL);
 	if (n < 0 || imageid_finish(h, id, err) < 0)
 		goto fail;
 	imageid_free(h);
 	h = NULL;
 	set_entry(e, cache, id);
-	if (renameat2(AT_FDCWD, tmp, AT_FDCWD, e->dir, RENAME_NOREPLACE) < 0) {
-		int e_ = errno;
+	/* Ours goes in, or one with the same bytes is there already (another
+	 * file of this image, or another run meanwhile): then ours goes,
+	 * once that one is locked; if prune took it meanwhile, ours again. */
+	for (int tries = 0;; tries++) {
+		int e_;
 
-		/* There already (another file with these bytes, or another
-		 * run meanwhile): the same bytes, ours go. */
-		rmtree(AT_FDCWD, tmp, 1);
-		if (e_ != EEXIST && e_ != ENOTEMPTY)
+		if (renameat2(AT_FDCWD, tmp, AT_FDCWD, e->dir, RENAME_NOREPLACE) == 0)
+			break;
+		e_ = errno;
+		if (e_ != EEXIST && e_ != ENOTEMPTY) {
+			rmtree(AT_FDCWD, tmp, 1);
 			return act_err_set(err, e_, "cache '%s': %s", e->dir, strerror(e_));
-		*how = ROOTCACHE_FOUND_BY_ID;
+		}
+		if (take(e) == 0) {
+			rmtree(AT_FDCWD, tmp, 1);
+			*how = ROOTCACHE_FOUND_BY_ID;
+			return 0;
+		}
+		if (tries == 3) {
+			rmtree(AT_FDCWD, tmp, 1);
+			return act_err_set(err, EAGAIN, "cache '%s': removed as it was used", e->dir);
+		}
 	}
 	if (take(e) < 0)
 		return act_err_set(err, errno, "cache '%s': %s", e->dir, strerror(errno));
 	return 0;
 fail:
+	source_tee(src, NULL, NULL);
 	imageid_free(h);
 	rmtree(AT_FDCWD, tmp, 1);
 	return -1;
@@ -186,8 +203,19 @@ int rootcache_get(const char *cache, struct source *src, const struct unpack_opt
 		e->dir = NULL;
 		return -1;
 	}
-	if (key && source_check_unchanged(src, NULL) == 0 && settled(source_stat(src)))
+	if (key && source_check_unchanged(src, NULL) == 0 && settled(src))
 		index_file(cache, key, e->id);
+	return 0;
+}
+
+int rootcache_ready(const char *cache, struct act_err *err)
+{
+	_cleanup_free_ char *images = xasprintf("%s/images", cache);
+
+	if (mkdirs(cache, err) < 0)
+		return -1;
+	if (access(images, W_OK | X_OK) < 0)
+		return act_err_set(err, errno, "cache '%s': %s", images, strerror(errno));
 	return 0;
 }
 
@@ -210,6 +238,19 @@ void rootcache_release(struct rootcache_entry *e)
 	free(e->dir);
 	e->dir = NULL;
 	e->lock_fd = -1;
+}
+
+/* A leftover: prune's own .old-, or a render's .new- unchanged for an
+ * hour (one just made is not locked yet for a moment). */
+static bool stale(int fd, const char *name)
+{
+	struct stat st;
+	struct timespec now;
+
+	if (!strncmp(name, ".old-", 5))
+		return true;
+	clock_gettime(CLOCK_REALTIME, &now);
+	return fstat(fd, &st) == 0 && st.st_mtim.tv_sec + 3600 < now.tv_sec;
 }
 
 int rootcache_prune(const char *cache, uint64_t *removed, uint64_t *busy, struct act_err *err)
@@ -244,7 +285,7 @@ int rootcache_prune(const char *cache, uint64_t *removed, uint64_t *busy, struct
 		if (d->d_name[0] != '.' && rename(path, aside) == 0) {
 			rmtree(AT_FDCWD, aside, 1);
 			(*removed)++;
-		} else if (d->d_name[0] == '.') {
+		} else if (d->d_name[0] == '.' && stale(fd, d->d_name)) {
 			/* A render that was cut short, or a removal. */
 			rmtree(AT_FDCWD, path, 1);
 		}
@@ -256,7 +297,9 @@ int rootcache_prune(const char *cache, uint64_t *removed, uint64_t *busy, struct
 		_cleanup_free_ char *path = xasprintf("%s/%s", files, d->d_name);
 		struct stat st;
 
-		if (d->d_name[0] != '.' && stat(path, &st) < 0)
+		/* Dangling links, and index_file's temporary ones. */
+		if (d->d_name[0] == '.' ? !streq(d->d_name, ".") && !streq(d->d_name, "..")
+					: stat(path, &st) < 0)
 			unlink(path);
 	}
 	if (dir)

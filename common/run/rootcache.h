@@ -39,6 +39,9 @@ enum rootcache_how {
  */
 int rootcache_get(const char *cache, struct source *src, const struct unpack_options *uo,
 		  struct rootcache_entry *e, enum rootcache_how *how, struct act_err *err);
+/* Make CACHE and its folders if need be: 0, or -1 (err set) when it cannot
+ * be used (read-only, not a directory, no permission). */
+int rootcache_ready(const char *cache, struct act_err *err);
 /* The entry linked to the file src reads, without reading it: 0 (e
  * filled and locked), or -1 when there is none (src untouched). */
 int rootcache_lookup(const char *cache, struct source *src, struct rootcache_entry *e);

@@ -161,9 +161,11 @@ static int supervise(pid_t runc_pid, const char *pidfile, unsigned stop_timeout,
 			if (left <= 0) {
 				pid_t app = read_pid(pidfile);
 
-				if (app > 0)
-					kill(app, SIGKILL);
-				killed = true;
+				/* No pid yet (runc still creating): try again soon. */
+				if (app > 0 && kill(app, SIGKILL) == 0)
+					killed = true;
+				ts.tv_sec = 0;
+				ts.tv_nsec = 100000000;
 			} else if (left < 1) {
 				ts.tv_sec = 0;
 				ts.tv_nsec = (long)(left * 1e9);
@@ -198,8 +200,17 @@ int runc_run(const char *prog, const char *bundle, const char *id, unsigned stop
 	if (pid < 0)
 		return -1;
 	st = supervise(pid, pidfile, stop_timeout, forwarded);
-	if (st < 0)
-		return act_err_set(err, ECHILD, "runc's process was lost");
+	/* runc itself killed (or lost): the app may live on without it. */
+	if (st < 0 || WIFSIGNALED(st)) {
+		pid_t app = read_pid(pidfile);
+
+		if (app > 0)
+			kill(app, SIGKILL);
+		runc(prog, "delete", "--force", NULL, NULL, NULL, id, NULL);
+		if (st < 0)
+			return act_err_set(err, ECHILD, "runc's process was lost");
+		return act_err_set(err, EIO, "runc was killed by signal %d", WTERMSIG(st));
+	}
 	/* No pid file: runc failed before there was an app. */
 	if (stat(pidfile, &st_) < 0) {
 		runc(prog, "delete", "--force", NULL, NULL, NULL, id, NULL);

@@ -64,6 +64,17 @@ uint64_t run_kernel_caps(void)
 	return last >= 63 ? UINT64_MAX : (UINT64_C(1) << (last + 1)) - 1;
 }
 
+/* The capabilities in acitool's own bounding set: all runc can hand on. */
+static uint64_t own_bounding(void)
+{
+	uint64_t set = 0;
+
+	for (int c = 0; c < 64; c++)
+		if (prctl(PR_CAPBSET_READ, c) == 1)
+			set |= UINT64_C(1) << c;
+	return set;
+}
+
 static void push_str(char ***v, size_t *n, char *s)
 {
 	*v = xrealloc(*v, (*n + 1) * sizeof(**v));
@@ -184,10 +195,7 @@ static int plan_caps(struct run_plan *p, const char *text, size_t len, const str
 			p->isolators[i].detail = xstrdup("replaced by --insecure-options=capabilities");
 		}
 		/* All acitool may hand on: its own bounding set. */
-		p->caps = 0;
-		for (int c = 0; c < 64; c++)
-			if (kernel & (UINT64_C(1) << c) && prctl(PR_CAPBSET_READ, c) == 1)
-				p->caps |= UINT64_C(1) << c;
+		p->caps = kernel & own_bounding();
 		report(p, "--insecure-options=capabilities", RUN_ENFORCED,
 		       xasprintf("every capability acitool has: %d", caps_count(p->caps)));
 		p->ambient = o->ambient;
@@ -211,8 +219,10 @@ static int plan_caps(struct run_plan *p, const char *text, size_t len, const str
 		p->caps &= kernel;
 	}
 	/* runc can hand on only what acitool has (runc would fail). */
+	uint64_t own = own_bounding();
+
 	for (int c = 0; c < 64; c++)
-		if (p->caps & (UINT64_C(1) << c) && prctl(PR_CAPBSET_READ, c) != 1) {
+		if (p->caps & ~own & (UINT64_C(1) << c)) {
 			push_str(&p->warnings, &p->nwarnings,
 				 xasprintf("%s is not in acitool's own bounding set: left out",
 					   capname_name(c) ?: "?"));
@@ -523,6 +533,8 @@ static int plan_ids(struct run_plan *p, int root, const struct json_value *app,
 	return 0;
 }
 
+static bool under_mount(const struct run_plan *p, const char *path);
+
 static int plan_exec(struct run_plan *p, int root, const struct json_value *app,
 		     const struct run_options *o, struct act_err *err)
 {
@@ -543,6 +555,9 @@ static int plan_exec(struct run_plan *p, int root, const struct json_value *app,
 		return act_err_set(err, EINVAL, "the image has an empty app.exec (try --exec=PROGRAM)");
 	for (size_t i = 0; i < o->nargs; i++)
 		push_str(&p->argv, &p->argc, xstrdup(o->args[i]));
+	/* On a volume: not there until runc mounts it. */
+	if (p->argv[0][0] == '/' && under_mount(p, p->argv[0]))
+		return 0;
 	if (inroot_find_exec(root, p->argv[0], env_get(p, "PATH"), p->cwd, &path, err) < 0)
 		return -1;
 	free(p->argv[0]);
@@ -592,7 +607,7 @@ struct run_plan run_plan_for_hook(const struct run_plan *p, const struct run_hoo
 	q.uid = q.gid = 0;
 	q.gids = NULL;
 	q.ngids = 0;
-	q.caps = capname_default_set() & run_kernel_caps();
+	q.caps = capname_default_set() & run_kernel_caps() & own_bounding();
 	q.ambient = 0;
 	q.no_new_privs = false;
 	q.seccomp.on = false;
@@ -622,6 +637,34 @@ static int host_source(const char *name, const char *src, char **out, struct act
 				   name, src, real);
 	*out = steal_ptr(&real);
 	return 0;
+}
+
+/* An absolute path without ".", "..", doubled or trailing slashes (".."
+ * stops at the root, as in the container): what names one target. */
+static char *normalize(const char *path)
+{
+	struct strbuf b = { 0 };
+
+	strbuf_add(&b, "", 0);
+	for (const char *p = path; *p;) {
+		const char *e = strchr(p, '/') ?: p + strlen(p);
+		size_t n = (size_t)(e - p);
+
+		if (n == 2 && !memcmp(p, "..", 2)) {
+			while (b.len && b.p[b.len - 1] != '/')
+				b.len--;
+			if (b.len)
+				b.len--;
+			b.p[b.len] = '\0';
+		} else if (n && !(n == 1 && *p == '.')) {
+			strbuf_add(&b, "/", 1);
+			strbuf_add(&b, p, n);
+		}
+		p = *e ? e + 1 : e;
+	}
+	if (!b.len)
+		strbuf_add(&b, "/", 1);
+	return b.p;
 }
 
 static int plan_mounts(struct run_plan *p, const struct json_value *app, const struct run_options *o,
@@ -659,14 +702,16 @@ static int plan_mounts(struct run_plan *p, const struct json_value *app, const s
 					   "directory is mounted there",
 					   n->str, path->str));
 		}
+		_cleanup_free_ char *norm = normalize(path->str);
+
 		for (size_t j = 0; j < p->nmounts; j++)
-			if (streq(p->mounts[j].target, path->str)) {
+			if (streq(p->mounts[j].target, norm)) {
 				free(m.source);
 				act_err_set(err, EINVAL, "mount points '%s': two on '%s'", n->str,
 					    path->str);
 				goto out;
 			}
-		m.target = xstrdup(path->str);
+		m.target = steal_ptr(&norm);
 		p->mounts = xrealloc(p->mounts, (p->nmounts + 1) * sizeof(*p->mounts));
 		p->mounts[p->nmounts++] = m;
 	}

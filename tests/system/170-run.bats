@@ -283,6 +283,27 @@ ro refused
 	expect_error_line run "app.user 'user'"
 }
 
+@test "run: odd images: a device for /etc/passwd, a dangling /tmp, one target twice" {
+	# A device node is looked at, never opened: opening one acts on the
+	# host's device (1:3 is /dev/null, harmless if this test fails).
+	image dev.aci '{"app":{"user":"user","group":"0"},"entries":[{"name":"etc/passwd","chardev":[1,3]}]}'
+	run_acitool 125 run dev.aci -- -c true
+	expect_error_line run "app.user 'user': '/etc/passwd' in the image: not a regular file"
+	image tmp.aci '{"entries":[{"name":"tmp","symlink":"/nowhere"}]}'
+	run_acitool run tmp.aci -- -c 'echo ran'
+	expect_output "ran"
+	image two.aci '{"app":{"mountPoints":[{"name":"a","path":"/data"},{"name":"b","path":"/x/../data/"}]}}'
+	run_acitool 125 run two.aci -- -c true
+	expect_error_line run "two on '/x/../data/'"
+	# An exec that a volume brings.
+	mkdir vol
+	printf '#!/bin/sh\necho from the volume\n' >vol/prog
+	chmod +x vol/prog
+	image vx.aci '{"app":{"exec":["/opt/prog"],"mountPoints":[{"name":"v","path":"/opt"}]}}'
+	run_acitool run --volume=v,kind=host,source=$PWD/vol vx.aci
+	expect_output "from the volume"
+}
+
 @test "run: isolators it cannot enforce are named; --strict refuses them" {
 	image img.aci '{"app":{"isolators":[{"name":"resource/network-bandwidth","value":{"default":true,"limit":"1G"}},{"name":"resource/memory","value":{"limit":"64Mi"}},{"name":"os/linux/oom-score-adj","value":500},{"name":"resource/cpu","value":{"limit":"500m"}}]}}'
 	# rkt's masked paths hide /sys/fs, cgroups included: unmasked here.

@@ -7,8 +7,8 @@ per applet the run tests use, /etc/passwd (root, user 1000, nobody) and
 /etc/group. SPEC: {"app": {...} (merged over exec /bin/sh, user and group
 0), "manifest": {KEY: VALUE} (more top-level members), "entries": [
 {"name": "etc/x", "data": "text"} | {"name": "x", "symlink": "target"} |
-{"name": "x", "dir": true, "mode": "1777"} | {"name": "etc/passwd",
-"drop": true}]}.
+{"name": "x", "dir": true, "mode": "1777"} | {"name": "x", "chardev":
+[MAJOR, MINOR]} | {"name": "etc/passwd", "drop": true}]}.
 Entries replace the defaults of the same name. Everything is owned by 0:0.
 """
 import io, json, sys, tarfile
@@ -46,6 +46,8 @@ for e in spec.get("entries", []):
         ents.pop(n, None)
     elif "symlink" in e:
         add(n, tarfile.SYMTYPE, e["symlink"])
+    elif "chardev" in e:
+        add(n, tarfile.CHRTYPE, e["chardev"])
     elif e.get("dir"):
         add(n, tarfile.DIRTYPE, mode=int(e.get("mode", "755"), 8))
     else:
@@ -62,6 +64,9 @@ with tarfile.open(sys.argv[1], "w", format=tarfile.PAX_FORMAT) as t:
         ti.type, ti.mtime, ti.mode = kind, 1700000000, mode
         if kind == tarfile.SYMTYPE:
             ti.linkname, ti.mode = data, 0o777
+        if kind == tarfile.CHRTYPE:
+            ti.devmajor, ti.devminor = data
+            data = b""
         if kind == tarfile.REGTYPE:
             ti.size = len(data)
         t.addfile(ti, io.BytesIO(data) if kind == tarfile.REGTYPE else None)
