@@ -66,27 +66,19 @@ success_args() {
 	assert "$n" -ge 3 "writing verbs checked (patch-manifest, add-filecaps, build)"
 }
 
-@test "quiet: extract prints nothing on success (as root; otherwise one warning)" {
-	"$ACITOOL" --help | grep -q '^  extract ' || skip "no extract verb"
-	run -0 --separate-stderr "$ACITOOL" extract in.aci out
-	assert "$output" == "" "stdout on success"
-	if is_root; then
-		assert "$stderr" == "" "stderr on success"
-	else
-		assert "$stderr" =~ "^acitool: extract: warning: [^"$'\n'"]*$" "stderr: one warning"
-	fi
-	[ -f out/manifest ] || die "nothing extracted"
-}
-
-@test "quiet: bundle prints nothing on success (as root; otherwise one warning)" {
-	run -0 --separate-stderr "$ACITOOL" bundle in.aci out
-	assert "$output" == "" "stdout on success"
-	if is_root; then
-		assert "$stderr" == "" "stderr on success"
-	else
-		assert "$stderr" =~ "^acitool: bundle: warning: [^"$'\n'"]*$" "stderr: one warning"
-	fi
-	[ -f out/config.json ] || die "no config.json"
+@test "quiet: extract and bundle print nothing on success (as root; otherwise one warning)" {
+	local v
+	for v in extract bundle; do
+		run -0 --separate-stderr "$ACITOOL" "$v" in.aci "out-$v"
+		assert "$output" == "" "$v: stdout on success"
+		if is_root; then
+			assert "$stderr" == "" "$v: stderr on success"
+		else
+			assert "$stderr" =~ "^acitool: $v: warning: [^"$'\n'"]*$" "$v: stderr: one warning"
+		fi
+		[ -f "out-$v/manifest" ] || die "$v: nothing extracted"
+	done
+	[ -f out-bundle/config.json ] || die "bundle: no config.json"
 }
 
 @test "quiet: --print-id prints the ID and nothing else" {
