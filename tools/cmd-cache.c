@@ -44,7 +44,7 @@ const struct act_cmd act_cmd_cache = {
 	.name = "cache",
 	.run = run,
 	.summary = "Prune the rootfs cache of 'acitool run'",
-	.synopsis = "[--cache-dir=DIR] prune",
+	.synopsis = "prune [--cache-dir=DIR]",
 	.help = "'prune' removes every image 'acitool run' rendered into its cache\n"
 		"that no run is using, and prints how many it removed and how many are\n"
 		"in use. Runs render an image again when they next need it.\n"

@@ -185,14 +185,24 @@ listed_verbs() {
 		run -0 --separate-stderr "$ACITOOL" help $verb
 		assert "$output" == "$help" "help $verb vs $verb --help"
 
-		# Every synopsis line: options (lower case, first), then UPPER-CASE operands.
+		# Every synopsis line: a sub-verb if any (a lower-case word, first:
+		# "cache prune"), options (lower case), then UPPER-CASE operands,
+		# after which "--" may end the options before more operands.
 		# (No globbing: "[options]" would match one-letter files in the cwd.)
-		local - line tok seen_operand
+		local - line tok seen_operand seen_any
 		set -f
 		while read -r line; do
 			seen_operand=
+			seen_any=
 			for tok in ${line#*acitool $verb}; do
 				case "$tok" in
+				'--' | '[--]')
+					assert "$seen_operand" == 1 "$verb: '$tok' before any operand in '$line'"
+					;;
+				[a-z]*)
+					assert "$seen_any" == "" "$verb: sub-verb '$tok' not first in '$line'"
+					assert "$tok" =~ '^[a-z][a-z-]*$' "$verb: sub-verb '$tok' in '$line'"
+					;;
 				-* | '[-'* | '[options]')
 					assert "$seen_operand" == "" \
 						"$verb: option '$tok' after an operand in '$line'"
@@ -205,6 +215,7 @@ listed_verbs() {
 						"$verb: operand '$tok' in '$line'"
 					;;
 				esac
+				seen_any=1
 			done
 		done < <(printf '%s\n' "$help" | grep -E "^(Usage|   or): acitool $verb( |\$)")
 
