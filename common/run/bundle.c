@@ -90,13 +90,11 @@ static int fix_target(int root, struct run_plan *p, const struct run_mount *m, s
 	return 0;
 }
 
-static int prepare(const char *dir, int dirfd, int root, struct run_plan *p, struct act_err *err)
+static int prepare(const char *absdir, int dirfd, int root, struct run_plan *p,
+		   struct act_err *err)
 {
-	_cleanup_free_ char *absdir = realpath(dir, NULL);
 	bool volumes = false;
 
-	if (!absdir)
-		return act_err_set(err, errno, "%s: %s", dir, strerror(errno));
 	if (p->need_tmp) {
 		/* EEXIST: a /tmp symlink that leads nowhere, left as it is. */
 		if (mkdirat(root, "tmp", 01777) == 0) {
@@ -127,12 +125,12 @@ static int prepare(const char *dir, int dirfd, int root, struct run_plan *p, str
 
 /* DIR/hooks/NAME/config.json for each event handler: a bundle of its own
  * on DIR/rootfs. */
-static int write_hooks(const char *dir, int dirfd, const struct run_plan *p, const char *hosts,
-		       struct act_err *err)
+static int write_hooks(const char *absdir, int dirfd, const struct run_plan *p,
+		       const char *hosts, struct act_err *err)
 {
 	const struct run_hook *hooks[] = { &p->pre_start, &p->post_stop };
 	static const char *const names[] = { "pre-start", "post-stop" };
-	_cleanup_free_ char *abs = NULL, *rootfs = NULL;
+	_cleanup_free_ char *rootfs = xasprintf("%s/rootfs", absdir);
 	bool made = false;
 
 	for (size_t i = 0; i < ARRAY_SIZE(hooks); i++) {
@@ -143,12 +141,6 @@ static int write_hooks(const char *dir, int dirfd, const struct run_plan *p, con
 
 		if (!hooks[i]->argv)
 			continue;
-		if (!abs) {
-			abs = realpath(dir, NULL);
-			if (!abs)
-				return act_err_set(err, errno, "%s: %s", dir, strerror(errno));
-			rootfs = xasprintf("%s/rootfs", abs);
-		}
 		if (!made && mkdirat(dirfd, "hooks", 0700) < 0)
 			return act_err_set(err, errno, "hooks: %s", strerror(errno));
 		made = true;
@@ -273,6 +265,7 @@ static int make(struct source *src, const char *dir, const struct bundle_options
 	struct run_plan *p = &b->plan;
 	_cleanup_close_ int dirfd = -1, root = -1;
 	_cleanup_free_ char *manifest = NULL, *config = NULL, *hosts = NULL, *hosts_path = NULL;
+	_cleanup_free_ char *absdir = NULL;
 	struct spec_report rep = SPEC_REPORT_INIT;
 	size_t len, clen;
 	int r;
@@ -302,23 +295,22 @@ static int make(struct source *src, const char *dir, const struct bundle_options
 	}
 	if (run_plan_make(manifest, len, root, o, p, err) < 0)
 		return -1;
-	if (prepare(dir, dirfd, root, p, err) < 0)
+	/* Paths in config.json are absolute: runc may run from elsewhere. */
+	absdir = realpath(dir, NULL);
+	if (!absdir)
+		return act_err_set(err, errno, "%s: %s", dir, strerror(errno));
+	if (prepare(absdir, dirfd, root, p, err) < 0)
 		return -1;
 	if (p->need_hosts) {
-		char *abs = realpath(dir, NULL);
-
-		if (!abs)
-			return act_err_set(err, errno, "%s: %s", dir, strerror(errno));
 		hosts = hosts_text(p->hostname);
-		hosts_path = xasprintf("%s/hosts", abs);
-		free(abs);
+		hosts_path = xasprintf("%s/hosts", absdir);
 		if (write_file(dirfd, "hosts", hosts, strlen(hosts), 0644, err) < 0)
 			return -1;
 	}
 	config = ociconfig_text(p, "rootfs", hosts_path, &clen, err);
 	if (!config || write_file(dirfd, "config.json", config, clen, 0600, err) < 0)
 		return -1;
-	return write_hooks(dir, dirfd, p, hosts_path, err);
+	return write_hooks(absdir, dirfd, p, hosts_path, err);
 }
 
 void bundle_release(const char *dir, struct bundle *b)

@@ -65,18 +65,6 @@ static pid_t spawn(const char *prog, char *const argv[], bool quiet, struct act_
 	return pid;
 }
 
-/* Wait for pid alone: the app, once runc create has made it, is our child
- * too, and its status must wait for supervise. */
-static int wait_for(pid_t pid)
-{
-	int st;
-
-	while (waitpid(pid, &st, 0) < 0)
-		if (errno != EINTR)
-			return -1;
-	return st;
-}
-
 static int exit_code(int st)
 {
 	if (WIFEXITED(st))
@@ -86,30 +74,17 @@ static int exit_code(int st)
 	return 255;
 }
 
-/* runc VERB ... ID: its exit code, or -1 with err set. */
-static int runc(const char *prog, const char *verb, const char *a1, const char *a2,
-		const char *a3, const char *a4, const char *id, struct act_err *err)
+/* runc delete --force ID, quietly: the container gone whatever state it
+ * was left in. */
+static void runc_delete(const char *prog, const char *id)
 {
-	char *argv[8];
-	size_t n = 0;
-	pid_t pid;
+	char *argv[] = { (char *)prog, "delete", "--force", (char *)id, NULL };
+	pid_t pid = spawn(prog, argv, true, NULL);
 	int st;
 
-	argv[n++] = (char *)prog;
-	argv[n++] = (char *)verb;
-	const char *extra[] = { a1, a2, a3, a4 };
-	for (size_t i = 0; i < ARRAY_SIZE(extra); i++)
-		if (extra[i])
-			argv[n++] = (char *)extra[i];
-	argv[n++] = (char *)id;
-	argv[n] = NULL;
-	pid = spawn(prog, argv, !err, err);
-	if (pid < 0)
-		return -1;
-	st = wait_for(pid);
-	if (st < 0)
-		return act_err_set(err, errno, "runc %s: %s", verb, strerror(errno));
-	return exit_code(st);
+	if (pid > 0)
+		while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
+			;
 }
 
 static pid_t read_pid(const char *file)
@@ -206,14 +181,14 @@ int runc_run(const char *prog, const char *bundle, const char *id, unsigned stop
 
 		if (app > 0)
 			kill(app, SIGKILL);
-		runc(prog, "delete", "--force", NULL, NULL, NULL, id, NULL);
+		runc_delete(prog, id);
 		if (st < 0)
 			return act_err_set(err, ECHILD, "runc's process was lost");
 		return act_err_set(err, EIO, "runc was killed by signal %d", WTERMSIG(st));
 	}
 	/* No pid file: runc failed before there was an app. */
 	if (stat(pidfile, &st_) < 0) {
-		runc(prog, "delete", "--force", NULL, NULL, NULL, id, NULL);
+		runc_delete(prog, id);
 		return act_err_set(err, EIO, "runc run failed (exit status %d)", exit_code(st));
 	}
 	return exit_code(st);

@@ -261,6 +261,15 @@ static bool json_int(const struct json_value *v, long long lo, long long hi, lon
 	return !errno && !*end && *out >= lo && *out <= hi;
 }
 
+/* A CPU limit in cores as rkt's quota: µs per 100 ms period, at least
+ * 1 ms, the kernel's floor. */
+static int64_t cpu_quota(double cores)
+{
+	int64_t q = (int64_t)(cores * 100000.0 + 0.5);
+
+	return q < 1000 ? 1000 : q;
+}
+
 /* The limit flags over the image's isolators, reported as rkt's flags
  * would be: modified when they replace one, enforced when they add one. */
 static void plan_limit_flags(struct run_plan *p, const struct run_options *o)
@@ -274,9 +283,7 @@ static void plan_limit_flags(struct run_plan *p, const struct run_options *o)
 	if (o->has_memory)
 		p->memory_limit = o->memory > (double)INT64_MAX ? INT64_MAX : (int64_t)o->memory;
 	if (o->has_cpu) {
-		p->cpu_quota = (int64_t)(o->cpu * 100000.0 + 0.5);
-		if (p->cpu_quota < 1000)
-			p->cpu_quota = 1000;
+		p->cpu_quota = cpu_quota(o->cpu);
 	}
 	if (o->cpu_shares > 0)
 		p->cpu_shares = o->cpu_shares;
@@ -338,11 +345,7 @@ static int plan_isolators(struct run_plan *p, const struct json_value *isos,
 								     "is not enforced"));
 				continue;
 			}
-			/* rkt: quota = (milli-cores / 10) * 1000 µs per 100 ms; at
-			 * least 1 ms, the kernel's floor. */
-			p->cpu_quota = (int64_t)(q * 100000.0 + 0.5);
-			if (p->cpu_quota < 1000)
-				p->cpu_quota = 1000;
+			p->cpu_quota = cpu_quota(q); /* rkt's (milli-cores / 10) * 1000 */
 			report(p, name, RUN_ENFORCED,
 			       xasprintf("CPU quota %lld µs per 100 ms", (long long)p->cpu_quota));
 		} else if (streq(name, "os/linux/cpu-shares")) {
