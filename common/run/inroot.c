@@ -20,11 +20,17 @@ int inroot_open(int root, const char *path, int flags)
 		.resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS | RESOLVE_NO_XDEV,
 	};
 
-	while (*path == '/')
-		path++;
-	if (!*path)
-		path = ".";
-	return (int)syscall(SYS_openat2, root, path, &how, sizeof(how));
+	const char *rel = path;
+	int fd;
+
+	while (*rel == '/')
+		rel++;
+	fd = (int)syscall(SYS_openat2, root, *rel ? rel : ".", &how, sizeof(how));
+	/* ENOSYS: a kernel before 5.6 or valgrind; EPERM: a container's
+	 * seccomp profile older than the call. */
+	if (fd < 0 && (errno == ENOSYS || errno == EPERM))
+		fd = inroot_walk_open(root, path, flags);
+	return fd;
 }
 
 int inroot_read(int root, const char *path, size_t max, char **buf, size_t *len,

@@ -9,14 +9,19 @@
 
 /*
  * Lookups inside a rendered rootfs, as the app will see it: every path is
- * resolved by openat2(RESOLVE_IN_ROOT), so a symlink in the image (absolute
- * or climbing with "..") never leads out of the rootfs, whatever the image
- * holds. root is a directory descriptor of the rootfs.
+ * resolved by openat2(RESOLVE_IN_ROOT), or by a walk in user space where
+ * that call is missing, so a symlink in the image (absolute or climbing
+ * with "..") never leads out of the rootfs, whatever the image holds.
+ * root is a directory descriptor of the rootfs.
  */
 
 /* openat2 of path (absolute or not, in the container's view) below root,
  * with flags (O_CLOEXEC added); -1 with errno. */
 int inroot_open(int root, const char *path, int flags);
+
+/* The same lookup walked one component at a time in user space: what
+ * inroot_open falls back to where openat2 is missing. */
+int inroot_walk_open(int root, const char *path, int flags);
 
 /* A file of at most max bytes (passwd, group): *buf malloc'd and
  * NUL-terminated. 0; 1 when it does not exist; -1 with err set. */
