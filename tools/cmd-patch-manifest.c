@@ -10,33 +10,28 @@
 #include "common/caps/capname.h"
 #include "common/base/macro.h"
 #include "common/manifest/manifest.h"
-#include "common/manifest/patcharg.h"
+#include "common/base/fileio.h"
+#include "common/manifest/manifestedit.h"
 #include "common/spec/spec.h"
 #include "tools/cmd.h"
+#include "tools/patchedit.h"
 
 enum {
-	OPT_CAPABILITY = OPT_CMD_BASE,
-	OPT_REVOKE,
+	OPT_EDIT = OPT_CMD_BASE,
 	OPT_FILECAP,
 	OPT_REMOVE_FILECAP,
 	OPT_ROOTID,
 	OPT_DROP_ROOTID,
 	OPT_FORCE,
 	OPT_MANIFEST,
-	OPT_NAME,
-	OPT_EXEC,
-	OPT_USER,
-	OPT_GROUP,
-	OPT_GIDS,
-	OPT_MOUNTS,
-	OPT_PORTS,
-	OPT_ISOLATORS,
-	OPT_SECCOMP_MODE,
-	OPT_SECCOMP_SET,
+	OPT_IGNORE_MISSING,
+	OPT_ALLOW_UNKNOWN_ISOLATOR,
 };
 
 struct patch_ctx {
-	struct manifest_patch patch;
+	struct medit_list edits;
+	/* problems the image's manifest had before, for warnings */
+	struct spec_report old;
 	/* --manifest: the new manifest's bytes, checked before any output */
 	char *replacement;
 	size_t replacement_len;
@@ -46,7 +41,7 @@ struct patch_ctx {
 static int patch_manifest(void *ctx, const char *text, size_t len, char **out,
 			  size_t *out_len, struct act_err *err)
 {
-	const struct patch_ctx *pc = ctx;
+	struct patch_ctx *pc = ctx;
 
 	if (pc->replacement) {
 		/* The old manifest is not looked at: replacing repairs a broken one. */
@@ -55,70 +50,9 @@ static int patch_manifest(void *ctx, const char *text, size_t len, char **out,
 		*out_len = pc->replacement_len;
 		return 0;
 	}
-	if (manifest_patch_apply(text, len, &pc->patch, out, out_len, err) < 0)
+	spec_report_free(&pc->old); /* a second pass, after a rewind */
+	if (medit_apply(&pc->edits, text, len, out, out_len, &pc->old, err) < 0)
 		return act_err_wrap(err, "%s: cannot patch the manifest", pc->image);
-	return 0;
-}
-
-/* --capability or --revoke-capability, the last one given (as actool). */
-static int parse_caps(const struct act_cmd *cmd, struct manifest_patch *p,
-		      const char *retain, const char *revoke)
-{
-	struct act_err err = { 0 };
-	const char *opt = retain ? "capability" : "revoke-capability";
-
-	if (retain && revoke)
-		return cmd_usage(cmd, "--capability and --revoke-capability exclude each other");
-	if (!retain && !revoke)
-		return 0;
-	p->caps_kind = retain ? MANIFEST_CAPS_RETAIN : MANIFEST_CAPS_REMOVE;
-	if (capname_parse_list(retain ? retain : revoke, p->caps, ARRAY_SIZE(p->caps),
-			       &p->ncaps, &err) < 0)
-		return cmd_usage(cmd, "--%s: %s", opt, err.msg);
-	return 0;
-}
-
-/* The field options, parsed by patcharg.h. */
-static const struct {
-	int opt;
-	const char *name;
-	int (*parse)(struct manifest_patch *p, const char *arg, struct act_err *err);
-} field_opts[] = {
-	{ OPT_NAME, "name", patcharg_name },
-	{ OPT_EXEC, "exec", patcharg_exec },
-	{ OPT_USER, "user", patcharg_user },
-	{ OPT_GROUP, "group", patcharg_group },
-	{ OPT_GIDS, "supplementary-groups", patcharg_supplementary_groups },
-	{ OPT_MOUNTS, "mounts", patcharg_mounts },
-	{ OPT_PORTS, "ports", patcharg_ports },
-	{ OPT_ISOLATORS, "isolators", patcharg_isolators },
-	{ OPT_SECCOMP_MODE, "seccomp-mode", patcharg_seccomp_mode },
-	{ OPT_SECCOMP_SET, "seccomp-set", patcharg_seccomp_set },
-};
-
-/* 1: c was a field option, its value kept; 0: not one. A field option given
- * again replaces the earlier value, as actool (Go's flag package) does, so
- * that a Makefile can append an override. */
-static int keep_field(const char **last, int c, const char *arg)
-{
-	for (size_t i = 0; i < ARRAY_SIZE(field_opts); i++) {
-		if (field_opts[i].opt == c) {
-			last[i] = arg;
-			return 1;
-		}
-	}
-	return 0;
-}
-
-/* Parse the last value of each field option; 0, or EXIT_USAGE (printed). */
-static int parse_fields(const struct act_cmd *cmd, struct manifest_patch *p, const char **last)
-{
-	struct act_err err = { 0 };
-
-	for (size_t i = 0; i < ARRAY_SIZE(field_opts); i++) {
-		if (last[i] && field_opts[i].parse(p, last[i], &err) < 0)
-			return cmd_usage(cmd, "--%s: %s", field_opts[i].name, err.msg);
-	}
 	return 0;
 }
 
@@ -129,56 +63,19 @@ static int read_replacement(const struct act_cmd *cmd, struct patch_ctx *pc,
 {
 	struct act_err err = { 0 };
 	struct spec_report rep = SPEC_REPORT_INIT;
-	bool in = streq(arg, "-");
-	const char *path = in ? "(stdin)" : arg;
-	_cleanup_close_ int fd = in ? fcntl(STDIN_FILENO, F_DUPFD_CLOEXEC, 3)
-				    : open(path, O_RDONLY | O_CLOEXEC);
-	size_t cap = 4096, len = 0;
+	const char *path = streq(arg, "-") ? "(stdin)" : arg;
 	char *buf;
+	size_t len;
 
-	if (fd < 0) {
-		act_err_set(&err, errno, "%s: cannot open: %s", path, strerror(errno));
+	if (fileio_read_all(arg, ACI_MANIFEST_MAX, "manifest size", &buf, &len, &err) < 0)
 		return cmd_fail(cmd, &err);
-	}
-	buf = xmalloc(cap);
-	for (;;) {
-		ssize_t n;
-
-		if (len + 1 == cap) {
-			if (cap > ACI_MANIFEST_MAX) {
-				act_err_set(&err, EFBIG, "%s: over the manifest size limit of %d bytes",
-					    path, ACI_MANIFEST_MAX);
-				goto fail;
-			}
-			cap *= 2;
-			buf = xrealloc(buf, cap);
-		}
-		n = read(fd, buf + len, cap - 1 - len);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			act_err_set(&err, errno, "%s: cannot read: %s", path, strerror(errno));
-			goto fail;
-		}
-		if (n == 0)
-			break;
-		len += (size_t)n;
-	}
-	buf[len] = '\0';
-	if (len > ACI_MANIFEST_MAX) {
-		act_err_set(&err, EFBIG, "%s: over the manifest size limit of %d bytes", path,
-			    ACI_MANIFEST_MAX);
-		goto fail;
-	}
 	if (manifest_check(buf, len, &err) < 0) {
 		act_err_wrap(&err, "%s: not a valid image manifest", path);
 		goto fail;
 	}
 	if (spec_check_manifest(buf, len, &rep) > 0) {
-		_cleanup_free_ char *what = NULL;
+		_cleanup_free_ char *what = xasprintf("%s: not a valid image manifest", path);
 
-		if (asprintf(&what, "%s: not a valid image manifest", path) < 0)
-			abort();
 		spec_report_err(&rep, what, NULL, &err);
 		spec_report_free(&rep);
 		goto fail;
@@ -211,32 +108,32 @@ static int add_filecap_arg(const struct act_cmd *cmd, struct filecap_arg **fa, s
 	return 0;
 }
 
+/* Problems the manifest had before the patch: not ours to fail on. */
+static void old_problems(const struct act_cmd *cmd, const struct patch_ctx *pc)
+{
+	for (size_t i = 0; i < pc->old.n; i++)
+		fprintf(stderr, "acitool: %s: warning: %s: %s: %s (so in the image already)\n",
+			cmd->name, pc->image, pc->old.items[i].field, pc->old.items[i].message);
+}
+
 static int run(const struct act_cmd *cmd, int argc, char **argv)
 {
 	static const struct option longopts[] = {
-		{ "capability", required_argument, NULL, OPT_CAPABILITY },
-		{ "revoke-capability", required_argument, NULL, OPT_REVOKE },
+		PATCH_EDIT_LONG_OPTIONS(OPT_EDIT),
+		{ "ignore-missing", optional_argument, NULL, OPT_IGNORE_MISSING },
+		{ "allow-unknown-isolator", optional_argument, NULL, OPT_ALLOW_UNKNOWN_ISOLATOR },
 		{ "filecap", required_argument, NULL, OPT_FILECAP },
 		{ "remove-filecap", required_argument, NULL, OPT_REMOVE_FILECAP },
 		{ "rootid", required_argument, NULL, OPT_ROOTID },
 		{ "drop-rootid", optional_argument, NULL, OPT_DROP_ROOTID },
 		{ "force", optional_argument, NULL, OPT_FORCE },
 		{ "manifest", required_argument, NULL, OPT_MANIFEST },
-		{ "name", required_argument, NULL, OPT_NAME },
-		{ "exec", required_argument, NULL, OPT_EXEC },
-		{ "user", required_argument, NULL, OPT_USER },
-		{ "group", required_argument, NULL, OPT_GROUP },
-		{ "supplementary-groups", required_argument, NULL, OPT_GIDS },
-		{ "mounts", required_argument, NULL, OPT_MOUNTS },
-		{ "ports", required_argument, NULL, OPT_PORTS },
-		{ "isolators", required_argument, NULL, OPT_ISOLATORS },
-		{ "seccomp-mode", required_argument, NULL, OPT_SECCOMP_MODE },
-		{ "seccomp-set", required_argument, NULL, OPT_SECCOMP_SET },
 		WRITE_LONG_OPTIONS,
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
-	struct patch_ctx pc = { .patch = { .caps_kind = MANIFEST_CAPS_NONE } };
+	struct patch_ctx pc = { 0 };
+	struct patch_args pa = { 0 };
 	struct write_opts w = WRITE_OPTS_INIT;
 	struct capedit ce = { 0 };
 	struct aci_edit edit = { 0 };
@@ -244,18 +141,23 @@ static int run(const struct act_cmd *cmd, int argc, char **argv)
 	struct filecap_arg *fa = NULL;
 	size_t nfa = 0;
 	int64_t rootid = -1;
-	const char *replacement = NULL, *retain = NULL, *revoke = NULL;
-	const char *last[ARRAY_SIZE(field_opts)] = { 0 };
-	struct act_err perr = { 0 };
+	const char *replacement = NULL;
 	int c, rc, r = 0;
 
 	while (r == 0 && (c = cmd_getopt(cmd, argc, argv, longopts, &rc)) >= 0) {
 		switch (c) {
-		case OPT_CAPABILITY:
-			retain = optarg;
+		case OPT_EDIT:
+			patch_args_add(&pa, longopts[cmd_longindex].name, optarg);
 			break;
-		case OPT_REVOKE:
-			revoke = optarg;
+		case OPT_IGNORE_MISSING:
+			if (cmd_parse_bool(cmd, "ignore-missing", optarg,
+					   &pc.edits.ignore_missing) < 0)
+				r = EXIT_USAGE;
+			break;
+		case OPT_ALLOW_UNKNOWN_ISOLATOR:
+			if (cmd_parse_bool(cmd, "allow-unknown-isolator", optarg,
+					   &pc.edits.allow_unknown_isolator) < 0)
+				r = EXIT_USAGE;
 			break;
 		case OPT_FILECAP:
 		case OPT_REMOVE_FILECAP:
@@ -276,7 +178,7 @@ static int run(const struct act_cmd *cmd, int argc, char **argv)
 			replacement = optarg;
 			break;
 		default:
-			if (!keep_field(last, c, optarg) && write_opts_parse(cmd, &w, c, optarg) < 0)
+			if (write_opts_parse(cmd, &w, c, optarg) < 0)
 				r = EXIT_USAGE;
 		}
 	}
@@ -284,8 +186,7 @@ static int run(const struct act_cmd *cmd, int argc, char **argv)
 		r = rc; /* --help (0) or a bad option (2) */
 		goto out;
 	}
-	if (r || (r = parse_caps(cmd, &pc.patch, retain, revoke)) ||
-	    (r = parse_fields(cmd, &pc.patch, last)))
+	if (r || (r = patch_args_edits(cmd, &pa, &pc.edits)))
 		goto out;
 	for (size_t i = 0; i < nfa; i++) {
 		if (capedit_add(&ce, fa[i].path, fa[i].caps, rootid, &err) < 0) {
@@ -301,17 +202,12 @@ static int run(const struct act_cmd *cmd, int argc, char **argv)
 		r = cmd_usage(cmd, "--force goes with --filecap");
 		goto out;
 	}
-	if (patcharg_finish(&pc.patch, &perr) < 0 ||
-	    (!manifest_patch_empty(&pc.patch) && manifest_patch_check(&pc.patch, &perr) < 0)) {
-		r = cmd_usage(cmd, "%s", perr.msg);
-		goto out;
-	}
-	if (replacement && !manifest_patch_empty(&pc.patch)) {
+	if (replacement && pc.edits.n) {
 		r = cmd_usage(cmd, "--manifest replaces the whole manifest: it excludes "
 				   "the options that patch it");
 		goto out;
 	}
-	if (!replacement && manifest_patch_empty(&pc.patch) && !ce.n && !ce.drop_rootid) {
+	if (!replacement && !pc.edits.n && !ce.n && !ce.drop_rootid) {
 		r = cmd_usage(cmd, "nothing to patch: give a patch option, --manifest or "
 				   "--filecap");
 		goto out;
@@ -323,21 +219,25 @@ static int run(const struct act_cmd *cmd, int argc, char **argv)
 	if (replacement && (r = read_replacement(cmd, &pc, replacement)) != 0)
 		goto out;
 	capedit_hooks(&edit, &ce);
-	if (replacement || !manifest_patch_empty(&pc.patch))
+	if (replacement || pc.edits.n)
 		edit.manifest = patch_manifest;
 	edit.manifest_unread = replacement != NULL;
 	/* write_image checks the operands; the first one, if any, is IMAGE. */
 	pc.image = optind < argc ? (streq(argv[optind], "-") ? "(stdin)" : argv[optind]) : "";
 	edit.manifest_ctx = &pc;
 	r = write_image(cmd, &w, argc - optind, argv + optind, &edit);
-	if (r == EXIT_OK)
+	if (r == EXIT_OK) {
+		old_problems(cmd, &pc);
 		capedit_warnings(cmd, &ce);
+	}
 out:
 	for (size_t i = 0; i < nfa; i++)
 		free(fa[i].path);
 	free(fa);
 	capedit_done(&ce);
-	manifest_patch_free(&pc.patch);
+	patch_args_free(&pa);
+	medit_list_free(&pc.edits);
+	spec_report_free(&pc.old);
 	free(pc.replacement);
 	return r;
 }
@@ -386,6 +286,53 @@ const struct act_cmd act_cmd_patch_manifest = {
 		"                                standard input), checked first; excludes\n"
 		"                                the options above\n"
 		"  Only --exec creates a missing app, which then needs --user and --group.\n"
+		"\n"
+		"Edit options (each one an edit, in command-line order; an entry that\n"
+		"exists is changed where it stands, a new one appended):\n"
+		"      --label=NAME=VALUE, --remove-label=NAME\n"
+		"                                set or remove a label\n"
+		"      --annotation=NAME=VALUE, --remove-annotation=NAME\n"
+		"                                set or remove an annotation\n"
+		"      --env=NAME=VALUE, --remove-env=NAME, --clear-env\n"
+		"                                set or remove environment variables\n"
+		"      --exec-arg=ARG            one argument of app.exec, exactly; the\n"
+		"                                options add up, the first in its place\n"
+		"      --exec-json=JSON          app.exec as a JSON array of strings\n"
+		"      --remove-exec             remove app.exec\n"
+		"      --working-directory=DIR, --remove-working-directory\n"
+		"                                set or remove app.workingDirectory\n"
+		"      --pre-start-json=JSON, --post-stop-json=JSON\n"
+		"                                set an event handler's exec\n"
+		"      --remove-event-handler=pre-start|post-stop\n"
+		"      --clear-supplementary-groups  remove app.supplementaryGIDs\n"
+		"      --mount=NAME,path=/P[,readOnly=B], --remove-mount=NAME\n"
+		"                                set or remove one mount point\n"
+		"      --port=NAME,protocol=P,port=N[,count=N][,socketActivated=B]\n"
+		"                                set one port\n"
+		"      --remove-port=NAME        remove one port\n"
+		"      --isolator=NAME=JSON, --isolator-file=NAME=FILE\n"
+		"                                set an isolator's value (FILE '-':\n"
+		"                                standard input)\n"
+		"      --remove-isolator=NAME    remove every isolator of that name\n"
+		"      --allow-unknown-isolator  let --isolator set one appc does not define\n"
+		"      --user-label=NAME=VALUE, --remove-user-label=NAME\n"
+		"      --user-annotation=NAME=VALUE, --remove-user-annotation=NAME\n"
+		"                                set or remove an app user label or\n"
+		"                                annotation\n"
+		"      --dependency=NAME[:VERSION][,LABEL=V]...[,imageID=ID][,size=N]\n"
+		"                                set a dependency (the whole entry): the\n"
+		"                                one of that name, or of those labels\n"
+		"                                among several, else a new one\n"
+		"      --remove-dependency=NAME[:VERSION][,LABEL=V]...\n"
+		"                                remove those with that name and labels\n"
+		"      --clear-dependencies      remove every dependency\n"
+		"      --path-whitelist=PATH     add a path to pathWhitelist\n"
+		"      --remove-path-whitelist=PATH, --clear-path-whitelist\n"
+		"                                remove one path, or them all\n"
+		"      --ignore-missing          a removal that matches nothing is no error\n"
+		"  Two options that edit one entry are a usage error, and so is a --clear-*\n"
+		"  after an edit of its field. The result is checked once: a problem an\n"
+		"  option brings is an error naming it; one the image had is a warning.\n"
 		"\n"
 		"File capabilities, in the same pass (see 'acitool help add-filecaps'):\n"
 		"      --filecap=PATH=CAPS       set a rootfs file's capabilities\n"

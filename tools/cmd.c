@@ -51,6 +51,8 @@ int cmd_bad_option(const struct act_cmd *cmd, int c, char **argv)
 	return cmd_usage(cmd, "unknown option '%s'", arg);
 }
 
+int cmd_longindex = -1;
+
 int cmd_getopt(const struct act_cmd *cmd, int argc, char **argv,
 	       const struct option *longopts, int *exit_code)
 {
@@ -63,7 +65,8 @@ int cmd_getopt(const struct act_cmd *cmd, int argc, char **argv,
 		optind = 0;
 		started = true;
 	}
-	c = getopt_long_only(argc, argv, ":h", longopts, NULL);
+	cmd_longindex = -1;
+	c = getopt_long_only(argc, argv, ":h", longopts, &cmd_longindex);
 	if (c == 'h') {
 		cmd_print_help(cmd, stdout);
 		*exit_code = EXIT_OK;

@@ -58,6 +58,9 @@ int cmd_bad_option(const struct act_cmd *cmd, int c, char **argv);
  * CMD_OPT_EXIT with *exit_code set.
  */
 #define CMD_OPT_EXIT (-2)
+/* The longopts index of the long option cmd_getopt returned last; -1 after
+ * a short one. For options that share one val. */
+extern int cmd_longindex;
 int cmd_getopt(const struct act_cmd *cmd, int argc, char **argv,
 	       const struct option *longopts, int *exit_code);
 /* Go's flag package (actool) takes "--flag=true|false" for booleans:

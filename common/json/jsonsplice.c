@@ -84,6 +84,23 @@ void jsplice_object_set(struct jsplice_object *o, struct json_edit *e, const cha
 	*m = (struct jsplice_member){ key, xstrndup(value, len), len, rank, anchor, o->nadds - 1 };
 }
 
+void jsplice_object_remove(struct jsplice_object *o, struct json_edit *e, const char *key)
+{
+	const struct json_value *obj = o->obj;
+
+	for (size_t i = 0; i < obj->n; i++) {
+		if (!streq(obj->keys[i], key))
+			continue;
+		if (obj->n == 1)
+			json_edit_replace(e, obj->start + 1, obj->end - 1, "", 0);
+		else if (i > 0)
+			json_edit_replace(e, obj->items[i - 1]->end, obj->items[i]->end, "", 0);
+		else
+			json_edit_replace(e, obj->key_starts[0], obj->key_starts[1], "", 0);
+		return;
+	}
+}
+
 static int member_cmp(const void *a, const void *b)
 {
 	const struct jsplice_member *x = a, *y = b;

@@ -51,6 +51,10 @@ void jsplice_object_init(struct jsplice_object *o, const char *text,
  * present, or add the member. */
 void jsplice_object_set(struct jsplice_object *o, struct json_edit *e, const char *key,
 			const char *value, size_t len);
+/* Remove member key, with the separator before it (after it, for the
+ * first); the last member leaves "{}". Absent: nothing. Not to be mixed
+ * with another removal or a set of a neighbour in one json_edit. */
+void jsplice_object_remove(struct jsplice_object *o, struct json_edit *e, const char *key);
 /* Queue the added members into e (one insertion per position) and free o. */
 void jsplice_object_finish(struct jsplice_object *o, struct json_edit *e);
 

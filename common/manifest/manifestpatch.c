@@ -11,14 +11,15 @@
 #include "common/json/jsonsplice.h"
 #include "common/base/macro.h"
 #include "common/manifest/manifest.h"
+#include "common/manifest/manifestedit-internal.h"
 #include "common/spec/spec.h"
 
 /* appc's order (schema/image.go, schema/types/app.go): new members go there. */
-static const char *const top_order[] = {
+const char *const manifest_top_order[] = {
 	"acKind", "acVersion",	 "name",	 "labels", "app",
 	"annotations", "dependencies", "pathWhitelist", NULL,
 };
-static const char *const app_order[] = {
+const char *const manifest_app_order[] = {
 	"exec",	       "eventHandlers", "user",	  "group",     "supplementaryGIDs",
 	"workingDirectory", "environment", "mountPoints", "ports", "isolators",
 	"userAnnotations",  "userLabels",  NULL,
@@ -529,7 +530,7 @@ static int create_app(const char *text, size_t len, const struct json_value *roo
 	struct jsplice_object top;
 	int r;
 
-	jsplice_object_init(&top, text, root, top_order);
+	jsplice_object_init(&top, text, root, manifest_top_order);
 	jsplice_object_set(&top, &e, "app", "{}", 2);
 	jsplice_object_finish(&top, &e);
 	r = json_edit_apply(&e, text, len, out, outlen, err);
@@ -576,12 +577,12 @@ int manifest_patch_apply(const char *text, size_t len, const struct manifest_pat
 		}
 		appv = json_get(root, "app");
 	}
-	jsplice_object_init(&top, text, root, top_order);
+	jsplice_object_init(&top, text, root, manifest_top_order);
 	if (p->name && set_string(&e, &top, "name", p->name, err) < 0)
 		goto out;
 	jsplice_object_finish(&top, &e);
 	if (need) {
-		jsplice_object_init(&app, text, appv, app_order);
+		jsplice_object_init(&app, text, appv, manifest_app_order);
 		r = patch_app(&e, &app, p, err);
 		jsplice_object_finish(&app, &e);
 		if (r < 0)

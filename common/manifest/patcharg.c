@@ -163,15 +163,16 @@ static int check_name(const struct item *it, const char *what, const struct strv
 	return 0;
 }
 
-int patcharg_mounts(struct manifest_patch *p, const char *arg, struct act_err *err)
+/* The mount points of items (taken over). */
+static int mounts_of(struct manifest_patch *p, struct strv items, struct act_err *err)
 {
 	static const char *const keys[] = { "path", "readOnly", NULL };
-	struct strv items;
 	struct manifest_mount *m;
 
-	if (pa_once(p->nmounts, err) < 0)
+	if (pa_once(p->nmounts, err) < 0) {
+		strv_free(&items);
 		return -1;
-	items = pa_split(arg, ':');
+	}
 	m = xcalloc(items.n, sizeof(*m));
 	for (size_t i = 0; i < items.n; i++) {
 		struct item it;
@@ -246,16 +247,16 @@ static int port_item(const char *text, const struct item *it, struct manifest_po
 	return 0;
 }
 
-int patcharg_ports(struct manifest_patch *p, const char *arg, struct act_err *err)
+static int ports_of(struct manifest_patch *p, struct strv items, struct act_err *err)
 {
 	static const char *const keys[] = { "protocol", "port", "count", "socketActivated",
 					    NULL };
-	struct strv items;
 	struct manifest_port *pt;
 
-	if (pa_once(p->nports, err) < 0)
+	if (pa_once(p->nports, err) < 0) {
+		strv_free(&items);
 		return -1;
-	items = pa_split(arg, ':');
+	}
 	pt = xcalloc(items.n, sizeof(*pt));
 	for (size_t i = 0; i < items.n; i++) {
 		struct item it;
@@ -282,6 +283,35 @@ fail:
 	free(pt);
 	strv_free(&items);
 	return -1;
+}
+
+/* One item, whole: a path may hold ':' here. */
+static struct strv one(const char *arg)
+{
+	struct strv sv = { 0 };
+
+	strv_add(&sv, xstrdup(arg));
+	return sv;
+}
+
+int patcharg_mounts(struct manifest_patch *p, const char *arg, struct act_err *err)
+{
+	return mounts_of(p, pa_split(arg, ':'), err);
+}
+
+int patcharg_mount(struct manifest_patch *p, const char *arg, struct act_err *err)
+{
+	return mounts_of(p, one(arg), err);
+}
+
+int patcharg_ports(struct manifest_patch *p, const char *arg, struct act_err *err)
+{
+	return ports_of(p, pa_split(arg, ':'), err);
+}
+
+int patcharg_port(struct manifest_patch *p, const char *arg, struct act_err *err)
+{
+	return ports_of(p, one(arg), err);
 }
 
 int patcharg_finish(struct manifest_patch *p, struct act_err *err)

@@ -28,6 +28,9 @@ int patcharg_supplementary_groups(struct manifest_patch *p, const char *arg,
 int patcharg_mounts(struct manifest_patch *p, const char *arg, struct act_err *err);
 /* --ports=NAME,protocol=P,port=N[,count=N][,socketActivated=B][:NAME2,...] */
 int patcharg_ports(struct manifest_patch *p, const char *arg, struct act_err *err);
+/* --mount, --port: one item, not split at ':'. */
+int patcharg_mount(struct manifest_patch *p, const char *arg, struct act_err *err);
+int patcharg_port(struct manifest_patch *p, const char *arg, struct act_err *err);
 /* --isolators=resource/cpu,request=Q,limit=Q[:os/linux/oom-score-adj,N:...] */
 int patcharg_isolators(struct manifest_patch *p, const char *arg, struct act_err *err);
 /* --seccomp-mode=remove|retain[,errno=E] and --seccomp-set=SYSCALL,... */

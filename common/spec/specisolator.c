@@ -328,6 +328,14 @@ static const struct json_value *isolator(struct spec_report *r, const char *fiel
 	return name;
 }
 
+bool spec_isolator_known(const char *name)
+{
+	for (size_t k = 0; k < ARRAY_SIZE(iso_kinds); k++)
+		if (streq(iso_kinds[k].name, name))
+			return true;
+	return false;
+}
+
 void spec_check_isolators(struct spec_report *r, const char *field,
 			  const struct json_value *v, bool pod)
 {

@@ -11,3 +11,6 @@
  * pass, as an executor may ignore them. */
 void spec_check_isolators(struct spec_report *r, const char *field,
 			  const struct json_value *v, bool pod);
+
+/* Whether name is an isolator spec/ace.md or appc's code defines. */
+bool spec_isolator_known(const char *name);

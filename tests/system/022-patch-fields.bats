@@ -474,8 +474,8 @@ app["isolators"] = [
 1|in.aci|--manifest=text.json|text.json: not a valid image manifest
 1|in.aci|--manifest=missing.json|missing.json: cannot open: No such file or directory
 1|in.aci|--manifest=.|\.: cannot read: Is a directory
-1|noapp.aci|--seccomp-mode=remove --seccomp-set=reboot|noapp.aci: .*manifest has no app: seccomp isolators apply to an app
-1|noapp.aci|--exec=/bin/true|noapp.aci: .*manifest has no app: a new one needs user and group as well as exec
+1|noapp.aci|--seccomp-mode=remove --seccomp-set=reboot|noapp.aci: .*manifest has no app: --seccomp-mode=remove --seccomp-set=reboot edits one, and only an exec option makes one
+1|noapp.aci|--exec=/bin/true|noapp.aci: .*manifest has no app: a new one needs --user and --group as well as --exec=/bin/true
 1|badtype.aci|--mounts=m,path=/m|badtype.aci: .*app.mountPoints must be an array or null
 EOF
 	assert "$n" -gt 80 "cases run"

@@ -411,7 +411,7 @@ print(app["exec"], app["user"], app["group"], app["supplementaryGIDs"],
 	run_actool 2 patch-manifest --seccomp-mode=remove --seccomp-set=reboot in.aci a.aci
 	expect_output --substring "nil pointer dereference"
 	run_acitool 1 patch-manifest --seccomp-mode=remove --seccomp-set=reboot in.aci b.aci
-	expect_error_line patch-manifest "in.aci: .*manifest has no app: seccomp isolators apply to an app"
+	expect_error_line patch-manifest "in.aci: .*manifest has no app: --seccomp-mode=remove --seccomp-set=reboot edits one"
 	[ ! -e b.aci ]
 }
 
