@@ -513,6 +513,44 @@ static void test_object_set(void)
 		  "{\n\t\"a\": 1,\n\t\"b\": 0,\n\t\"c\": 3\n}");
 }
 
+/* Remove key from the object in, as jsplice_object_remove does, and compare. */
+static void check_remove(const char *in, const char *key, const char *want)
+{
+	struct act_err err = { 0 };
+	struct json_edit e = JSON_EDIT_INIT;
+	struct jsplice_object o;
+	struct json_value *v = json_parse(in, strlen(in), &err);
+	char *out = NULL;
+	size_t len;
+
+	CHECK(v != NULL);
+	if (!v)
+		return;
+	jsplice_object_init(&o, in, v, ORDER);
+	jsplice_object_remove(&o, &e, key);
+	CHECK_INT(json_edit_apply(&e, in, strlen(in), &out, &len, &err), 0);
+	if (out)
+		CHECK_STR(out, want);
+	free(out);
+	json_edit_done(&e);
+	json_free(v);
+}
+
+static void test_object_remove(void)
+{
+	/* First, middle, last, only; the separator goes with the member. */
+	check_remove("{\"a\":1,\"b\":2,\"c\":3}", "a", "{\"b\":2,\"c\":3}");
+	check_remove("{\"a\":1,\"b\":2,\"c\":3}", "b", "{\"a\":1,\"c\":3}");
+	check_remove("{\"a\":1,\"b\":2,\"c\":3}", "c", "{\"a\":1,\"b\":2}");
+	check_remove("{ \"a\" : [1, 2] }", "a", "{}");
+	check_remove("{\"a\":1}", "x", "{\"a\":1}");
+	/* Pretty: the lines around stay as they were. */
+	check_remove("{\n  \"a\": 1,\n  \"b\": {\"x\": 1},\n  \"c\": 3\n}", "b",
+		     "{\n  \"a\": 1,\n  \"c\": 3\n}");
+	check_remove("{\n  \"a\": 1,\n  \"b\": 2\n}", "a", "{\n  \"b\": 2\n}");
+	check_remove("{\n  \"a\": 1,\n  \"b\": 2\n}", "b", "{\n  \"a\": 1\n}");
+}
+
 static void check_rewrite(const char *in, const struct jsplice_elem *ops,
 			  const struct jsplice_elem *app, size_t napp, const char *want)
 {
@@ -753,6 +791,7 @@ int main(void)
 	RUN(test_check);
 	RUN(test_bounding_set);
 	RUN(test_object_set);
+	RUN(test_object_remove);
 	RUN(test_array_rewrite);
 	RUN(test_fields);
 	RUN(test_patcharg);
