@@ -24,22 +24,6 @@ static void warn(void *ctx, const char *msg)
 	fprintf(stderr, "acitool: %s: warning: %s\n", cmd->name, msg);
 }
 
-/* Seconds since the epoch, as SOURCE_DATE_EPOCH spells them. */
-static int parse_epoch(const char *s, int64_t *ret)
-{
-	char *end;
-	long long v;
-
-	if (*s < '0' || *s > '9')
-		return -1;
-	errno = 0;
-	v = strtoll(s, &end, 10);
-	if (errno || *end || v > 077777777777LL) /* the largest ustar mtime */
-		return -1;
-	*ret = v;
-	return 0;
-}
-
 static int build(const struct act_cmd *cmd, const struct write_opts *w,
 		 struct build_options *bo, const char *dir, const char *outpath)
 {
@@ -106,7 +90,7 @@ static int run(const struct act_cmd *cmd, int argc, char **argv)
 			break;
 		case OPT_MTIME:
 			/* GNU tar's --mtime=@EPOCH, which Makefiles pass to both. */
-			if (parse_epoch(optarg + (optarg[0] == '@'), &bo.mtime) < 0)
+			if (cmd_parse_epoch(optarg + (optarg[0] == '@'), &bo.mtime) < 0)
 				r = cmd_usage(cmd, "--mtime: '%s' is not a number of seconds since "
 						   "the epoch", optarg);
 			bo.set_mtime = true;
@@ -135,7 +119,7 @@ static int run(const struct act_cmd *cmd, int argc, char **argv)
 	/* reproducible-builds.org: clamp to SOURCE_DATE_EPOCH. */
 	sde = getenv("SOURCE_DATE_EPOCH");
 	if (!bo.set_mtime && sde && *sde) {
-		if (parse_epoch(sde, &bo.mtime) < 0)
+		if (cmd_parse_epoch(sde, &bo.mtime) < 0)
 			return cmd_usage(cmd, "SOURCE_DATE_EPOCH: '%s' is not a number of seconds "
 					      "since the epoch", sde);
 		bo.set_mtime = bo.clamp_mtime = true;

@@ -15,6 +15,7 @@
 #include "common/spec/spec.h"
 #include "tools/cmd.h"
 #include "tools/patchedit.h"
+#include "tools/rootopts.h"
 
 enum {
 	OPT_EDIT = OPT_CMD_BASE,
@@ -26,6 +27,10 @@ enum {
 	OPT_MANIFEST,
 	OPT_IGNORE_MISSING,
 	OPT_ALLOW_UNKNOWN_ISOLATOR,
+	OPT_ADD,
+	OPT_REMOVE_PATH,
+	OPT_OWNER_ROOT,
+	OPT_MTIME,
 };
 
 struct patch_ctx {
@@ -122,6 +127,10 @@ static int run(const struct act_cmd *cmd, int argc, char **argv)
 		PATCH_EDIT_LONG_OPTIONS(OPT_EDIT),
 		{ "ignore-missing", optional_argument, NULL, OPT_IGNORE_MISSING },
 		{ "allow-unknown-isolator", optional_argument, NULL, OPT_ALLOW_UNKNOWN_ISOLATOR },
+		{ "add", required_argument, NULL, OPT_ADD },
+		{ "remove-path", required_argument, NULL, OPT_REMOVE_PATH },
+		{ "owner-root", optional_argument, NULL, OPT_OWNER_ROOT },
+		{ "mtime", required_argument, NULL, OPT_MTIME },
 		{ "filecap", required_argument, NULL, OPT_FILECAP },
 		{ "remove-filecap", required_argument, NULL, OPT_REMOVE_FILECAP },
 		{ "rootid", required_argument, NULL, OPT_ROOTID },
@@ -136,6 +145,8 @@ static int run(const struct act_cmd *cmd, int argc, char **argv)
 	struct patch_args pa = { 0 };
 	struct write_opts w = WRITE_OPTS_INIT;
 	struct capedit ce = { 0 };
+	struct root_opts ro = { 0 };
+	struct edit_hooks hooks = { .ce = &ce };
 	struct aci_edit edit = { 0 };
 	struct act_err err = { 0 };
 	struct filecap_arg *fa = NULL;
@@ -153,6 +164,22 @@ static int run(const struct act_cmd *cmd, int argc, char **argv)
 			if (cmd_parse_bool(cmd, "ignore-missing", optarg,
 					   &pc.edits.ignore_missing) < 0)
 				r = EXIT_USAGE;
+			ro.o.ignore_missing = pc.edits.ignore_missing;
+			break;
+		case OPT_ADD:
+		case OPT_REMOVE_PATH:
+			root_opts_add(&ro, c == OPT_REMOVE_PATH, longopts[cmd_longindex].name, optarg);
+			break;
+		case OPT_OWNER_ROOT:
+			if (cmd_parse_bool(cmd, "owner-root", optarg, &ro.o.owner_root) < 0)
+				r = EXIT_USAGE;
+			break;
+		case OPT_MTIME:
+			/* GNU tar's --mtime=@EPOCH, as build takes it. */
+			if (cmd_parse_epoch(optarg + (optarg[0] == '@'), &ro.o.mtime) < 0)
+				r = cmd_usage(cmd, "--mtime: '%s' is not a number of seconds since "
+						   "the epoch", optarg);
+			ro.o.set_mtime = ro.mtime_given = true;
 			break;
 		case OPT_ALLOW_UNKNOWN_ISOLATOR:
 			if (cmd_parse_bool(cmd, "allow-unknown-isolator", optarg,
@@ -202,14 +229,16 @@ static int run(const struct act_cmd *cmd, int argc, char **argv)
 		r = cmd_usage(cmd, "--force goes with --filecap");
 		goto out;
 	}
+	if ((hooks.re = root_opts_build(cmd, &ro, &r)) == NULL && r)
+		goto out;
 	if (replacement && pc.edits.n) {
 		r = cmd_usage(cmd, "--manifest replaces the whole manifest: it excludes "
 				   "the options that patch it");
 		goto out;
 	}
-	if (!replacement && !pc.edits.n && !ce.n && !ce.drop_rootid) {
-		r = cmd_usage(cmd, "nothing to patch: give a patch option, --manifest or "
-				   "--filecap");
+	if (!replacement && !pc.edits.n && !ce.n && !ce.drop_rootid && !hooks.re) {
+		r = cmd_usage(cmd, "nothing to patch: give a patch option, --manifest, "
+				   "--filecap or --add");
 		goto out;
 	}
 	if (replacement && streq(replacement, "-") && optind < argc && streq(argv[optind], "-")) {
@@ -218,7 +247,7 @@ static int run(const struct act_cmd *cmd, int argc, char **argv)
 	}
 	if (replacement && (r = read_replacement(cmd, &pc, replacement)) != 0)
 		goto out;
-	capedit_hooks(&edit, &ce);
+	edit_hooks_set(&edit, &hooks);
 	if (replacement || pc.edits.n)
 		edit.manifest = patch_manifest;
 	edit.manifest_unread = replacement != NULL;
@@ -228,13 +257,15 @@ static int run(const struct act_cmd *cmd, int argc, char **argv)
 	r = write_image(cmd, &w, argc - optind, argv + optind, &edit);
 	if (r == EXIT_OK) {
 		old_problems(cmd, &pc);
-		capedit_warnings(cmd, &ce);
+		edit_hooks_warnings(cmd, &hooks);
 	}
 out:
 	for (size_t i = 0; i < nfa; i++)
 		free(fa[i].path);
 	free(fa);
 	capedit_done(&ce);
+	rootedit_free(hooks.re);
+	root_opts_free(&ro);
 	patch_args_free(&pa);
 	medit_list_free(&pc.edits);
 	spec_report_free(&pc.old);
@@ -333,6 +364,18 @@ const struct act_cmd act_cmd_patch_manifest = {
 		"  Two options that edit one entry are a usage error, and so is a --clear-*\n"
 		"  after an edit of its field. The result is checked once: a problem an\n"
 		"  option brings is an error naming it; one the image had is a warning.\n"
+		"\n"
+		"Rootfs edits, in the same pass:\n"
+		"      --add=DEST=SRC            copy the host file or tree SRC to DEST in\n"
+		"                                the rootfs (DEST ends at the first '='):\n"
+		"                                exactly there, or, for a DEST ending in\n"
+		"                                '/', into that directory (SRC ending in\n"
+		"                                '/': its content); an entry of that path\n"
+		"                                is replaced where it stands\n"
+		"      --remove-path=PATH        remove PATH from the rootfs, with all\n"
+		"                                under it\n"
+		"      --owner-root              --add's entries owned by uid 0, gid 0\n"
+		"      --mtime=EPOCH             --add's entries modified at EPOCH (seconds)\n"
 		"\n"
 		"File capabilities, in the same pass (see 'acitool help add-filecaps'):\n"
 		"      --filecap=PATH=CAPS       set a rootfs file's capabilities\n"

@@ -152,3 +152,18 @@ int cmd_print_json_array(const struct act_cmd *cmd, struct json_gen *g)
 	printf("%.*s\n", (int)len, text);
 	return EXIT_OK;
 }
+
+int cmd_parse_epoch(const char *s, int64_t *ret)
+{
+	char *end;
+	long long v;
+
+	if (*s < '0' || *s > '9')
+		return -1;
+	errno = 0;
+	v = strtoll(s, &end, 10);
+	if (errno || *end || v > 077777777777LL) /* the largest ustar mtime */
+		return -1;
+	*ret = v;
+	return 0;
+}

@@ -77,6 +77,10 @@ int cmd_parse_bool(const struct act_cmd *cmd, const char *opt, const char *arg, 
 int cmd_bool_options(const struct act_cmd *cmd, int argc, char **argv,
 		     const struct option *longopts, bool *const vals[], int *exit_code);
 
+/* Seconds since the epoch, as SOURCE_DATE_EPOCH spells them (up to the
+ * largest ustar mtime): 0, or -1. */
+int cmd_parse_epoch(const char *s, int64_t *ret);
+
 /* Flush standard output: EXIT_OK, or EXIT_FAIL after printing why (a
  * full disk, a closed pipe must not pass for success). */
 int cmd_flush_stdout(const struct act_cmd *cmd);

@@ -11,20 +11,12 @@
 #include "common/image/aci.h"
 #include "common/fs/builder.h"
 #include "common/fs/fsxattr.h"
+#include "common/fs/hostentry.h"
 #include "common/base/macro.h"
 #include "common/manifest/manifest.h"
 #include "common/spec/spec.h"
 #include "common/fs/treewalk.h"
 #include "common/tar/entrypath.h"
-
-#define DATA_BUF (1024 * 1024)
-
-/* A file with several links, by inode: the name it was first stored under. */
-struct link {
-	dev_t dev;
-	ino_t ino;
-	char *path;
-};
 
 struct builder {
 	const struct build_options *opt;
@@ -33,10 +25,7 @@ struct builder {
 	struct sink *out;
 	struct act_err werr; /* the sink's error, from the write callback */
 	bool discard;	     /* failed: the end marker is not written */
-	struct link *links;
-	size_t nlinks, links_cap; /* open addressing; cap a power of two */
-	unsigned char *buf;
-	uint64_t entries, bytes;
+	struct hostentry *he;
 };
 
 static la_ssize_t write_cb(struct archive *a, void *ctx, const void *buf, size_t len)
@@ -60,67 +49,6 @@ static int aw_error(struct builder *b, const char *path, struct act_err *err)
 			   archive_error_string(b->aw));
 }
 
-static size_t link_slot(const struct builder *b, dev_t dev, ino_t ino)
-{
-	size_t h = (size_t)(ino * 0x9E3779B97F4A7C15ull ^ dev);
-
-	for (h &= b->links_cap - 1;; h = (h + 1) & (b->links_cap - 1)) {
-		const struct link *l = &b->links[h];
-
-		if (!l->path || (l->dev == dev && l->ino == ino))
-			return h;
-	}
-}
-
-/* The name st's inode was stored under, or NULL after recording path as it. */
-static const char *link_find_or_add(struct builder *b, const struct stat *st, const char *path)
-{
-	size_t h;
-
-	if (2 * (b->nlinks + 1) > b->links_cap) {
-		struct link *old = b->links;
-		size_t oldcap = b->links_cap;
-
-		b->links_cap = oldcap ? 2 * oldcap : 64;
-		b->links = xcalloc(b->links_cap, sizeof(*b->links));
-		for (size_t i = 0; i < oldcap; i++)
-			if (old[i].path)
-				b->links[link_slot(b, old[i].dev, old[i].ino)] = old[i];
-		free(old);
-	}
-	h = link_slot(b, st->st_dev, st->st_ino);
-	if (b->links[h].path)
-		return b->links[h].path;
-	b->links[h] = (struct link){ st->st_dev, st->st_ino, xstrdup(path) };
-	b->nlinks++;
-	return NULL;
-}
-
-static struct archive_entry *entry_from_stat(const struct builder *b, const char *path,
-					     const struct stat *st)
-{
-	struct archive_entry *e = archive_entry_new();
-	const struct build_options *o = b->opt;
-	int64_t sec = st->st_mtim.tv_sec;
-	long nsec = st->st_mtim.tv_nsec;
-
-	archive_entry_copy_pathname(e, path);
-	archive_entry_set_mode(e, st->st_mode);
-	archive_entry_set_uid(e, o->owner_root ? 0 : st->st_uid);
-	archive_entry_set_gid(e, o->owner_root ? 0 : st->st_gid);
-	/* Clamping keeps older times; a time in the clamp's second but after it
-	 * is newer too. */
-	if (o->set_mtime && (!o->clamp_mtime || sec > o->mtime || (sec == o->mtime && nsec))) {
-		sec = o->mtime;
-		nsec = 0;
-	}
-	archive_entry_set_mtime(e, sec, nsec);
-	if (S_ISCHR(st->st_mode) || S_ISBLK(st->st_mode))
-		archive_entry_set_rdev(e, st->st_rdev);
-	archive_entry_set_size(e, S_ISREG(st->st_mode) ? st->st_size : 0);
-	return e;
-}
-
 static char *full_path(const struct builder *b, const char *path)
 {
 	size_t len = strlen(b->dir) + strlen(path) + 2;
@@ -130,138 +58,15 @@ static char *full_path(const struct builder *b, const char *path)
 	return p;
 }
 
-/* The file's data, exactly size bytes: a file that changes size while it is
- * read would make a wrong image. */
-static int write_data(struct builder *b, int fd, const char *path, int64_t size,
-		      struct act_err *err)
+static int write_error(void *ctx, const char *path, struct act_err *err)
 {
-	int64_t done = 0;
-
-	for (;;) {
-		size_t want = size - done < DATA_BUF ? (size_t)(size - done) : DATA_BUF;
-		ssize_t n = read(fd, b->buf, want ? want : 1);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return act_err_set(err, errno, "%s: cannot read: %s", path, strerror(errno));
-		if (n == 0 && done < size)
-			return act_err_set(err, EAGAIN, "%s: shrank while being read", path);
-		if (n > 0 && done == size)
-			return act_err_set(err, EAGAIN, "%s: grew while being read", path);
-		if (n == 0)
-			return 0;
-		if (archive_write_data(b->aw, b->buf, (size_t)n) != n)
-			return aw_error(b, path, err);
-		done += n;
-		b->bytes += (uint64_t)n;
-	}
-}
-
-/*
- * A file with holes (as SEEK_DATA and SEEK_HOLE report them) gets a sparse
- * map, its data regions; libarchive then writes it as a GNU pax 1.0 sparse
- * entry. Returns true when it has one; a file system that cannot tell has
- * no holes.
- */
-static bool sparse_map(int fd, struct archive_entry *e, const struct stat *st)
-{
-	int64_t pos = 0, size = st->st_size;
-	bool holes = false;
-
-	/* Cheap test first: every block allocated, no holes. */
-	if ((int64_t)st->st_blocks * 512 >= size)
-		return false;
-	while (pos < size) {
-		off_t data = lseek(fd, pos, SEEK_DATA), end;
-
-		if (data < 0 && errno == ENXIO) { /* a hole to the end */
-			holes = true;
-			break;
-		}
-		if (data < 0 || (end = lseek(fd, data, SEEK_HOLE)) < 0)
-			goto dense;
-		if (data > pos)
-			holes = true;
-		if (end > size)
-			end = size;
-		if (data >= end)
-			break;
-		archive_entry_sparse_add_entry(e, data, end - data);
-		pos = end;
-	}
-	if (lseek(fd, 0, SEEK_SET) < 0)
-		goto dense;
-	if (!holes)
-		goto dense;
-	/* All holes: one empty region at the end keeps it sparse. */
-	if (archive_entry_sparse_count(e) == 0)
-		archive_entry_sparse_add_entry(e, size, 0);
-	return true;
-dense:
-	archive_entry_sparse_clear(e);
-	lseek(fd, 0, SEEK_SET);
-	return false;
-}
-
-static int write_zeros(struct builder *b, int64_t n, const char *path, struct act_err *err)
-{
-	memset(b->buf, 0, n < DATA_BUF ? (size_t)n : DATA_BUF);
-	while (n > 0) {
-		size_t k = n < DATA_BUF ? (size_t)n : DATA_BUF;
-
-		if (archive_write_data(b->aw, b->buf, k) != (la_ssize_t)k)
-			return aw_error(b, path, err);
-		n -= (int64_t)k;
-	}
-	return 0;
-}
-
-/* A sparse file's data regions, read; its holes, zeros the pax writer skips. */
-static int write_sparse(struct builder *b, int fd, const char *path, struct archive_entry *e,
-			int64_t size, struct act_err *err)
-{
-	int64_t pos = 0, off, len;
-	struct stat st;
-
-	archive_entry_sparse_reset(e);
-	while (archive_entry_sparse_next(e, &off, &len) == ARCHIVE_OK) {
-		if (write_zeros(b, off - pos, path, err) < 0)
-			return -1;
-		pos = off;
-		while (pos < off + len) {
-			size_t want = off + len - pos < DATA_BUF ? (size_t)(off + len - pos) : DATA_BUF;
-			ssize_t n = pread(fd, b->buf, want, pos);
-
-			if (n < 0 && errno == EINTR)
-				continue;
-			if (n < 0)
-				return act_err_set(err, errno, "%s: cannot read: %s", path,
-						   strerror(errno));
-			if (n == 0)
-				return act_err_set(err, EAGAIN, "%s: shrank while being read", path);
-			if (archive_write_data(b->aw, b->buf, (size_t)n) != n)
-				return aw_error(b, path, err);
-			pos += n;
-			b->bytes += (uint64_t)n;
-		}
-	}
-	if (write_zeros(b, size - pos, path, err) < 0)
-		return -1;
-	if (fstat(fd, &st) < 0 || st.st_size != size)
-		return act_err_set(err, EAGAIN, "%s: changed size while being read", path);
-	return 0;
+	return aw_error(ctx, path, err);
 }
 
 static int add_entry(struct builder *b, const struct treewalk_entry *te, struct act_err *err)
 {
 	const struct stat *st = &te->st;
-	struct archive_entry *e = NULL;
-	_cleanup_close_ int fd = -1;
 	_cleanup_free_ char *full = full_path(b, te->path);
-	const char *first = NULL;
-	bool sparse = false;
-	int r = -1;
 
 	if (S_ISSOCK(st->st_mode)) {
 		char msg[512];
@@ -274,74 +79,7 @@ static int add_entry(struct builder *b, const struct treewalk_entry *te, struct 
 	if (b->opt->have_output && st->st_dev == b->opt->out_dev && st->st_ino == b->opt->out_ino)
 		return act_err_set(err, EINVAL, "%s/%s: the output being written (OUTPUT must lie outside DIR)", b->dir,
 				   te->path);
-	if (!S_ISDIR(st->st_mode) && st->st_nlink > 1)
-		first = link_find_or_add(b, st, te->path);
-	e = entry_from_stat(b, te->path, st);
-	if (first) {
-		/* Same inode: its data and xattrs went with the first name. */
-		archive_entry_set_hardlink(e, first);
-		archive_entry_set_size(e, 0);
-	} else if (S_ISREG(st->st_mode) || S_ISDIR(st->st_mode)) {
-		struct stat fst;
-
-		fd = openat(te->dirfd, te->name,
-			    O_RDONLY | O_NOFOLLOW | O_NOCTTY | O_CLOEXEC |
-				    (S_ISDIR(st->st_mode) ? O_DIRECTORY : 0));
-		if (fd < 0) {
-			act_err_set(err, errno, "%s: %s", te->path, strerror(errno));
-			goto out;
-		}
-		if (fstat(fd, &fst) < 0 || fst.st_dev != st->st_dev || fst.st_ino != st->st_ino) {
-			act_err_set(err, EAGAIN, "%s: changed while being read", te->path);
-			goto out;
-		}
-		if (fsxattr_read(fd, full, e, err) < 0)
-			goto out;
-		if (S_ISREG(st->st_mode))
-			sparse = sparse_map(fd, e, st);
-	} else {
-		if (fsxattr_read(-1, full, e, err) < 0)
-			goto out;
-	}
-	if (!first && S_ISLNK(st->st_mode)) {
-		size_t cap = (size_t)st->st_size + 1;
-		_cleanup_free_ char *target = xmalloc(cap);
-		ssize_t n = readlinkat(te->dirfd, te->name, target, cap);
-
-		if (n < 0) {
-			act_err_set(err, errno, "%s: %s", te->path, strerror(errno));
-			goto out;
-		}
-		if ((size_t)n >= cap) {
-			act_err_set(err, EAGAIN, "%s: changed while being read", te->path);
-			goto out;
-		}
-		target[n] = '\0';
-		archive_entry_copy_symlink(e, target);
-	}
-	r = archive_write_header(b->aw, e);
-	/* A name that is not UTF-8 goes out as its bytes (hdrcharset=BINARY). */
-	if (r != ARCHIVE_OK && !(r == ARCHIVE_WARN && entrypath_charset_warning(b->aw))) {
-		aw_error(b, te->path, err);
-		r = -1;
-		goto out;
-	}
-	r = -1;
-	if (!first && S_ISREG(st->st_mode) &&
-	    (sparse ? write_sparse(b, fd, te->path, e, st->st_size, err)
-		    : write_data(b, fd, te->path, st->st_size, err)) < 0)
-		goto out;
-	if (archive_write_finish_entry(b->aw) != ARCHIVE_OK) {
-		aw_error(b, te->path, err);
-		goto out;
-	}
-	b->entries++;
-	if (b->opt->progress)
-		b->opt->progress(b->opt->progress_ctx, b->entries, b->bytes);
-	r = 0;
-out:
-	archive_entry_free(e);
-	return r;
+	return hostentry_write(b->he, b->aw, te, full, te->path, NULL, NULL, err);
 }
 
 static int visit(void *ctx, const struct treewalk_entry *te, struct act_err *err)
@@ -461,7 +199,7 @@ static int add_manifest(struct builder *b, int dfd, struct act_err *err)
 	if (check_manifest(b->opt, full, text, len, err) < 0)
 		return -1;
 	st.st_size = (off_t)len;
-	e = entry_from_stat(b, "manifest", &st);
+	e = hostentry_header(b->he, "manifest", &st);
 	if (fsxattr_read(fd, full, e, err) < 0)
 		goto out;
 	if (archive_write_header(b->aw, e) != ARCHIVE_OK ||
@@ -470,7 +208,6 @@ static int add_manifest(struct builder *b, int dfd, struct act_err *err)
 		aw_error(b, "manifest", err);
 		goto out;
 	}
-	b->entries++;
 	r = 0;
 out:
 	archive_entry_free(e);
@@ -499,7 +236,16 @@ int build_image(const char *dir, struct sink *out, const struct build_options *o
 			    archive_error_string(b.aw));
 		goto out;
 	}
-	b.buf = xmalloc(DATA_BUF);
+	b.he = hostentry_new(&(struct hostentry_options){
+		.owner_root = opt->owner_root,
+		.set_mtime = opt->set_mtime,
+		.clamp_mtime = opt->clamp_mtime,
+		.mtime = opt->mtime,
+		.write_error = write_error,
+		.write_error_ctx = &b,
+		.progress = opt->progress,
+		.progress_ctx = opt->progress_ctx,
+	});
 	if (add_manifest(&b, dfd, err) < 0 ||
 	    treewalk(dfd, "rootfs", "rootfs", visit, &b, err) < 0)
 		goto out;
@@ -511,9 +257,6 @@ int build_image(const char *dir, struct sink *out, const struct build_options *o
 out:
 	b.discard = r < 0;
 	archive_write_free(b.aw);
-	for (size_t i = 0; i < b.links_cap; i++)
-		free(b.links[i].path);
-	free(b.links);
-	free(b.buf);
+	hostentry_free(b.he);
 	return r;
 }

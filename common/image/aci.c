@@ -129,6 +129,8 @@ int aci_rewrite(struct source *src, struct sink *out, const struct aci_edit *edi
 		act_err_set(err, ENOENT, "%s: no manifest in the image", source_path(src));
 		goto fail;
 	}
+	if (edit->tail && edit->tail(edit->ctx, ts, err) < 0)
+		goto fail;
 	if (edit->done && edit->done(edit->ctx, manifest, mlen, err) < 0) {
 		struct act_err end = { 0 };
 

@@ -41,6 +41,9 @@ struct aci_edit {
 	/* Every other entry; may replace it through tarstream_replace*(). */
 	int (*entry)(void *ctx, struct tarstream *ts, struct archive_entry *e,
 		     struct act_err *err);
+	/* After the last entry, before the end of the archive: entries to
+	 * append (tarstream_insert). */
+	int (*tail)(void *ctx, struct tarstream *ts, struct act_err *err);
 	/* After the last entry, with the (possibly edited) manifest. */
 	int (*done)(void *ctx, const char *manifest, size_t len, struct act_err *err);
 	/* After a pass: true if the image must be rewritten once more (an

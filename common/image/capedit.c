@@ -217,6 +217,49 @@ static int edit(struct capedit *ce, struct capedit_target *t, struct tarstream *
 	return r;
 }
 
+int capedit_adjust(void *ctx, const char *name, struct archive_entry *e, struct act_err *err)
+{
+	struct capedit *ce = ctx;
+	struct capedit_target *t = find(ce, name);
+	const char *xname;
+	const void *value;
+	size_t len;
+	struct {
+		char *name;
+		void *value;
+		size_t len;
+	} keep[64];
+	size_t n = 0;
+
+	if (!t)
+		return 0;
+	if (archive_entry_filetype(e) != AE_IFREG)
+		return act_err_set(err, EINVAL, "'%s' is %s: file capabilities need a regular file",
+				   t->path, kind(e));
+	/* Every xattr but security.capability, then the new value. */
+	archive_entry_xattr_reset(e);
+	while (archive_entry_xattr_next(e, &xname, &value, &len) == ARCHIVE_OK) {
+		if (streq(xname, "security.capability"))
+			continue;
+		if (n == ARRAY_SIZE(keep))
+			return act_err_set(err, E2BIG, "'%s': too many xattrs", t->path);
+		keep[n].name = xstrdup(xname);
+		keep[n].value = xmalloc(len + 1);
+		memcpy(keep[n].value, value, len);
+		keep[n++].len = len;
+	}
+	archive_entry_xattr_clear(e);
+	for (size_t i = 0; i < n; i++) {
+		archive_entry_xattr_add_entry(e, keep[i].name, keep[i].value, keep[i].len);
+		free(keep[i].name);
+		free(keep[i].value);
+	}
+	if (t->op == CAPEDIT_SET)
+		archive_entry_xattr_add_entry(e, "security.capability", t->value, t->len);
+	t->found++;
+	return 0;
+}
+
 /* v3 values hold a host uid that means nothing outside the user namespace
  * the image was built in: rewrite them as v2. */
 static int drop_rootid(struct capedit *ce, struct tarstream *ts, struct archive_entry *e,

@@ -57,6 +57,10 @@ void capedit_done(struct capedit *ce);
 int capedit_entry(void *ctx, struct tarstream *ts, struct archive_entry *e,
 		  struct act_err *err);
 int capedit_finish(void *ctx, const char *manifest, size_t len, struct act_err *err);
+/* For a new entry (rootedit.h's adjust hook): a target of that cleaned
+ * name gets its value in the header's xattrs. */
+struct archive_entry;
+int capedit_adjust(void *ctx, const char *name, struct archive_entry *e, struct act_err *err);
 /* Prepare for another pass after capedit->again was set. */
 void capedit_rewind(struct capedit *ce);
 /* The aci_edit prepare hook: with src, find the named hardlinks in a

@@ -285,7 +285,8 @@ static int dependency(struct medit *m, const char *arg, bool set, struct act_err
 		m->labels = xrealloc(m->labels, (m->nlabels + 1) * sizeof(*m->labels));
 		m->labels[m->nlabels++] = xasprintf("%s=%s", lk.v[i], lv.v[i]);
 	}
-	qsort(m->labels, m->nlabels, sizeof(*m->labels), cmp_str);
+	if (m->nlabels > 1)
+		qsort(m->labels, m->nlabels, sizeof(*m->labels), cmp_str);
 	if (!set) {
 		r = 0;
 		goto out;

@@ -48,11 +48,13 @@ static int aw_error(struct tarstream *ts, struct act_err *err, const char *what)
 }
 
 /*
- * A pax global header ('g') before the replaced entry belongs to the stream,
- * not to the entry: libarchive consumes it silently, so copy it out of the
- * raw bytes before the new header.
+ * Everything before the entry goes out first, settled hard: a soft settle
+ * may have held back the start of an input gzip member that the entry cuts,
+ * which dropping the entry would drop with it. A pax global header ('g')
+ * before the entry belongs to the stream, not to the entry: libarchive
+ * consumes it silently, so it is copied out of the raw bytes too.
  */
-static int keep_global_headers(struct tarstream *ts, struct act_err *err)
+static int settle_before_entry(struct tarstream *ts, struct act_err *err)
 {
 	unsigned char blk[TAR_BLOCK];
 	int64_t p = ts->cur_pos;
@@ -64,12 +66,8 @@ static int keep_global_headers(struct tarstream *ts, struct act_err *err)
 			break;
 		p += TAR_BLOCK * (1 + (int64_t)tar_blocks((uint64_t)size));
 	}
-	if (p == ts->cur_pos)
-		return 0;
 	ts->mode = MODE_COPY;
-	if (ts_settle(ts, p, err) < 0)
-		return -1;
-	return 0;
+	return ts_settle(ts, p, err);
 }
 
 static int begin_replace(struct tarstream *ts, struct archive_entry *hdr,
@@ -79,7 +77,7 @@ static int begin_replace(struct tarstream *ts, struct archive_entry *hdr,
 		return act_err_set(err, EINVAL, "internal error: replace on a read-only stream");
 	if (ts->mode == MODE_DROP)
 		return act_err_set(err, EINVAL, "internal error: entry replaced twice");
-	if (writer(ts, err) < 0 || keep_global_headers(ts, err) < 0)
+	if (writer(ts, err) < 0 || settle_before_entry(ts, err) < 0)
 		return -1;
 	ts->mode = MODE_DROP;
 	if (entryxattr_dedup(hdr, err) < 0)
@@ -147,4 +145,43 @@ int tarstream_replace_header(struct tarstream *ts, struct archive_entry *hdr,
 	if (archive_write_finish_entry(ts->aw) != ARCHIVE_OK)
 		return aw_error(ts, err, "cannot finish entry");
 	return 0;
+}
+
+int tarstream_drop(struct tarstream *ts, struct act_err *err)
+{
+	if (!ts->out)
+		return act_err_set(err, EINVAL, "internal error: drop on a read-only stream");
+	if (ts->mode == MODE_DROP)
+		return act_err_set(err, EINVAL, "internal error: entry dropped twice");
+	if (settle_before_entry(ts, err) < 0)
+		return -1;
+	ts->mode = MODE_DROP;
+	return ts_drain(ts, err);
+}
+
+struct archive *tarstream_insert(struct tarstream *ts, struct act_err *err)
+{
+	if (!ts->out) {
+		act_err_set(err, EINVAL, "internal error: insert on a read-only stream");
+		return NULL;
+	}
+	if (writer(ts, err) < 0)
+		return NULL;
+	if (ts->trailer_at >= 0) {
+		/* At the end: everything up to the end-of-archive marker. */
+		ts->mode = MODE_COPY;
+		if (ts_settle(ts, ts->trailer_at, err) < 0)
+			return NULL;
+	} else if (ts->mode != MODE_DROP && settle_before_entry(ts, err) < 0) {
+		return NULL;
+	}
+	return ts->aw;
+}
+
+int tarstream_insert_error(struct tarstream *ts, const char *what, struct act_err *err)
+{
+	if (act_err_isset(&ts->aw_err))
+		return act_err_set(err, ts->aw_err.code, "%s", ts->aw_err.msg);
+	return act_err_set(err, EIO, "%s: %s: cannot write: %s", source_path(ts->src), what,
+			   archive_error_string(ts->aw));
 }

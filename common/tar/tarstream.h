@@ -72,6 +72,17 @@ int tarstream_replace(struct tarstream *ts, struct archive_entry *hdr, const voi
 int tarstream_replace_header(struct tarstream *ts, struct archive_entry *hdr,
 			     struct act_err *err);
 
+/* Drop the current entry: nothing of it goes out. */
+int tarstream_drop(struct tarstream *ts, struct act_err *err);
+/*
+ * A writer for new entries, which go out before the current entry (or, once
+ * tarstream_next() gave 0, before the end-of-archive marker), each written
+ * whole with archive_write_header/data/finish_entry: pax, xattrs as
+ * SCHILY records. NULL with err set on failure. tarstream_insert_error
+ * fills err for a failed write (the output's own error, a full disk).
+ */
+struct archive *tarstream_insert(struct tarstream *ts, struct act_err *err);
+int tarstream_insert_error(struct tarstream *ts, const char *what, struct act_err *err);
 /*
  * Edit the current entry's headers in place: set (value non-NULL) or remove
  * pax records, and with new_data replace its data by data/len. Every other

@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: Apache-2.0
-"""tarcmp.py A B [--skip NAME]... [--skip-data NAME]...
+"""tarcmp.py A B [--skip NAME]... [--skip-under NAME]... [--skip-data NAME]...
 
 Compare two tar archives (plain, gzip, bzip2 or xz) entry by entry, in
 order, using only the python standard library.  Prints one line per
@@ -323,6 +323,10 @@ def main(argv):
     ap.add_argument("b")
     ap.add_argument("--skip", action="append", default=[], metavar="NAME",
                     help="ignore the entry NAME entirely (both archives)")
+    ap.add_argument("--skip-under", action="append", default=[], metavar="NAME",
+                    help="ignore NAME and every entry under it (both archives)")
+    ap.add_argument("--only-old", action="store_true",
+                    help="ignore the entries of B that A does not have")
     ap.add_argument("--skip-data", action="append", default=[], metavar="NAME",
                     help="compare NAME except its data, size, pax size and GNU.sparse.*")
     args = ap.parse_args(argv[1:])
@@ -344,8 +348,17 @@ def main(argv):
     skip |= {n.encode("utf-8", "surrogateescape") for n in args.skip}
     nodata = {n.encode("utf-8", "surrogateescape").rstrip(b"/") for n in args.skip_data}
     nodata |= {n.encode("utf-8", "surrogateescape") for n in args.skip_data}
-    ea = [e for e in ea if not matches(e, skip)]
-    eb = [e for e in eb if not matches(e, skip)]
+    under = [n.encode("utf-8", "surrogateescape").rstrip(b"/") + b"/" for n in args.skip_under]
+
+    def skipped(e):
+        n = e.name.rstrip(b"/") + b"/"
+        return matches(e, skip) or any(n.startswith(u) for u in under)
+
+    ea = [e for e in ea if not skipped(e)]
+    eb = [e for e in eb if not skipped(e)]
+    if args.only_old:
+        old = {e.name.rstrip(b"/") for e in ea}
+        eb = [e for e in eb if e.name.rstrip(b"/") in old]
 
     out = []
     # Archive-level pax global headers (position = index of the entry they precede).
