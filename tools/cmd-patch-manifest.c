@@ -35,8 +35,6 @@ enum {
 
 struct patch_ctx {
 	struct medit_list edits;
-	/* problems the image's manifest had before, for warnings */
-	struct spec_report old;
 	/* --manifest: the new manifest's bytes, checked before any output */
 	char *replacement;
 	size_t replacement_len;
@@ -55,8 +53,9 @@ static int patch_manifest(void *ctx, const char *text, size_t len, char **out,
 		*out_len = pc->replacement_len;
 		return 0;
 	}
-	spec_report_free(&pc->old); /* a second pass, after a rewind */
-	if (medit_apply(&pc->edits, text, len, out, out_len, &pc->old, err) < 0)
+	/* Problems the manifest had already are not ours to refuse: validate
+	 * and lint report them. */
+	if (medit_apply(&pc->edits, text, len, out, out_len, NULL, err) < 0)
 		return act_err_wrap(err, "%s: cannot patch the manifest", pc->image);
 	return 0;
 }
@@ -111,14 +110,6 @@ static int add_filecap_arg(const struct act_cmd *cmd, struct filecap_arg **fa, s
 	(*fa)[*n].caps = remove ? NULL : eq + 1;
 	(*n)++;
 	return 0;
-}
-
-/* Problems the manifest had before the patch: not ours to fail on. */
-static void old_problems(const struct act_cmd *cmd, const struct patch_ctx *pc)
-{
-	for (size_t i = 0; i < pc->old.n; i++)
-		fprintf(stderr, "acitool: %s: warning: %s: %s: %s (so in the image already)\n",
-			cmd->name, pc->image, pc->old.items[i].field, pc->old.items[i].message);
 }
 
 static int run(const struct act_cmd *cmd, int argc, char **argv)
@@ -256,7 +247,6 @@ static int run(const struct act_cmd *cmd, int argc, char **argv)
 	edit.manifest_ctx = &pc;
 	r = write_image(cmd, &w, argc - optind, argv + optind, &edit);
 	if (r == EXIT_OK) {
-		old_problems(cmd, &pc);
 		edit_hooks_warnings(cmd, &hooks);
 	}
 out:
@@ -268,7 +258,6 @@ out:
 	root_opts_free(&ro);
 	patch_args_free(&pa);
 	medit_list_free(&pc.edits);
-	spec_report_free(&pc.old);
 	free(pc.replacement);
 	return r;
 }
@@ -363,7 +352,7 @@ const struct act_cmd act_cmd_patch_manifest = {
 		"      --ignore-missing          a removal that matches nothing is no error\n"
 		"  Two options that edit one entry are a usage error, and so is a --clear-*\n"
 		"  after an edit of its field. The result is checked once: a problem an\n"
-		"  option brings is an error naming it; one the image had is a warning.\n"
+		"  option brings is an error naming it; one the image had is left alone.\n"
 		"\n"
 		"Rootfs edits, in the same pass:\n"
 		"      --add=DEST=SRC            copy the host file or tree SRC to DEST in\n"

@@ -5,7 +5,7 @@
 
 #include "common/image/aci.h"
 #include "common/image/capedit.h"
-#include "common/image/rootedit.h"
+#include "common/fs/rootedit.h"
 #include "tools/cmd.h"
 
 /*

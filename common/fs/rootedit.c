@@ -16,7 +16,7 @@
 #include "common/base/strset.h"
 #include "common/fs/hostentry.h"
 #include "common/fs/treewalk.h"
-#include "common/image/rootedit.h"
+#include "common/fs/rootedit.h"
 #include "common/json/json.h"
 #include "common/tar/entrypath.h"
 
