@@ -29,6 +29,7 @@ static const struct act_cmd *const commands[] = {
 	&act_cmd_ls,
 	&act_cmd_patch_manifest,
 	&act_cmd_remove_filecaps,
+	&act_cmd_render,
 	&act_cmd_run,
 	&act_cmd_validate,
 };

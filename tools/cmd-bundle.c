@@ -34,6 +34,12 @@ static int run(const struct act_cmd *cmd, int argc, char **argv)
 	ro.o.args = argv + optind + 2;
 	ro.o.nargs = (size_t)(argc - optind - 2);
 	runopts_new_id(&ro);
+	if (runopts_deps(&ro, argv[optind], &err) < 0) {
+		rc = cmd_fail(cmd, &err);
+		goto out;
+	}
+	if (ro.have_deps)
+		bo.deps = &ro.deps;
 	src = source_open(argv[optind], &err);
 	if (!src) {
 		rc = cmd_fail(cmd, &err);

@@ -80,8 +80,10 @@ static int run_bundle(const struct act_cmd *cmd, struct runopts *ro, const char 
 	int r, forwarded;
 	bool pre, post;
 
-	if (runc_find(&runc, &err) < 0)
+	if (runc_find(&runc, &err) < 0 || runopts_deps(ro, image, &err) < 0)
 		return fail(cmd, &err);
+	if (ro->have_deps)
+		bo.deps = &ro->deps;
 	src = source_open(image, &err);
 	if (!src)
 		return fail(cmd, &err);

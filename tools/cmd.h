@@ -37,6 +37,7 @@ extern const struct act_cmd act_cmd_list_filecaps;
 extern const struct act_cmd act_cmd_ls;
 extern const struct act_cmd act_cmd_patch_manifest;
 extern const struct act_cmd act_cmd_remove_filecaps;
+extern const struct act_cmd act_cmd_render;
 extern const struct act_cmd act_cmd_run;
 extern const struct act_cmd act_cmd_validate;
 

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 #include <errno.h>
+#include <libgen.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -8,6 +9,7 @@
 #include "common/base/macro.h"
 #include "common/caps/capname.h"
 #include "common/spec/types.h"
+#include "common/json/json.h"
 #include "tools/runopts.h"
 
 static int caps_arg(const struct act_cmd *cmd, const char *opt, const char *arg, uint64_t *set)
@@ -209,11 +211,44 @@ int runopts_parse(const struct act_cmd *cmd, struct runopts *ro, int opt, const 
 		return cmd_parse_bool(cmd, "strict", arg, &ro->strict) < 0 ? -1 : 1;
 	case OPT_RUN_VERBOSE:
 		return cmd_parse_bool(cmd, "verbose", arg, &ro->verbose) < 0 ? -1 : 1;
+	case OPT_RUN_IMAGE_DIR:
+		ro->image_dir = arg;
+		return 1;
 	case OPT_PROGRESS:
 	case OPT_NO_PROGRESS:
 		ro->progress = opt == OPT_PROGRESS;
 		return 1;
 	}
+	return 0;
+}
+
+static bool has_dependencies(const struct imagedir_image *img)
+{
+	struct json_value *m = json_parse(img->manifest, img->mlen, NULL);
+	const struct json_value *d = json_get(m, "dependencies");
+	bool r = d && d->type == JSON_ARRAY && d->n > 0;
+
+	json_free(m);
+	return r;
+}
+
+int runopts_deps(struct runopts *ro, const char *image, struct act_err *err)
+{
+	_cleanup_free_ char *base = NULL;
+
+	/* From standard input the manifest cannot be read ahead: such an
+	 * image is taken as it is, and the plan refuses dependencies then. */
+	if (streq(image, "-"))
+		return 0;
+	if (imagedir_image_load(image, &ro->top, err) < 0)
+		return -1;
+	if (!has_dependencies(&ro->top))
+		return 0;
+	base = xstrdup(image);
+	if (imagedir_open(ro->image_dir ? ro->image_dir : dirname(base), &ro->dir, err) < 0 ||
+	    deps_resolve(&ro->dir, &ro->top, &ro->deps, err) < 0)
+		return -1;
+	ro->have_deps = true;
 	return 0;
 }
 
@@ -230,6 +265,9 @@ void runopts_new_id(struct runopts *ro)
 
 void runopts_free(struct runopts *ro)
 {
+	dep_list_free(&ro->deps);
+	imagedir_free(&ro->dir);
+	imagedir_image_free(&ro->top);
 	for (size_t i = 0; i < ro->o.nvolumes; i++) {
 		free(ro->o.volumes[i].name);
 		free(ro->o.volumes[i].source);

@@ -3,6 +3,8 @@
 
 #include <stdbool.h>
 
+#include "common/image/deps.h"
+#include "common/image/imagedir.h"
 #include "common/run/runplan.h"
 #include "tools/cmd.h"
 
@@ -27,6 +29,7 @@ enum {
 	OPT_RUN_OOM_SCORE_ADJ,
 	OPT_RUN_STRICT,
 	OPT_RUN_VERBOSE,
+	OPT_RUN_IMAGE_DIR,
 	OPT_RUN_OWN_BASE, /* run's own options from here */
 };
 
@@ -50,6 +53,7 @@ enum {
 	{ "oom-score-adj", required_argument, NULL, OPT_RUN_OOM_SCORE_ADJ },   \
 	{ "strict", optional_argument, NULL, OPT_RUN_STRICT },                 \
 	{ "verbose", optional_argument, NULL, OPT_RUN_VERBOSE },               \
+	{ "image-dir", required_argument, NULL, OPT_RUN_IMAGE_DIR },           \
 	{ "progress", no_argument, NULL, OPT_PROGRESS },                       \
 	{ "no-progress", no_argument, NULL, OPT_NO_PROGRESS },                 \
 	{ "help", no_argument, NULL, 'h' }
@@ -93,6 +97,9 @@ enum {
 	"      --strict             refuse an image with an isolator acitool\n" \
 	"                           cannot enforce\n"                          \
 	"      --verbose            say what became of every isolator\n"       \
+	"      --image-dir=DIR      where the image's dependencies are found\n" \
+	"                           (default: IMAGE's directory); the image is\n" \
+	"                           rendered with them, as 'acitool render' does\n" \
 	"      --progress, --no-progress  show progress on stderr (default: when\n" \
 	"                           stderr is a terminal)\n"
 
@@ -101,6 +108,12 @@ enum {
 struct runopts {
 	struct run_options o;
 	bool strict, verbose;
+	const char *image_dir;
+	/* The image's dependencies, when it has any (runopts_deps). */
+	struct imagedir dir;
+	struct imagedir_image top;
+	struct dep_list deps;
+	bool have_deps;
 	int progress;
 	char idbuf[33];
 	char *seccomp_buf;
@@ -109,6 +122,9 @@ struct runopts {
 /* 1: opt was one of RUN_LONG_OPTIONS, handled; 0: not one; -1: a usage
  * error, printed. */
 int runopts_parse(const struct act_cmd *cmd, struct runopts *ro, int opt, const char *arg);
+/* When IMAGE has dependencies: find them (ro->deps, ro->have_deps) for
+ * bundle_options.deps. 0, or -1 with err set. */
+int runopts_deps(struct runopts *ro, const char *image, struct act_err *err);
 /* A random run id in ro->o.id. */
 void runopts_new_id(struct runopts *ro);
 void runopts_free(struct runopts *ro);

@@ -12,6 +12,7 @@
 #include "common/base/fileio.h"
 #include "common/base/macro.h"
 #include "common/fs/rmtree.h"
+#include "common/fs/renderdir.h"
 #include "common/fs/unpack.h"
 #include "common/run/bundle.h"
 #include "common/run/inroot.h"
@@ -271,12 +272,21 @@ static int make(struct source *src, const char *dir, const struct bundle_options
 	int r;
 
 	*unpacked = true;
-	r = bo->cache ? from_cache(dir, bo, src, &uo, b, err) : 0;
-	if (r < 0)
-		return -1;
-	if (r == 0 && unpack_image(src, dir, &uo, &res, err) < 0) {
-		*unpacked = false;
-		return -1;
+	if (bo->deps) {
+		struct render_stats st;
+
+		if (render_to_dir(bo->deps, dir, &uo, &res, &st, err) < 0) {
+			*unpacked = false;
+			return -1;
+		}
+	} else {
+		r = bo->cache ? from_cache(dir, bo, src, &uo, b, err) : 0;
+		if (r < 0)
+			return -1;
+		if (r == 0 && unpack_image(src, dir, &uo, &res, err) < 0) {
+			*unpacked = false;
+			return -1;
+		}
 	}
 	dirfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (dirfd < 0)

@@ -4,6 +4,7 @@
 #include <stdbool.h>
 
 #include "common/base/err.h"
+#include "common/image/deps.h"
 #include "common/io/source.h"
 #include "common/run/rootcache.h"
 #include "common/run/runplan.h"
@@ -28,6 +29,9 @@ struct bundle_options {
 	 * this cache (rootcache.h), with DIR/upper and DIR/work, when the
 	 * kernel and file systems allow it; else a fresh extraction. */
 	const char *cache;
+	/* Not NULL: the image has dependencies, these: DIR/rootfs is the
+	 * render of them all (render.h), made afresh, never cached. */
+	const struct dep_list *deps;
 };
 
 /* What a bundle holds that must be let go of: bundle_release. */

@@ -756,7 +756,8 @@ static int plan_app(struct run_plan *p, const char *text, size_t len, const stru
 	v = json_get(m, "dependencies");
 	if (v && v->type == JSON_ARRAY && v->n)
 		return act_err_set(err, ENOTSUP,
-				   "the image has dependencies, which acitool cannot render yet");
+				   "the image has dependencies: give it by file name, not on "
+				   "standard input, so that they can be found and rendered");
 	v = json_get(m, "name");
 	p->app_name = o->name ? xstrdup(o->name) : default_app_name(v ? v->str : "");
 	if (!is_app_name(p->app_name))

@@ -43,6 +43,7 @@ success_args() {
 	add-filecaps) echo "in.aci $2 /bin/ping cap_net_raw+ep" ;;
 	remove-filecaps) echo "in.aci $2 /bin/ping" ;;
 	build) echo "lay $2" ;;
+	render) echo "--flatten in.aci $2" ;;
 	*) return 1 ;;
 	esac
 }

@@ -1,0 +1,447 @@
+// SPDX-License-Identifier: Apache-2.0
+#include <archive.h>
+#include <archive_entry.h>
+#include <errno.h>
+#include <search.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "common/base/macro.h"
+#include "common/base/strset.h"
+#include "common/image/layout.h"
+#include "common/image/render.h"
+#include "common/io/source.h"
+#include "common/json/json.h"
+#include "common/manifest/manifestedit.h"
+#include "common/tar/entrypath.h"
+#include "common/tar/tarstream.h"
+
+/* A pathWhitelist: the paths listed, and the directories above them. */
+struct whitelist {
+	struct strset paths, dirs;
+};
+
+/* A file of this image kept aside (masked or filtered) for a hardlink to it. */
+struct stashed {
+	char *name;			/* the target's cleaned name: the key */
+	struct archive_entry *hdr;
+	FILE *data;
+	char *first;			/* the link that got the data, once one did */
+};
+
+struct renderer {
+	struct archive *aw;
+	struct sink *out;
+	struct act_err werr;
+	bool discard;			/* failed: nothing more goes out */
+	struct strset taken;		/* every name written */
+	struct strset nondir;		/* ...that is not a directory */
+	struct render_stats *st;
+	unsigned char *zeros;
+	/* the image being read */
+	struct source *src;
+	struct tarstream *ts;
+	struct strset mine;		/* names this image wrote */
+	void *stash;			/* tsearch tree of struct stashed */
+	struct whitelist *wl;		/* its own and its parents' */
+	size_t nwl;
+};
+
+#define ZEROS (64 * 1024)
+
+static la_ssize_t write_cb(struct archive *a, void *ctx, const void *buf, size_t len)
+{
+	struct renderer *r = ctx;
+
+	if (r->discard)
+		return (la_ssize_t)len;
+	if (sink_write(r->out, buf, len, &r->werr) < 0) {
+		archive_set_error(a, r->werr.code, "%s", r->werr.msg);
+		return -1;
+	}
+	return (la_ssize_t)len;
+}
+
+static int aw_error(struct renderer *r, const char *name, struct act_err *err)
+{
+	if (act_err_isset(&r->werr))
+		return act_err_set(err, r->werr.code, "%s", r->werr.msg);
+	return act_err_set(err, EIO, "%s: cannot write: %s", name, archive_error_string(r->aw));
+}
+
+/* ---- pathWhitelist ------------------------------------------------------- */
+
+static void whitelist_free(struct whitelist *w)
+{
+	strset_clear(&w->paths);
+	strset_clear(&w->dirs);
+}
+
+/* The image's pathWhitelist, or false when it has none (or an empty one). */
+static bool whitelist_of(const struct imagedir_image *img, struct whitelist *w)
+{
+	struct json_value *m = json_parse(img->manifest, img->mlen, NULL);
+	const struct json_value *pw = json_get(m, "pathWhitelist");
+	bool any = false;
+
+	*w = (struct whitelist){ 0 };
+	for (size_t i = 0; pw && pw->type == JSON_ARRAY && i < pw->n; i++) {
+		_cleanup_free_ char *name = NULL;
+		char *slash;
+
+		if (pw->items[i]->type != JSON_STRING ||
+		    !(name = entrypath_from_user(pw->items[i]->str)))
+			continue;
+		strset_add(&w->paths, name);
+		while ((slash = strrchr(name, '/'))) {
+			*slash = '\0';
+			strset_add(&w->dirs, name);
+		}
+		any = true;
+	}
+	json_free(m);
+	return any;
+}
+
+static bool whitelisted(const struct renderer *r, const char *name, bool dir)
+{
+	if (streq(name, "rootfs"))
+		return true;
+	for (size_t i = 0; i < r->nwl; i++)
+		if (!strset_has(&r->wl[i].paths, name) && !(dir && strset_has(&r->wl[i].dirs, name)))
+			return false;
+	return true;
+}
+
+/* ---- the stash ----------------------------------------------------------- */
+
+static int cmp_stashed(const void *a, const void *b)
+{
+	return strcmp(((const struct stashed *)a)->name, ((const struct stashed *)b)->name);
+}
+
+static struct stashed *stash_find(const struct renderer *r, const char *name)
+{
+	struct stashed key = { .name = (char *)name };
+	struct stashed **p = tfind(&key, &r->stash, cmp_stashed);
+
+	return p ? *p : NULL;
+}
+
+static void stashed_free(void *p)
+{
+	struct stashed *s = p;
+
+	free(s->name);
+	archive_entry_free(s->hdr);
+	if (s->data)
+		fclose(s->data);
+	free(s->first);
+	free(s);
+}
+
+/* A regular file that is not written: kept aside, in case a hardlink of
+ * this image points to it later. */
+static int stash(struct renderer *r, struct archive_entry *e, const char *name,
+		 struct act_err *err)
+{
+	struct stashed *s = xcalloc(1, sizeof(*s));
+	const void *buf;
+	size_t len;
+	int64_t off;
+	int k;
+
+	s->name = xstrdup(name);
+	s->hdr = archive_entry_clone(e);
+	s->data = tmpfile();
+	if (!s->data) {
+		stashed_free(s);
+		return act_err_set(err, errno, "cannot make a temporary file: %s", strerror(errno));
+	}
+	while ((k = tarstream_read_block(r->ts, &buf, &len, &off, err)) > 0) {
+		if (fseeko(s->data, off, SEEK_SET) < 0 || fwrite(buf, 1, len, s->data) != len) {
+			stashed_free(s);
+			return act_err_set(err, errno, "cannot write a temporary file: %s",
+					   strerror(errno));
+		}
+	}
+	if (k < 0) {
+		stashed_free(s);
+		return -1;
+	}
+	if (!tsearch(s, &r->stash, cmp_stashed))
+		abort();
+	return 0;
+}
+
+/* ---- writing --------------------------------------------------------------- */
+
+static int write_zeros(struct renderer *r, int64_t n, const char *name, struct act_err *err)
+{
+	while (n > 0) {
+		size_t k = n < ZEROS ? (size_t)n : ZEROS;
+
+		if (archive_write_data(r->aw, r->zeros, k) != (la_ssize_t)k)
+			return aw_error(r, name, err);
+		n -= (int64_t)k;
+	}
+	return 0;
+}
+
+/* The logical data, holes as zeros: the pax writer skips them again by the
+ * sparse map the header keeps. */
+static int copy_data(struct renderer *r, struct archive_entry *h, const char *name,
+		     struct act_err *err)
+{
+	int64_t size = archive_entry_size(h), pos = 0, off;
+	const void *buf;
+	size_t len;
+	int k;
+
+	while ((k = tarstream_read_block(r->ts, &buf, &len, &off, err)) > 0) {
+		if (write_zeros(r, off - pos, name, err) < 0)
+			return -1;
+		if (len && archive_write_data(r->aw, buf, len) != (la_ssize_t)len)
+			return aw_error(r, name, err);
+		pos = off + (int64_t)len;
+	}
+	if (k < 0)
+		return -1;
+	return write_zeros(r, size - pos, name, err);
+}
+
+static int copy_stashed(struct renderer *r, const struct stashed *s, const char *name,
+			struct act_err *err)
+{
+	int64_t size = archive_entry_size(s->hdr), pos = 0;
+	unsigned char buf[64 * 1024];
+
+	rewind(s->data);
+	while (pos < size) {
+		size_t want = size - pos < (int64_t)sizeof(buf) ? (size_t)(size - pos) : sizeof(buf);
+		size_t n = fread(buf, 1, want, s->data);
+
+		/* Past what was written: the tail of the file was a hole. */
+		if (n == 0) {
+			memset(buf, 0, want);
+			n = want;
+		}
+		if (archive_write_data(r->aw, buf, n) != (la_ssize_t)n)
+			return aw_error(r, name, err);
+		pos += (int64_t)n;
+	}
+	return 0;
+}
+
+static int put(struct renderer *r, struct archive_entry *h, const char *name,
+	       const struct stashed *from, struct act_err *err)
+{
+	int k = archive_write_header(r->aw, h);
+
+	if (k != ARCHIVE_OK && !(k == ARCHIVE_WARN && entrypath_charset_warning(r->aw)))
+		return aw_error(r, name, err);
+	if (archive_entry_filetype(h) == AE_IFREG && !archive_entry_hardlink(h) &&
+	    (from ? copy_stashed(r, from, name, err) : copy_data(r, h, name, err)) < 0)
+		return -1;
+	if (archive_write_finish_entry(r->aw) != ARCHIVE_OK)
+		return aw_error(r, name, err);
+	strset_add(&r->taken, name);
+	strset_add(&r->mine, name);
+	if (archive_entry_filetype(h) != AE_IFDIR || archive_entry_hardlink(h))
+		strset_add(&r->nondir, name);
+	r->st->entries++;
+	return 0;
+}
+
+/* A path under one an upper image made a file or a symlink. */
+static bool masked(const struct renderer *r, const char *name)
+{
+	_cleanup_free_ char *p = xstrdup(name);
+	char *slash;
+
+	while ((slash = strrchr(p, '/'))) {
+		*slash = '\0';
+		if (strset_has(&r->nondir, p))
+			return true;
+	}
+	return false;
+}
+
+static int entry(struct renderer *r, struct archive_entry *e, const char *name,
+		 struct act_err *err)
+{
+	const char *link = archive_entry_hardlink(e);
+	bool dir = archive_entry_filetype(e) == AE_IFDIR && !link;
+	struct archive_entry *h;
+	_cleanup_free_ char *target = NULL;
+	struct stashed *s = NULL;
+	int k;
+
+	if (strset_has(&r->taken, name) || masked(r, name) || !whitelisted(r, name, dir)) {
+		if (strset_has(&r->taken, name) || masked(r, name))
+			r->st->masked++;
+		else
+			r->st->filtered++;
+		if (archive_entry_filetype(e) == AE_IFREG && !link)
+			return stash(r, e, name, err);
+		return 0;
+	}
+	h = archive_entry_clone(e);
+	archive_entry_copy_pathname(h, name);
+	if (link) {
+		target = entrypath_clean(link, &(bool){ false });
+		if (strset_has(&r->mine, target)) {
+			archive_entry_copy_hardlink(h, target);
+		} else if ((s = stash_find(r, target)) && s->first) {
+			archive_entry_copy_hardlink(h, s->first);
+		} else if (s) {
+			/* The first link to a target this image did not write
+			 * becomes the file: its header, this name. */
+			archive_entry_free(h);
+			h = archive_entry_clone(s->hdr);
+			archive_entry_copy_pathname(h, name);
+			s->first = xstrdup(name);
+			r->st->linked_copies++;
+		} else {
+			archive_entry_free(h);
+			return act_err_set(err, EINVAL, "%s: %s: a hardlink to %s, which comes "
+					   "nowhere before it", source_path(r->src), name, target);
+		}
+	}
+	k = put(r, h, name, s && streq(s->first, name) ? s : NULL, err);
+	archive_entry_free(h);
+	return k;
+}
+
+static int render_image(struct renderer *r, const struct dep_list *l, size_t at,
+			struct act_err *err)
+{
+	size_t node = l->order[at];
+	struct layout *layout = layout_new();
+	struct archive_entry *e;
+	int k;
+
+	/* Its own whitelist and those of the images above it. */
+	r->nwl = 0;
+	for (size_t n = node; n != (size_t)-1; n = l->nodes[n].parent) {
+		r->wl = xrealloc(r->wl, (r->nwl + 1) * sizeof(*r->wl));
+		if (whitelist_of(l->nodes[n].img, &r->wl[r->nwl]))
+			r->nwl++;
+	}
+	if (!(r->src = source_open(l->nodes[node].img->path, err)) ||
+	    !(r->ts = tarstream_open(r->src, NULL, err))) {
+		k = -1;
+		goto out;
+	}
+	while ((k = tarstream_next(r->ts, &e, err)) > 0) {
+		const char *name = tarstream_name(r->ts);
+
+		if (layout_check(layout, e, name, tarstream_name_escapes(r->ts), err) < 0) {
+			act_err_wrap(err, "%s", source_path(r->src));
+			k = -1;
+			break;
+		}
+		/* The manifest went first, from the image itself. */
+		if (streq(name, "manifest"))
+			continue;
+		if ((k = entry(r, e, name, err)) < 0)
+			break;
+	}
+	/* Rendered from what was indexed: the file must not have changed. */
+	if (k == 0)
+		k = source_check_unchanged(r->src, err);
+out:
+	layout_free(layout);
+	tarstream_free(r->ts);
+	r->ts = NULL;
+	source_free(r->src);
+	r->src = NULL;
+	strset_clear(&r->mine);
+	tdestroy(r->stash, stashed_free);
+	r->stash = NULL;
+	for (size_t i = 0; i < r->nwl; i++)
+		whitelist_free(&r->wl[i]);
+	return k < 0 ? -1 : 0;
+}
+
+/* The image's manifest, its dependencies and pathWhitelist taken out. */
+static int flat_manifest(const struct imagedir_image *top, char **out, size_t *len,
+			 struct act_err *err)
+{
+	struct medit_list ml = { .ignore_missing = true };
+	int r;
+
+	if (medit_add(&ml, "clear-dependencies", NULL, err) < 0 ||
+	    medit_add(&ml, "clear-path-whitelist", NULL, err) < 0) {
+		medit_list_free(&ml);
+		return -1;
+	}
+	r = medit_apply(&ml, top->manifest, top->mlen, out, len, NULL, err);
+	medit_list_free(&ml);
+	return r;
+}
+
+static int write_manifest(struct renderer *r, const struct imagedir_image *top,
+			  struct act_err *err)
+{
+	_cleanup_free_ char *text = NULL;
+	struct archive_entry *h = archive_entry_new();
+	size_t len;
+	int k = -1;
+
+	if (flat_manifest(top, &text, &len, err) < 0)
+		goto out;
+	archive_entry_copy_pathname(h, "manifest");
+	archive_entry_set_filetype(h, AE_IFREG);
+	archive_entry_set_perm(h, 0644);
+	archive_entry_set_size(h, (la_int64_t)len);
+	if (archive_write_header(r->aw, h) != ARCHIVE_OK ||
+	    archive_write_data(r->aw, text, len) != (la_ssize_t)len ||
+	    archive_write_finish_entry(r->aw) != ARCHIVE_OK) {
+		aw_error(r, "manifest", err);
+		goto out;
+	}
+	k = 0;
+out:
+	archive_entry_free(h);
+	return k;
+}
+
+int render_stream(const struct dep_list *l, struct sink *out, struct render_stats *st,
+		  struct act_err *err)
+{
+	struct renderer r = { .out = out, .st = st };
+	int k = -1;
+
+	*st = (struct render_stats){ 0 };
+	r.zeros = xcalloc(1, ZEROS);
+	r.aw = archive_write_new();
+	if (archive_write_set_format_pax(r.aw) != ARCHIVE_OK ||
+	    archive_write_set_format_option(r.aw, "pax", "xattrheader", "SCHILY") != ARCHIVE_OK ||
+	    archive_write_set_bytes_per_block(r.aw, 0) != ARCHIVE_OK ||
+	    archive_write_open(r.aw, &r, NULL, write_cb, NULL) != ARCHIVE_OK) {
+		act_err_set(err, EIO, "cannot start the tar writer: %s", archive_error_string(r.aw));
+		goto out;
+	}
+	if (write_manifest(&r, l->nodes[l->order[0]].img, err) < 0)
+		goto out;
+	for (size_t i = 0; i < l->n; i++)
+		if (render_image(&r, l, i, err) < 0)
+			goto out;
+	if (archive_write_close(r.aw) != ARCHIVE_OK) {
+		aw_error(&r, "the end of the archive", err);
+		goto out;
+	}
+	k = 0;
+out:
+	/* A failed stream gets no end-of-archive marker: a cut archive. */
+	r.discard = k < 0;
+	archive_write_free(r.aw);
+	strset_clear(&r.taken);
+	strset_clear(&r.nondir);
+	free(r.wl);
+	free(r.zeros);
+	return k;
+}
