@@ -24,44 +24,34 @@ static void warn(void *ctx, const char *msg)
 	fprintf(stderr, "acitool: %s: warning: %s\n", cmd->name, msg);
 }
 
+struct build_job {
+	struct build_options *bo;
+	const char *dir;
+};
+
+static int fill(void *ctx, struct sink *out, const struct outfile *of, struct progress *prog,
+		struct act_err *err)
+{
+	struct build_job *j = ctx;
+	struct stat st;
+
+	/* OUTPUT inside DIR must not be read into itself. */
+	if (fstat(of->fd, &st) == 0 && S_ISREG(st.st_mode)) {
+		j->bo->have_output = true;
+		j->bo->out_dev = st.st_dev;
+		j->bo->out_ino = st.st_ino;
+	}
+	j->bo->progress = progress_update;
+	j->bo->progress_ctx = prog;
+	return build_image(j->dir, out, j->bo, err);
+}
+
 static int build(const struct act_cmd *cmd, const struct write_opts *w,
 		 struct build_options *bo, const char *dir, const char *outpath)
 {
-	struct sink_options so = { 0 };
-	struct act_err err = { 0 };
-	enum outfile_mode mode;
-	struct progress prog;
-	struct outfile of;
-	char id[IMAGEID_LEN + 1];
-	struct sink *out;
-	struct stat st;
-	int r;
+	struct build_job j = { bo, dir };
 
-	r = write_opts_output(cmd, w, outpath ? outpath : "(dry run)", ACT_COMP_GZIP, &so, &mode);
-	if (r)
-		return r;
-	if (write_output_open(w, &of, outpath, mode, NULL, &err) < 0)
-		return cmd_fail(cmd, &err);
-	of.no_sync = w->no_sync;
-	if (fstat(of.fd, &st) == 0 && S_ISREG(st.st_mode)) {
-		bo->have_output = true;
-		bo->out_dev = st.st_dev;
-		bo->out_ino = st.st_ino;
-	}
-	progress_init(&prog, w->progress, 0);
-	bo->progress = progress_update;
-	bo->progress_ctx = &prog;
-	r = -1;
-	out = sink_open_fd(of.fd, of.path ? of.path : "(stdout)", &so, &err);
-	if (out && build_image(dir, out, bo, &err) == 0 && sink_finish(out, &err) == 0) {
-		r = 0;
-		if (so.image_id)
-			memcpy(id, sink_image_id(out), sizeof(id));
-	}
-	if (out && sink_wrote(out))
-		of.dirty = true;
-	sink_free(out);
-	return write_finish(cmd, w, dir, &of, &prog, r, &err, id);
+	return write_new_image(cmd, w, outpath, dir, fill, &j);
 }
 
 static int run(const struct act_cmd *cmd, int argc, char **argv)
@@ -150,19 +140,6 @@ const struct act_cmd act_cmd_build = {
 		"                           (as actool does), each problem a warning; it\n"
 		"                           must still be a readable image manifest\n"
 		"\n"
-		"Output options:\n"
-		"      --overwrite          replace an existing OUTPUT\n"
-		"      --compression=C      none, gzip, bzip2 or xz (default: gzip)\n"
-		"      --no-compression     same as --compression=none\n"
-		"      --compression-level=N  1 (fastest) to 9 (smallest); default 6 for\n"
-		"                           gzip and xz, 9 for bzip2\n"
-		"      --fast               same as --compression-level=1\n"
-		"      --progress, --no-progress  show progress on stderr (default: when\n"
-		"                           stderr is a terminal)\n"
-		"      --print-id           print the output's image ID on stdout\n"
-		"      --no-sync            do not wait for OUTPUT to reach the disk\n"
-		"      --dry-run            build into a temporary file that is thrown\n"
-		"                           away and list its entries as 'acitool ls'\n"
-		"                           does; OUTPUT may be left out\n"
+		"Output options:\n" NEW_IMAGE_OPTIONS_HELP("build")
 		"  -h, --help               show this help\n",
 };

@@ -15,6 +15,7 @@
 #include "common/spec/spec.h"
 #include "tools/cmd.h"
 #include "tools/patchedit.h"
+#include "tools/pindeps.h"
 #include "tools/rootopts.h"
 
 enum {
@@ -29,6 +30,7 @@ enum {
 	OPT_ALLOW_UNKNOWN_ISOLATOR,
 	OPT_ADD,
 	OPT_REMOVE_PATH,
+	OPT_PIN,
 	OPT_OWNER_ROOT,
 	OPT_MTIME,
 };
@@ -39,6 +41,7 @@ struct patch_ctx {
 	char *replacement;
 	size_t replacement_len;
 	const char *image; /* for messages: "acitool: patch-manifest: IMAGE: ..." */
+	struct pin_ctx pin;
 };
 
 static int patch_manifest(void *ctx, const char *text, size_t len, char **out,
@@ -57,6 +60,12 @@ static int patch_manifest(void *ctx, const char *text, size_t len, char **out,
 	 * and lint report them. */
 	if (medit_apply(&pc->edits, text, len, out, out_len, NULL, err) < 0)
 		return act_err_wrap(err, "%s: cannot patch the manifest", pc->image);
+	/* After the edits: what they leave is what is pinned. */
+	if (pc->pin.dir && pin_dependencies(&pc->pin, out, out_len, err) < 0) {
+		free(*out);
+		*out = NULL;
+		return act_err_wrap(err, "%s: cannot patch the manifest", pc->image);
+	}
 	return 0;
 }
 
@@ -118,6 +127,7 @@ static int run(const struct act_cmd *cmd, int argc, char **argv)
 		PATCH_EDIT_LONG_OPTIONS(OPT_EDIT),
 		{ "ignore-missing", optional_argument, NULL, OPT_IGNORE_MISSING },
 		{ "allow-unknown-isolator", optional_argument, NULL, OPT_ALLOW_UNKNOWN_ISOLATOR },
+		{ "pin-dependencies", required_argument, NULL, OPT_PIN },
 		{ "add", required_argument, NULL, OPT_ADD },
 		{ "remove-path", required_argument, NULL, OPT_REMOVE_PATH },
 		{ "owner-root", optional_argument, NULL, OPT_OWNER_ROOT },
@@ -155,7 +165,10 @@ static int run(const struct act_cmd *cmd, int argc, char **argv)
 			if (cmd_parse_bool(cmd, "ignore-missing", optarg,
 					   &pc.edits.ignore_missing) < 0)
 				r = EXIT_USAGE;
-			ro.o.ignore_missing = pc.edits.ignore_missing;
+			ro.o.ignore_missing = pc.pin.ignore_missing = pc.edits.ignore_missing;
+			break;
+		case OPT_PIN:
+			pc.pin.dir = optarg;
 			break;
 		case OPT_ADD:
 		case OPT_REMOVE_PATH:
@@ -222,12 +235,12 @@ static int run(const struct act_cmd *cmd, int argc, char **argv)
 	}
 	if ((hooks.re = root_opts_build(cmd, &ro, &r)) == NULL && r)
 		goto out;
-	if (replacement && pc.edits.n) {
+	if (replacement && (pc.edits.n || pc.pin.dir)) {
 		r = cmd_usage(cmd, "--manifest replaces the whole manifest: it excludes "
 				   "the options that patch it");
 		goto out;
 	}
-	if (!replacement && !pc.edits.n && !ce.n && !ce.drop_rootid && !hooks.re) {
+	if (!replacement && !pc.edits.n && !pc.pin.dir && !ce.n && !ce.drop_rootid && !hooks.re) {
 		r = cmd_usage(cmd, "nothing to patch: give a patch option, --manifest, "
 				   "--filecap or --add");
 		goto out;
@@ -239,7 +252,7 @@ static int run(const struct act_cmd *cmd, int argc, char **argv)
 	if (replacement && (r = read_replacement(cmd, &pc, replacement)) != 0)
 		goto out;
 	edit_hooks_set(&edit, &hooks);
-	if (replacement || pc.edits.n)
+	if (replacement || pc.edits.n || pc.pin.dir)
 		edit.manifest = patch_manifest;
 	edit.manifest_unread = replacement != NULL;
 	/* write_image checks the operands; the first one, if any, is IMAGE. */
@@ -258,6 +271,7 @@ out:
 	root_opts_free(&ro);
 	patch_args_free(&pa);
 	medit_list_free(&pc.edits);
+	pin_free(&pc.pin);
 	free(pc.replacement);
 	return r;
 }
@@ -349,6 +363,9 @@ const struct act_cmd act_cmd_patch_manifest = {
 		"      --path-whitelist=PATH     add a path to pathWhitelist\n"
 		"      --remove-path-whitelist=PATH, --clear-path-whitelist\n"
 		"                                remove one path, or them all\n"
+		"      --pin-dependencies=DIR    write each dependency's imageID and size,\n"
+		"                                as found in the folder of images DIR\n"
+		"                                (as render finds them), after the edits\n"
 		"      --ignore-missing          a removal that matches nothing is no error\n"
 		"  Two options that edit one entry are a usage error, and so is a --clear-*\n"
 		"  after an edit of its field. The result is checked once: a problem an\n"

@@ -41,37 +41,20 @@ static int to_layout(const struct act_cmd *cmd, const struct dep_list *l, const 
 	return EXIT_OK;
 }
 
+static int fill(void *ctx, struct sink *out, const struct outfile *of, struct progress *prog,
+		struct act_err *err)
+{
+	struct render_stats st;
+
+	(void)of;
+	(void)prog;
+	return render_stream(ctx, out, &st, err);
+}
+
 static int to_image(const struct act_cmd *cmd, const struct write_opts *w,
 		    const struct dep_list *l, const char *outpath)
 {
-	struct sink_options so = { 0 };
-	struct act_err err = { 0 };
-	struct render_stats st;
-	enum outfile_mode mode;
-	struct progress prog;
-	struct outfile of;
-	char id[IMAGEID_LEN + 1];
-	struct sink *out;
-	int r;
-
-	r = write_opts_output(cmd, w, outpath ? outpath : "(dry run)", ACT_COMP_GZIP, &so, &mode);
-	if (r)
-		return r;
-	if (write_output_open(w, &of, outpath, mode, NULL, &err) < 0)
-		return cmd_fail(cmd, &err);
-	of.no_sync = w->no_sync;
-	progress_init(&prog, w->progress, 0);
-	r = -1;
-	out = sink_open_fd(of.fd, of.path ? of.path : "(stdout)", &so, &err);
-	if (out && render_stream(l, out, &st, &err) == 0 && sink_finish(out, &err) == 0) {
-		r = 0;
-		if (so.image_id)
-			memcpy(id, sink_image_id(out), sizeof(id));
-	}
-	if (out && sink_wrote(out))
-		of.dirty = true;
-	sink_free(out);
-	return write_finish(cmd, w, l->nodes[0].img->path, &of, &prog, r, &err, id);
+	return write_new_image(cmd, w, outpath, l->nodes[0].img->path, fill, (void *)l);
 }
 
 /* --list: the images in the order they are rendered, upper first. */
@@ -193,19 +176,6 @@ const struct act_cmd act_cmd_render = {
 		"      --list               print the images in render order, upper first:\n"
 		"                           FILE<tab>CHAIN; render nothing\n"
 		"\n"
-		"Output options, with --flatten:\n"
-		"      --overwrite          replace an existing OUTPUT\n"
-		"      --compression=C      none, gzip, bzip2 or xz (default: gzip)\n"
-		"      --no-compression     same as --compression=none\n"
-		"      --compression-level=N  1 (fastest) to 9 (smallest); default 6 for\n"
-		"                           gzip and xz, 9 for bzip2\n"
-		"      --fast               same as --compression-level=1\n"
-		"      --progress, --no-progress  show progress on stderr (default: when\n"
-		"                           stderr is a terminal)\n"
-		"      --print-id           print the output's image ID on stdout\n"
-		"      --no-sync            do not wait for OUTPUT to reach the disk\n"
-		"      --dry-run            render into a temporary file that is thrown\n"
-		"                           away and list its entries as 'acitool ls'\n"
-		"                           does; OUTPUT may be left out\n"
+		"Output options, with --flatten:\n" NEW_IMAGE_OPTIONS_HELP("render")
 		"  -h, --help               show this help\n",
 };

@@ -120,11 +120,8 @@ enum {
 	{ "no-sync", optional_argument, NULL, OPT_NO_SYNC },                   \
 	{ "dry-run", optional_argument, NULL, OPT_DRY_RUN }
 
-#define WRITE_OPTIONS_HELP                                                     \
-	"Output options:\n"                                                    \
-	"      --overwrite          replace an existing OUTPUT\n"              \
-	"      --replace            rewrite IMAGE in place (atomically); no OUTPUT\n" \
-	"      --compression=C      none, gzip, bzip2 or xz (default: as IMAGE)\n" \
+/* The output options every verb that writes an image has alike. */
+#define OUTPUT_OPTIONS_HELP                                                    \
 	"      --no-compression     same as --compression=none\n"             \
 	"      --compression-level=N  1 (fastest) to 9 (smallest); default 6 for\n" \
 	"                           gzip and xz, 9 for bzip2\n"               \
@@ -132,7 +129,14 @@ enum {
 	"      --progress, --no-progress  show progress on stderr (default: when\n" \
 	"                           stderr is a terminal)\n"                 \
 	"      --print-id           print the output's image ID on stdout\n"   \
-	"      --no-sync            do not wait for OUTPUT to reach the disk\n" \
+	"      --no-sync            do not wait for OUTPUT to reach the disk\n"
+
+#define WRITE_OPTIONS_HELP                                                     \
+	"Output options:\n"                                                    \
+	"      --overwrite          replace an existing OUTPUT\n"              \
+	"      --replace            rewrite IMAGE in place (atomically); no OUTPUT\n" \
+	"      --compression=C      none, gzip, bzip2 or xz (default: as IMAGE)\n" \
+	OUTPUT_OPTIONS_HELP                                                    \
 	"      --dry-run            check and write as for a real run, but into a\n" \
 	"                           temporary file that is thrown away, and print\n" \
 	"                           what would change as 'acitool diff' does;\n" \
@@ -189,6 +193,28 @@ struct progress;
 int write_finish(const struct act_cmd *cmd, const struct write_opts *w, const char *input,
 		 struct outfile *of, struct progress *prog, int r, struct act_err *err,
 		 const char *id);
+
+/*
+ * A verb that makes an image (build, render --flatten): OUTPUT opened as
+ * the write options say (gzip by default), fill writes the tar stream to
+ * out, then write_finish; input names what it was made from (--dry-run's
+ * report). Returns the exit code.
+ */
+int write_new_image(const struct act_cmd *cmd, const struct write_opts *w, const char *outpath,
+		    const char *input,
+		    int (*fill)(void *ctx, struct sink *out, const struct outfile *of,
+				struct progress *prog, struct act_err *err),
+		    void *ctx);
+
+/* The output options of a verb that makes an image from something that is
+ * not one (no --replace); VERB says what --dry-run does ("build"). */
+#define NEW_IMAGE_OPTIONS_HELP(VERB)                                           \
+	"      --overwrite          replace an existing OUTPUT\n"              \
+	"      --compression=C      none, gzip, bzip2 or xz (default: gzip)\n" \
+	OUTPUT_OPTIONS_HELP                                                    \
+	"      --dry-run            " VERB " into a temporary file that is\n"   \
+	"                           thrown away and list its entries as\n"   \
+	"                           'acitool ls' does; OUTPUT may be left out\n"
 
 /*
  * --dry-run (dryrun.c), for write_output_open and write_finish: an unnamed

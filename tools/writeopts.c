@@ -293,3 +293,38 @@ int write_finish(const struct act_cmd *cmd, const struct write_opts *w, const ch
 	}
 	return EXIT_OK;
 }
+
+int write_new_image(const struct act_cmd *cmd, const struct write_opts *w, const char *outpath,
+		    const char *input,
+		    int (*fill)(void *ctx, struct sink *out, const struct outfile *of,
+				struct progress *prog, struct act_err *err),
+		    void *ctx)
+{
+	struct sink_options so = { 0 };
+	struct act_err err = { 0 };
+	enum outfile_mode mode;
+	struct progress prog;
+	struct outfile of;
+	char id[IMAGEID_LEN + 1];
+	struct sink *out;
+	int r;
+
+	r = write_opts_output(cmd, w, outpath ? outpath : "(dry run)", ACT_COMP_GZIP, &so, &mode);
+	if (r)
+		return r;
+	if (write_output_open(w, &of, outpath, mode, NULL, &err) < 0)
+		return cmd_fail(cmd, &err);
+	of.no_sync = w->no_sync;
+	progress_init(&prog, w->progress, 0);
+	r = -1;
+	out = sink_open_fd(of.fd, of.path ? of.path : "(stdout)", &so, &err);
+	if (out && fill(ctx, out, &of, &prog, &err) == 0 && sink_finish(out, &err) == 0) {
+		r = 0;
+		if (so.image_id)
+			memcpy(id, sink_image_id(out), sizeof(id));
+	}
+	if (out && sink_wrote(out))
+		of.dirty = true;
+	sink_free(out);
+	return write_finish(cmd, w, input, &of, &prog, r, &err, id);
+}

@@ -16,37 +16,19 @@
 #include "common/manifest/manifest.h"
 #include "common/spec/spec.h"
 #include "common/fs/treewalk.h"
+#include "common/tar/paxwriter.h"
 #include "common/tar/entrypath.h"
 
 struct builder {
 	const struct build_options *opt;
 	const char *dir;
-	struct archive *aw;
-	struct sink *out;
-	struct act_err werr; /* the sink's error, from the write callback */
-	bool discard;	     /* failed: the end marker is not written */
+	struct paxwriter pw;
 	struct hostentry *he;
 };
 
-static la_ssize_t write_cb(struct archive *a, void *ctx, const void *buf, size_t len)
-{
-	struct builder *b = ctx;
-
-	if (b->discard)
-		return (la_ssize_t)len;
-	if (sink_write(b->out, buf, len, &b->werr) < 0) {
-		archive_set_error(a, b->werr.code, "%s", b->werr.msg);
-		return -1;
-	}
-	return (la_ssize_t)len;
-}
-
 static int aw_error(struct builder *b, const char *path, struct act_err *err)
 {
-	if (act_err_isset(&b->werr))
-		return act_err_set(err, b->werr.code, "%s", b->werr.msg);
-	return act_err_set(err, EIO, "%s: cannot write to the image: %s", path,
-			   archive_error_string(b->aw));
+	return paxwriter_error(&b->pw, path, err);
 }
 
 static char *full_path(const struct builder *b, const char *path)
@@ -79,7 +61,7 @@ static int add_entry(struct builder *b, const struct treewalk_entry *te, struct 
 	if (b->opt->have_output && st->st_dev == b->opt->out_dev && st->st_ino == b->opt->out_ino)
 		return act_err_set(err, EINVAL, "%s/%s: the output being written (OUTPUT must lie outside DIR)", b->dir,
 				   te->path);
-	return hostentry_write(b->he, b->aw, te, full, te->path, NULL, NULL, err);
+	return hostentry_write(b->he, b->pw.aw, te, full, te->path, NULL, NULL, err);
 }
 
 static int visit(void *ctx, const struct treewalk_entry *te, struct act_err *err)
@@ -202,9 +184,9 @@ static int add_manifest(struct builder *b, int dfd, struct act_err *err)
 	e = hostentry_header(b->he, "manifest", &st);
 	if (fsxattr_read(fd, full, e, err) < 0)
 		goto out;
-	if (archive_write_header(b->aw, e) != ARCHIVE_OK ||
-	    (len && archive_write_data(b->aw, text, len) != (la_ssize_t)len) ||
-	    archive_write_finish_entry(b->aw) != ARCHIVE_OK) {
+	if (archive_write_header(b->pw.aw, e) != ARCHIVE_OK ||
+	    (len && archive_write_data(b->pw.aw, text, len) != (la_ssize_t)len) ||
+	    archive_write_finish_entry(b->pw.aw) != ARCHIVE_OK) {
 		aw_error(b, "manifest", err);
 		goto out;
 	}
@@ -217,7 +199,7 @@ out:
 int build_image(const char *dir, struct sink *out, const struct build_options *opt,
 		struct act_err *err)
 {
-	struct builder b = { .opt = opt, .dir = dir, .out = out };
+	struct builder b = { .opt = opt, .dir = dir };
 	_cleanup_close_ int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	int r = -1;
 
@@ -225,17 +207,8 @@ int build_image(const char *dir, struct sink *out, const struct build_options *o
 		return act_err_set(err, errno, "%s: %s", dir, strerror(errno));
 	if (check_layout(dfd, dir, opt, err) < 0)
 		return -1;
-	b.aw = archive_write_new();
-	/* Full pax, as tarstream writes replaced entries: sub-second mtimes
-	 * kept, xattrs as SCHILY records, no padding after the end marker. */
-	if (archive_write_set_format_pax(b.aw) != ARCHIVE_OK ||
-	    archive_write_set_format_option(b.aw, "pax", "xattrheader", "SCHILY") != ARCHIVE_OK ||
-	    archive_write_set_bytes_per_block(b.aw, 0) != ARCHIVE_OK ||
-	    archive_write_open(b.aw, &b, NULL, write_cb, NULL) != ARCHIVE_OK) {
-		act_err_set(err, EIO, "cannot start the tar writer: %s",
-			    archive_error_string(b.aw));
-		goto out;
-	}
+	if (paxwriter_open(&b.pw, out, err) < 0)
+		return -1;
 	b.he = hostentry_new(&(struct hostentry_options){
 		.owner_root = opt->owner_root,
 		.set_mtime = opt->set_mtime,
@@ -249,14 +222,10 @@ int build_image(const char *dir, struct sink *out, const struct build_options *o
 	if (add_manifest(&b, dfd, err) < 0 ||
 	    treewalk(dfd, "rootfs", "rootfs", visit, &b, err) < 0)
 		goto out;
-	if (archive_write_close(b.aw) != ARCHIVE_OK) {
-		aw_error(&b, dir, err);
-		goto out;
-	}
 	r = 0;
 out:
-	b.discard = r < 0;
-	archive_write_free(b.aw);
+	if (paxwriter_close(&b.pw, r == 0, err) < 0)
+		r = -1;
 	hostentry_free(b.he);
 	return r;
 }

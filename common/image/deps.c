@@ -96,7 +96,7 @@ static char *describe(const struct json_value *dep)
 	return b.p;
 }
 
-static int find(struct imagedir *d, const struct json_value *dep, const char *chain,
+int deps_find(struct imagedir *d, const struct json_value *dep, const char *chain,
 		struct imagedir_image **out, struct act_err *err)
 {
 	const struct json_value *name = json_get(dep, "imageName");
@@ -183,7 +183,7 @@ static int expand(struct imagedir *d, struct dep_list *l, size_t at, struct act_
 		_cleanup_free_ char *chain = deps_chain(l, child);
 		struct imagedir_image *found;
 
-		if ((r = find(d, deps->items[j], chain, &found, err)) < 0)
+		if ((r = deps_find(d, deps->items[j], chain, &found, err)) < 0)
 			break;
 		l->nodes[child].img = found;
 		for (size_t a = node; a != (size_t)-1; a = l->nodes[a].parent) {

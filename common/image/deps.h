@@ -37,5 +37,10 @@ struct dep_list {
 int deps_resolve(struct imagedir *d, struct imagedir_image *top, struct dep_list *l,
 		 struct act_err *err);
 void dep_list_free(struct dep_list *l);
+/* The image of the folder that one dependency (its JSON object) names, by
+ * the rules above; chain names it in messages. */
+struct json_value;
+int deps_find(struct imagedir *d, const struct json_value *dep, const char *chain,
+	      struct imagedir_image **out, struct act_err *err);
 /* "example.com/a -> example.com/b,version=1" for node i (malloc'd). */
 char *deps_chain(const struct dep_list *l, size_t node);

@@ -13,6 +13,7 @@
 #include "common/image/layout.h"
 #include "common/image/render.h"
 #include "common/io/source.h"
+#include "common/tar/paxwriter.h"
 #include "common/json/json.h"
 #include "common/manifest/manifestedit.h"
 #include "common/tar/entrypath.h"
@@ -32,10 +33,8 @@ struct stashed {
 };
 
 struct renderer {
-	struct archive *aw;
-	struct sink *out;
-	struct act_err werr;
-	bool discard;			/* failed: nothing more goes out */
+	struct paxwriter pw;
+	struct archive *aw;		/* pw.aw */
 	struct strset taken;		/* every name written */
 	struct strset nondir;		/* ...that is not a directory */
 	struct render_stats *st;
@@ -51,24 +50,9 @@ struct renderer {
 
 #define ZEROS (64 * 1024)
 
-static la_ssize_t write_cb(struct archive *a, void *ctx, const void *buf, size_t len)
-{
-	struct renderer *r = ctx;
-
-	if (r->discard)
-		return (la_ssize_t)len;
-	if (sink_write(r->out, buf, len, &r->werr) < 0) {
-		archive_set_error(a, r->werr.code, "%s", r->werr.msg);
-		return -1;
-	}
-	return (la_ssize_t)len;
-}
-
 static int aw_error(struct renderer *r, const char *name, struct act_err *err)
 {
-	if (act_err_isset(&r->werr))
-		return act_err_set(err, r->werr.code, "%s", r->werr.msg);
-	return act_err_set(err, EIO, "%s: cannot write: %s", name, archive_error_string(r->aw));
+	return paxwriter_error(&r->pw, name, err);
 }
 
 /* ---- pathWhitelist ------------------------------------------------------- */
@@ -412,33 +396,23 @@ out:
 int render_stream(const struct dep_list *l, struct sink *out, struct render_stats *st,
 		  struct act_err *err)
 {
-	struct renderer r = { .out = out, .st = st };
+	struct renderer r = { .st = st };
 	int k = -1;
 
 	*st = (struct render_stats){ 0 };
+	if (paxwriter_open(&r.pw, out, err) < 0)
+		return -1;
+	r.aw = r.pw.aw;
 	r.zeros = xcalloc(1, ZEROS);
-	r.aw = archive_write_new();
-	if (archive_write_set_format_pax(r.aw) != ARCHIVE_OK ||
-	    archive_write_set_format_option(r.aw, "pax", "xattrheader", "SCHILY") != ARCHIVE_OK ||
-	    archive_write_set_bytes_per_block(r.aw, 0) != ARCHIVE_OK ||
-	    archive_write_open(r.aw, &r, NULL, write_cb, NULL) != ARCHIVE_OK) {
-		act_err_set(err, EIO, "cannot start the tar writer: %s", archive_error_string(r.aw));
-		goto out;
-	}
 	if (write_manifest(&r, l->nodes[l->order[0]].img, err) < 0)
 		goto out;
 	for (size_t i = 0; i < l->n; i++)
 		if (render_image(&r, l, i, err) < 0)
 			goto out;
-	if (archive_write_close(r.aw) != ARCHIVE_OK) {
-		aw_error(&r, "the end of the archive", err);
-		goto out;
-	}
 	k = 0;
 out:
-	/* A failed stream gets no end-of-archive marker: a cut archive. */
-	r.discard = k < 0;
-	archive_write_free(r.aw);
+	if (paxwriter_close(&r.pw, k == 0, err) < 0)
+		k = -1;
 	strset_clear(&r.taken);
 	strset_clear(&r.nondir);
 	free(r.wl);

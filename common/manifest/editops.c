@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 /* medit_apply_one: each kind of edit as splices into one parse of the text. */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -325,5 +326,39 @@ int medit_apply_one(const struct medit *m, struct medit_state *st, const char *t
 out:
 	json_edit_done(&ps.e);
 	json_free(ps.root);
+	return r;
+}
+
+int medit_pin(const char *text, size_t len, size_t i, const char *id, uint64_t size,
+	      char **out, size_t *outlen, struct act_err *err)
+{
+	static const char *const order[] = { "imageName", "imageID", "labels", "size", NULL };
+	struct json_value *root = json_parse(text, len, err);
+	const struct json_value *deps = json_get(root, "dependencies");
+	struct json_edit e = JSON_EDIT_INIT;
+	struct jsplice_object o;
+	_cleanup_free_ char *idjson = NULL;
+	char num[32];
+	size_t idlen;
+	int r = -1;
+
+	if (!root)
+		return -1;
+	if (!deps || deps->type != JSON_ARRAY || i >= deps->n ||
+	    deps->items[i]->type != JSON_OBJECT) {
+		act_err_set(err, EINVAL, "dependencies[%zu] is not an object", i);
+		goto out;
+	}
+	if (!(idjson = json_gen_string(id, strlen(id), &idlen, err)))
+		goto out;
+	snprintf(num, sizeof(num), "%llu", (unsigned long long)size);
+	jsplice_object_init(&o, text, deps->items[i], order);
+	jsplice_object_set(&o, &e, "imageID", idjson, idlen);
+	jsplice_object_set(&o, &e, "size", num, strlen(num));
+	jsplice_object_finish(&o, &e);
+	r = json_edit_apply(&e, text, len, out, outlen, err);
+out:
+	json_edit_done(&e);
+	json_free(root);
 	return r;
 }

@@ -3,6 +3,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "common/base/err.h"
 #include "common/manifest/manifest.h"
@@ -105,3 +106,8 @@ int medit_apply(const struct medit_list *l, const char *text, size_t len, char *
 		size_t *outlen, struct spec_report *old, struct act_err *err);
 
 void medit_list_free(struct medit_list *l);
+
+/* Dependency i of the manifest text given its imageID and size, each set
+ * where it stands or added in appc's member order: --pin-dependencies. */
+int medit_pin(const char *text, size_t len, size_t i, const char *id, uint64_t size,
+	      char **out, size_t *outlen, struct act_err *err);

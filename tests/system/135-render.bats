@@ -235,3 +235,28 @@ assert "dependencies" not in m and m["app"]["exec"] == ["/bin/sh"], m'
 	run_acitool extract imgs/base.aci base-x
 	diff -r base-out base-x
 }
+
+@test "patch-manifest --pin-dependencies: each dependency's imageID and size, then render takes them" {
+	mkimg base '' etc/os-release
+	mkimg top ",\"dependencies\":[$(dep base)]" etc/app
+	run_acitool patch-manifest --pin-dependencies=imgs imgs/top.aci pinned.aci
+	id=$("$ACITOOL" id imgs/base.aci | cut -d' ' -f1)
+	size=$(gzip -dc imgs/base.aci | wc -c)
+	run -0 python3 -c '
+import json, sys, tarfile
+m = json.loads(tarfile.open("pinned.aci").extractfile("manifest").read())
+assert m["dependencies"] == [{"imageName": "example.com/base", "imageID": sys.argv[1],
+                              "size": int(sys.argv[2])}], m["dependencies"]' "$id" "$size"
+	run_acitool validate pinned.aci
+	run_acitool render --list pinned.aci --image-dir=imgs
+	expect_output --substring "imgs/base.aci"
+	# Another image of that name: the pinned render refuses it.
+	rm imgs/base.aci
+	mkimg base '' etc/os-release etc/changed
+	run_acitool 1 render --list --image-dir=imgs pinned.aci
+	expect_error_line render "example.com/top -> example.com/base,imageID=sha512-[0-9a-f]{12}\.\.\.: no image in imgs has that name, labels and ID"
+	# Nothing to pin.
+	run_acitool 1 patch-manifest --pin-dependencies=imgs imgs/base.aci x.aci
+	expect_error_line patch-manifest "the manifest has no dependencies"
+	run_acitool patch-manifest --ignore-missing --pin-dependencies=imgs --label=a=b imgs/base.aci y.aci
+}

@@ -1,0 +1,57 @@
+// SPDX-License-Identifier: Apache-2.0
+#include <archive.h>
+#include <errno.h>
+
+#include "common/tar/paxwriter.h"
+
+static la_ssize_t write_cb(struct archive *a, void *ctx, const void *buf, size_t len)
+{
+	struct paxwriter *pw = ctx;
+
+	if (pw->discard)
+		return (la_ssize_t)len;
+	if (sink_write(pw->out, buf, len, &pw->werr) < 0) {
+		archive_set_error(a, pw->werr.code, "%s", pw->werr.msg);
+		return -1;
+	}
+	return (la_ssize_t)len;
+}
+
+int paxwriter_open(struct paxwriter *pw, struct sink *out, struct act_err *err)
+{
+	*pw = (struct paxwriter){ .out = out, .aw = archive_write_new() };
+	if (archive_write_set_format_pax(pw->aw) != ARCHIVE_OK ||
+	    archive_write_set_format_option(pw->aw, "pax", "xattrheader", "SCHILY") != ARCHIVE_OK ||
+	    archive_write_set_bytes_per_block(pw->aw, 0) != ARCHIVE_OK ||
+	    archive_write_open(pw->aw, pw, NULL, write_cb, NULL) != ARCHIVE_OK) {
+		act_err_set(err, EIO, "cannot start the tar writer: %s",
+			    archive_error_string(pw->aw));
+		pw->discard = true;
+		archive_write_free(pw->aw);
+		pw->aw = NULL;
+		return -1;
+	}
+	return 0;
+}
+
+int paxwriter_error(struct paxwriter *pw, const char *what, struct act_err *err)
+{
+	if (act_err_isset(&pw->werr))
+		return act_err_set(err, pw->werr.code, "%s", pw->werr.msg);
+	return act_err_set(err, EIO, "%s: cannot write to the image: %s", what,
+			   archive_error_string(pw->aw));
+}
+
+int paxwriter_close(struct paxwriter *pw, bool ok, struct act_err *err)
+{
+	int r = 0;
+
+	if (!pw->aw)
+		return 0;
+	if (ok && archive_write_close(pw->aw) != ARCHIVE_OK)
+		r = paxwriter_error(pw, "the end of the archive", err);
+	pw->discard = true;
+	archive_write_free(pw->aw);
+	pw->aw = NULL;
+	return r;
+}

@@ -1,0 +1,30 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+#pragma once
+
+#include <stdbool.h>
+
+#include "common/base/err.h"
+#include "common/io/sink.h"
+
+/*
+ * New tar entries onto a sink, as acitool writes them (build, render): full
+ * pax, not pax_restricted (which drops sub-second mtimes unless another
+ * field forces an extended header), xattrs as SCHILY records, no padding
+ * after the end marker. A stream that failed gets no end marker: what went
+ * out reads as a cut archive, not a whole one.
+ */
+struct archive;
+
+struct paxwriter {
+	struct archive *aw;
+	struct sink *out;
+	struct act_err werr;	/* the sink's error, from the write callback */
+	bool discard;		/* failed: nothing more goes out */
+};
+
+int paxwriter_open(struct paxwriter *pw, struct sink *out, struct act_err *err);
+/* err for a failed write about what (a name): the sink's own error where
+ * there is one (a full disk), else libarchive's. -1. */
+int paxwriter_error(struct paxwriter *pw, const char *what, struct act_err *err);
+/* The end of the archive when ok, nothing more when not; then freed. */
+int paxwriter_close(struct paxwriter *pw, bool ok, struct act_err *err);
