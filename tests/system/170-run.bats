@@ -335,7 +335,11 @@ ro refused
 	expect_error_line run "the image has no app: nothing to run"
 	image deps.aci '{"manifest":{"dependencies":[{"imageName":"example.com/base"}]}}'
 	run_acitool 125 run deps.aci
-	expect_error_line run "dependencies"
+	expect_error_line run "example.com/run-test -> example.com/base: no image in \. has that name and labels"
+	# On standard input the dependencies cannot be looked for.
+	run bash -c "'$ACITOOL' run - <deps.aci"
+	assert "$status" == 125 "exit status"
+	expect_error_line run "the image has dependencies: give it by file name, not on standard input"
 	image bad.aci '{"app":{"isolators":[{"name":"os/linux/oom-score-adj","value":5000}]}}'
 	run_acitool 125 run bad.aci
 	expect_error_line run "the image's manifest: app.isolators"
