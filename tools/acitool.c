@@ -22,6 +22,7 @@ static const struct act_cmd *const commands[] = {
 	&act_cmd_cat_manifest,
 	&act_cmd_diff,
 	&act_cmd_discover,
+	&act_cmd_export_oci,
 	&act_cmd_extract,
 	&act_cmd_id,
 	&act_cmd_lint,

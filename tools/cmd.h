@@ -30,6 +30,7 @@ extern const struct act_cmd act_cmd_cat_file;
 extern const struct act_cmd act_cmd_cat_manifest;
 extern const struct act_cmd act_cmd_diff;
 extern const struct act_cmd act_cmd_discover;
+extern const struct act_cmd act_cmd_export_oci;
 extern const struct act_cmd act_cmd_extract;
 extern const struct act_cmd act_cmd_id;
 extern const struct act_cmd act_cmd_lint;

@@ -12,17 +12,13 @@
 #include "common/base/strset.h"
 #include "common/image/layout.h"
 #include "common/image/render.h"
+#include "common/image/whitelist.h"
 #include "common/io/source.h"
 #include "common/tar/paxwriter.h"
 #include "common/json/json.h"
 #include "common/manifest/manifestedit.h"
 #include "common/tar/entrypath.h"
 #include "common/tar/tarstream.h"
-
-/* A pathWhitelist: the paths listed, and the directories above them. */
-struct whitelist {
-	struct strset paths, dirs;
-};
 
 /* A file of this image kept aside (masked or filtered) for a hardlink to it. */
 struct stashed {
@@ -38,7 +34,6 @@ struct renderer {
 	struct strset taken;		/* every name written */
 	struct strset nondir;		/* ...that is not a directory */
 	struct render_stats *st;
-	unsigned char *zeros;
 	/* the image being read */
 	struct source *src;
 	struct tarstream *ts;
@@ -48,53 +43,15 @@ struct renderer {
 	size_t nwl;
 };
 
-#define ZEROS (64 * 1024)
-
 static int aw_error(struct renderer *r, const char *name, struct act_err *err)
 {
 	return paxwriter_error(&r->pw, name, err);
 }
 
-/* ---- pathWhitelist ------------------------------------------------------- */
-
-static void whitelist_free(struct whitelist *w)
-{
-	strset_clear(&w->paths);
-	strset_clear(&w->dirs);
-}
-
-/* The image's pathWhitelist, or false when it has none (or an empty one). */
-static bool whitelist_of(const struct imagedir_image *img, struct whitelist *w)
-{
-	struct json_value *m = json_parse(img->manifest, img->mlen, NULL);
-	const struct json_value *pw = json_get(m, "pathWhitelist");
-	bool any = false;
-
-	*w = (struct whitelist){ 0 };
-	for (size_t i = 0; pw && pw->type == JSON_ARRAY && i < pw->n; i++) {
-		_cleanup_free_ char *name = NULL;
-		char *slash;
-
-		if (pw->items[i]->type != JSON_STRING ||
-		    !(name = entrypath_from_user(pw->items[i]->str)))
-			continue;
-		strset_add(&w->paths, name);
-		while ((slash = strrchr(name, '/'))) {
-			*slash = '\0';
-			strset_add(&w->dirs, name);
-		}
-		any = true;
-	}
-	json_free(m);
-	return any;
-}
-
 static bool whitelisted(const struct renderer *r, const char *name, bool dir)
 {
-	if (streq(name, "rootfs"))
-		return true;
 	for (size_t i = 0; i < r->nwl; i++)
-		if (!strset_has(&r->wl[i].paths, name) && !(dir && strset_has(&r->wl[i].dirs, name)))
+		if (!whitelist_allows(&r->wl[i], name, dir))
 			return false;
 	return true;
 }
@@ -162,38 +119,10 @@ static int stash(struct renderer *r, struct archive_entry *e, const char *name,
 
 /* ---- writing --------------------------------------------------------------- */
 
-static int write_zeros(struct renderer *r, int64_t n, const char *name, struct act_err *err)
-{
-	while (n > 0) {
-		size_t k = n < ZEROS ? (size_t)n : ZEROS;
-
-		if (archive_write_data(r->aw, r->zeros, k) != (la_ssize_t)k)
-			return aw_error(r, name, err);
-		n -= (int64_t)k;
-	}
-	return 0;
-}
-
-/* The logical data, holes as zeros: the pax writer skips them again by the
- * sparse map the header keeps. */
 static int copy_data(struct renderer *r, struct archive_entry *h, const char *name,
 		     struct act_err *err)
 {
-	int64_t size = archive_entry_size(h), pos = 0, off;
-	const void *buf;
-	size_t len;
-	int k;
-
-	while ((k = tarstream_read_block(r->ts, &buf, &len, &off, err)) > 0) {
-		if (write_zeros(r, off - pos, name, err) < 0)
-			return -1;
-		if (len && archive_write_data(r->aw, buf, len) != (la_ssize_t)len)
-			return aw_error(r, name, err);
-		pos = off + (int64_t)len;
-	}
-	if (k < 0)
-		return -1;
-	return write_zeros(r, size - pos, name, err);
+	return paxwriter_copy_data(&r->pw, r->ts, archive_entry_size(h), name, err);
 }
 
 static int copy_stashed(struct renderer *r, const struct stashed *s, const char *name,
@@ -311,7 +240,7 @@ static int render_image(struct renderer *r, const struct dep_list *l, size_t at,
 	r->nwl = 0;
 	for (size_t n = node; n != (size_t)-1; n = l->nodes[n].parent) {
 		r->wl = xrealloc(r->wl, (r->nwl + 1) * sizeof(*r->wl));
-		if (whitelist_of(l->nodes[n].img, &r->wl[r->nwl]))
+		if (whitelist_of(l->nodes[n].img->manifest, l->nodes[n].img->mlen, &r->wl[r->nwl]))
 			r->nwl++;
 	}
 	if (!(r->src = source_open(l->nodes[node].img->path, err)) ||
@@ -403,7 +332,6 @@ int render_stream(const struct dep_list *l, struct sink *out, struct render_stat
 	if (paxwriter_open(&r.pw, out, err) < 0)
 		return -1;
 	r.aw = r.pw.aw;
-	r.zeros = xcalloc(1, ZEROS);
 	if (write_manifest(&r, l->nodes[l->order[0]].img, err) < 0)
 		goto out;
 	for (size_t i = 0; i < l->n; i++)
@@ -416,6 +344,5 @@ out:
 	strset_clear(&r.taken);
 	strset_clear(&r.nondir);
 	free(r.wl);
-	free(r.zeros);
 	return k;
 }

@@ -3,6 +3,7 @@
 #include <errno.h>
 
 #include "common/tar/paxwriter.h"
+#include "common/tar/tarstream.h"
 
 static la_ssize_t write_cb(struct archive *a, void *ctx, const void *buf, size_t len)
 {
@@ -10,6 +11,8 @@ static la_ssize_t write_cb(struct archive *a, void *ctx, const void *buf, size_t
 
 	if (pw->discard)
 		return (la_ssize_t)len;
+	if (pw->tap)
+		pw->tap(pw->tap_ctx, buf, len);
 	if (sink_write(pw->out, buf, len, &pw->werr) < 0) {
 		archive_set_error(a, pw->werr.code, "%s", pw->werr.msg);
 		return -1;
@@ -40,6 +43,40 @@ int paxwriter_error(struct paxwriter *pw, const char *what, struct act_err *err)
 		return act_err_set(err, pw->werr.code, "%s", pw->werr.msg);
 	return act_err_set(err, EIO, "%s: cannot write to the image: %s", what,
 			   archive_error_string(pw->aw));
+}
+
+static int write_zeros(struct paxwriter *pw, int64_t n, const char *name, struct act_err *err)
+{
+	static const unsigned char zeros[64 * 1024];
+
+	while (n > 0) {
+		size_t k = n < (int64_t)sizeof(zeros) ? (size_t)n : sizeof(zeros);
+
+		if (archive_write_data(pw->aw, zeros, k) != (la_ssize_t)k)
+			return paxwriter_error(pw, name, err);
+		n -= (int64_t)k;
+	}
+	return 0;
+}
+
+int paxwriter_copy_data(struct paxwriter *pw, struct tarstream *ts, int64_t size,
+			const char *name, struct act_err *err)
+{
+	int64_t pos = 0, off;
+	const void *buf;
+	size_t len;
+	int k;
+
+	while ((k = tarstream_read_block(ts, &buf, &len, &off, err)) > 0) {
+		if (write_zeros(pw, off - pos, name, err) < 0)
+			return -1;
+		if (len && archive_write_data(pw->aw, buf, len) != (la_ssize_t)len)
+			return paxwriter_error(pw, name, err);
+		pos = off + (int64_t)len;
+	}
+	if (k < 0)
+		return -1;
+	return write_zeros(pw, size - pos, name, err);
 }
 
 int paxwriter_close(struct paxwriter *pw, bool ok, struct act_err *err)

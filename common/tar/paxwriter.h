@@ -20,11 +20,21 @@ struct paxwriter {
 	struct sink *out;
 	struct act_err werr;	/* the sink's error, from the write callback */
 	bool discard;		/* failed: nothing more goes out */
+	/* Set after paxwriter_open, to see every byte that goes out (a
+	 * digest of the uncompressed stream). */
+	void (*tap)(void *ctx, const void *buf, size_t len);
+	void *tap_ctx;
 };
 
 int paxwriter_open(struct paxwriter *pw, struct sink *out, struct act_err *err);
 /* err for a failed write about what (a name): the sink's own error where
  * there is one (a full disk), else libarchive's. -1. */
 int paxwriter_error(struct paxwriter *pw, const char *what, struct act_err *err);
+/* The current entry of ts's logical data (holes as zeros: the writer skips
+ * them again by a sparse map the header keeps, or writes them when it has
+ * none), size bytes, into the entry the writer has open. */
+struct tarstream;
+int paxwriter_copy_data(struct paxwriter *pw, struct tarstream *ts, int64_t size,
+			const char *name, struct act_err *err);
 /* The end of the archive when ok, nothing more when not; then freed. */
 int paxwriter_close(struct paxwriter *pw, bool ok, struct act_err *err);
