@@ -89,13 +89,13 @@ EOF
 @test "the layer: names without rootfs/, links, xattrs as SCHILY records, sparse files whole" {
 	run_acitool export-oci --layer-compression=none "$ACT_FIXTURES/kitchen.tgz" oci:k
 	run -0 $OCICHECK oci k
-	python3 - <<'EOF'
-import json, os, tarfile
+	python3 - "$ACT_FIXTURES/kitchen.tgz" <<'EOF'
+import json, sys, tarfile
 idx = json.load(open("oci/index.json"))
 m = json.load(open("oci/blobs/sha256/" + idx["manifests"][0]["digest"][7:]))
 layer = m["layers"][0]
 assert layer["mediaType"] == "application/vnd.oci.image.layer.v1.tar", layer
-aci = {x.name: x for x in tarfile.open(os.environ["ACT_FIXTURES"] + "/kitchen.tgz")}
+aci = {x.name: x for x in tarfile.open(sys.argv[1])}
 t = tarfile.open("oci/blobs/sha256/" + layer["digest"][7:])
 names = t.getnames()
 assert "manifest" not in names and not [n for n in names if n.startswith("rootfs/")], names[:5]
