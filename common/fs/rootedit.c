@@ -339,7 +339,8 @@ int rootedit_plan(struct rootedit *re, struct act_err *err)
 	for (size_t i = 0; i < re->nadds; i++)
 		if (walk_one(re, &re->adds[i], err) < 0)
 			return -1;
-	qsort(re->ents, re->nents, sizeof(*re->ents), cmp_ent);
+	if (re->nents > 1)
+		qsort(re->ents, re->nents, sizeof(*re->ents), cmp_ent);
 	re->nplan_warnings = re->nwarnings;
 	for (size_t i = 1; i < re->nents; i++)
 		if (streq(re->ents[i - 1].name, re->ents[i].name))

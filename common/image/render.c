@@ -20,11 +20,12 @@
 #include "common/tar/entrypath.h"
 #include "common/tar/tarstream.h"
 
-/* A file of this image kept aside (masked or filtered) for a hardlink to it. */
+/* A file of this image kept aside (masked or filtered) for a hardlink to it:
+ * its logical data at off in the image's one stash file. */
 struct stashed {
 	char *name;			/* the target's cleaned name: the key */
 	struct archive_entry *hdr;
-	FILE *data;
+	off_t off;
 	char *first;			/* the link that got the data, once one did */
 };
 
@@ -39,6 +40,7 @@ struct renderer {
 	struct tarstream *ts;
 	struct strset mine;		/* names this image wrote */
 	void *stash;			/* tsearch tree of struct stashed */
+	FILE *stash_data;		/* their data, one after the other */
 	struct whitelist *wl;		/* its own and its parents' */
 	size_t nwl;
 };
@@ -77,47 +79,52 @@ static void stashed_free(void *p)
 
 	free(s->name);
 	archive_entry_free(s->hdr);
-	if (s->data)
-		fclose(s->data);
 	free(s->first);
 	free(s);
 }
 
 /* A regular file that is not written: kept aside, in case a hardlink of
- * this image points to it later. */
+ * this image points to it later. One temporary file holds them all: a
+ * file per entry would run out of descriptors on a big masked base. */
 static int stash(struct renderer *r, struct archive_entry *e, const char *name,
 		 struct act_err *err)
 {
-	struct stashed *s = xcalloc(1, sizeof(*s));
+	struct stashed *s;
 	const void *buf;
 	size_t len;
-	int64_t off;
+	int64_t off, pos = 0;
 	int k;
 
+	if (!r->stash_data && !(r->stash_data = tmpfile()))
+		return act_err_set(err, errno, "cannot make a temporary file: %s", strerror(errno));
+	s = xcalloc(1, sizeof(*s));
 	s->name = xstrdup(name);
 	s->hdr = archive_entry_clone(e);
-	s->data = tmpfile();
-	if (!s->data) {
-		stashed_free(s);
-		return act_err_set(err, errno, "cannot make a temporary file: %s", strerror(errno));
-	}
+	if (fseeko(r->stash_data, 0, SEEK_END) < 0 || (s->off = ftello(r->stash_data)) < 0)
+		goto io;
+	/* The logical data at its offsets: a hole stays a hole of the
+	 * temporary file, which reads back as zeros. */
 	while ((k = tarstream_read_block(r->ts, &buf, &len, &off, err)) > 0) {
-		if (fseeko(s->data, off, SEEK_SET) < 0 || fwrite(buf, 1, len, s->data) != len) {
-			stashed_free(s);
-			return act_err_set(err, errno, "cannot write a temporary file: %s",
-					   strerror(errno));
-		}
+		if ((off != pos && fseeko(r->stash_data, s->off + off, SEEK_SET) < 0) ||
+		    fwrite(buf, 1, len, r->stash_data) != len)
+			goto io;
+		pos = off + (int64_t)len;
 	}
 	if (k < 0) {
 		stashed_free(s);
 		return -1;
 	}
+	if (fflush(r->stash_data) == EOF ||
+	    (pos < archive_entry_size(e) &&
+	     ftruncate(fileno(r->stash_data), s->off + archive_entry_size(e)) < 0))
+		goto io;
 	if (!tsearch(s, &r->stash, cmp_stashed))
 		abort();
 	return 0;
+io:
+	stashed_free(s);
+	return act_err_set(err, errno, "cannot write a temporary file: %s", strerror(errno));
 }
-
-/* ---- writing --------------------------------------------------------------- */
 
 static int copy_data(struct renderer *r, struct archive_entry *h, const char *name,
 		     struct act_err *err)
@@ -131,19 +138,16 @@ static int copy_stashed(struct renderer *r, const struct stashed *s, const char 
 	int64_t size = archive_entry_size(s->hdr), pos = 0;
 	unsigned char buf[64 * 1024];
 
-	rewind(s->data);
+	if (fflush(r->stash_data) == EOF || fseeko(r->stash_data, s->off, SEEK_SET) < 0)
+		return act_err_set(err, errno, "cannot read a temporary file: %s", strerror(errno));
 	while (pos < size) {
 		size_t want = size - pos < (int64_t)sizeof(buf) ? (size_t)(size - pos) : sizeof(buf);
-		size_t n = fread(buf, 1, want, s->data);
 
-		/* Past what was written: the tail of the file was a hole. */
-		if (n == 0) {
-			memset(buf, 0, want);
-			n = want;
-		}
-		if (archive_write_data(r->aw, buf, n) != (la_ssize_t)n)
+		if (fread(buf, 1, want, r->stash_data) != want)
+			return act_err_set(err, EIO, "cannot read a temporary file");
+		if (archive_write_data(r->aw, buf, want) != (la_ssize_t)want)
 			return aw_error(r, name, err);
-		pos += (int64_t)n;
+		pos += (int64_t)want;
 	}
 	return 0;
 }
@@ -274,6 +278,9 @@ out:
 	strset_clear(&r->mine);
 	tdestroy(r->stash, stashed_free);
 	r->stash = NULL;
+	if (r->stash_data)
+		fclose(r->stash_data);
+	r->stash_data = NULL;
 	for (size_t i = 0; i < r->nwl; i++)
 		whitelist_free(&r->wl[i]);
 	return k < 0 ? -1 : 0;
