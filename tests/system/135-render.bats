@@ -260,3 +260,22 @@ assert m["dependencies"] == [{"imageName": "example.com/base", "imageID": sys.ar
 	expect_error_line patch-manifest "the manifest has no dependencies"
 	run_acitool patch-manifest --ignore-missing --pin-dependencies=imgs --label=a=b imgs/base.aci y.aci
 }
+
+@test "a base masked file by file, a hardlink to one: one temporary file, not a descriptor each" {
+	local i
+	mkdir -p L-base/rootfs/d L-top/rootfs/d
+	for i in $(seq 1 300); do
+		echo base >"L-base/rootfs/d/f$i"
+		echo top >"L-top/rootfs/d/f$i"
+	done
+	ln L-base/rootfs/d/f1 L-base/rootfs/d/link
+	printf '{"acKind":"ImageManifest","acVersion":"0.8.11","name":"example.com/base"}' >L-base/manifest
+	printf '{"acKind":"ImageManifest","acVersion":"0.8.11","name":"example.com/top","dependencies":[{"imageName":"example.com/base"}]}' >L-top/manifest
+	"$ACITOOL" build L-base imgs/base.aci
+	"$ACITOOL" build L-top imgs/top.aci
+	run bash -c "ulimit -n 64 && '$ACITOOL' render --flatten imgs/top.aci flat.aci"
+	[ "$status" -eq 0 ] || die "render with 64 descriptors: $output"
+	run providers flat.aci
+	expect_output --substring "rootfs/d/f1	top"
+	expect_output --substring "rootfs/d/link	base"
+}
