@@ -311,7 +311,7 @@ int ociexport(struct source *src, const char *dir, const struct ociexport_option
 	      struct ociexport_result *res, struct act_err *err)
 {
 	_cleanup_close_ int dirfd = -1, blobs = -1;
-	_cleanup_free_ char *config_text = NULL, *manifest = NULL, *index = NULL;
+	_cleanup_free_ char *manifest = NULL, *index = NULL;
 	char diff_id[DIGEST_LEN + 1], config_digest[DIGEST_LEN + 1];
 	size_t layer_size, mlen, ilen;
 	static const char layout[] = "{\"imageLayoutVersion\":\"1.0.0\"}";
