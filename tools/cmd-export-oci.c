@@ -92,8 +92,8 @@ static int run(const struct act_cmd *cmd, int argc, char **argv)
 		ociexport_result_free(&res);
 		return cmd_fail(cmd, &err);
 	}
-	for (size_t i = 0; i < res.config.nwarnings; i++)
-		fprintf(stderr, "acitool: %s: warning: %s\n", cmd->name, res.config.warnings[i]);
+	for (size_t i = 0; i < res.config.warnings.n; i++)
+		fprintf(stderr, "acitool: %s: warning: %s\n", cmd->name, res.config.warnings.v[i]);
 	if (res.layer.sparse)
 		fprintf(stderr, "acitool: %s: warning: %llu sparse files written whole (OCI "
 			"layers should hold none)\n", cmd->name, (unsigned long long)res.layer.sparse);

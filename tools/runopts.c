@@ -9,7 +9,7 @@
 #include "common/base/macro.h"
 #include "common/caps/capname.h"
 #include "common/spec/types.h"
-#include "common/json/json.h"
+#include "common/manifest/manifest.h"
 #include "tools/runopts.h"
 
 static int caps_arg(const struct act_cmd *cmd, const char *opt, const char *arg, uint64_t *set)
@@ -222,16 +222,6 @@ int runopts_parse(const struct act_cmd *cmd, struct runopts *ro, int opt, const 
 	return 0;
 }
 
-static bool has_dependencies(const struct imagedir_image *img)
-{
-	struct json_value *m = json_parse(img->manifest, img->mlen, NULL);
-	const struct json_value *d = json_get(m, "dependencies");
-	bool r = d && d->type == JSON_ARRAY && d->n > 0;
-
-	json_free(m);
-	return r;
-}
-
 int runopts_deps(struct runopts *ro, const char *image, struct act_err *err)
 {
 	_cleanup_free_ char *base = NULL;
@@ -242,7 +232,7 @@ int runopts_deps(struct runopts *ro, const char *image, struct act_err *err)
 		return 0;
 	if (imagedir_image_load(image, &ro->top, err) < 0)
 		return -1;
-	if (!has_dependencies(&ro->top))
+	if (!manifest_has_dependencies(ro->top.manifest, ro->top.mlen))
 		return 0;
 	base = xstrdup(image);
 	if (imagedir_open(ro->image_dir ? ro->image_dir : dirname(base), &ro->dir, err) < 0 ||

@@ -5,7 +5,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <libgen.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,11 +12,12 @@
 #include <unistd.h>
 
 #include "common/base/macro.h"
+#include "common/base/msglist.h"
 #include "common/base/strset.h"
 #include "common/fs/hostentry.h"
 #include "common/fs/treewalk.h"
 #include "common/fs/rootedit.h"
-#include "common/json/json.h"
+#include "common/manifest/manifest.h"
 #include "common/tar/entrypath.h"
 
 struct add_arg {
@@ -60,24 +60,9 @@ struct rootedit {
 	struct strset dirs;	/* directories of the image, ancestors of new entries */
 	struct strset gone;	/* entries dropped: no hardlink may point there */
 	struct strset nonfile;	/* entries replaced by something not a file */
-	char **warnings;
-	size_t nwarnings;
+	struct msglist warnings;
 	size_t nplan_warnings; /* the plan's, kept across passes */
 };
-
-static void warn(struct rootedit *re, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void warn(struct rootedit *re, const char *fmt, ...)
-{
-	va_list ap;
-	char *msg;
-
-	va_start(ap, fmt);
-	if (vasprintf(&msg, fmt, ap) < 0)
-		abort();
-	va_end(ap);
-	re->warnings = xrealloc(re->warnings, (re->nwarnings + 1) * sizeof(*re->warnings));
-	re->warnings[re->nwarnings++] = msg;
-}
 
 static struct hostentry *writer(const struct rootedit *re)
 {
@@ -125,9 +110,7 @@ void rootedit_free(struct rootedit *re)
 		free(re->ents[i].host);
 	}
 	free(re->ents);
-	for (size_t i = 0; i < re->nwarnings; i++)
-		free(re->warnings[i]);
-	free(re->warnings);
+	msglist_free(&re->warnings);
 	pass_free(re);
 	free(re);
 }
@@ -148,8 +131,8 @@ void rootedit_set_adjust(struct rootedit *re,
 
 size_t rootedit_warnings(const struct rootedit *re, const char *const **msgs)
 {
-	*msgs = (const char *const *)re->warnings;
-	return re->nwarnings;
+	*msgs = (const char *const *)re->warnings.v;
+	return re->warnings.n;
 }
 
 /* "/", "" and "rootfs" name the rootfs itself: entrypath_from_user refuses them. */
@@ -221,7 +204,7 @@ static int collect(void *ctx, const struct treewalk_entry *te, struct act_err *e
 
 	(void)err;
 	if (S_ISSOCK(te->st.st_mode)) {
-		warn(re, "%s: %s/%s: a socket, skipped", w->a->flag, w->host_top,
+		msglist_addf(&re->warnings, "%s: %s/%s: a socket, skipped", w->a->flag, w->host_top,
 		     te->path + w->top_len);
 		return 0;
 	}
@@ -341,7 +324,7 @@ int rootedit_plan(struct rootedit *re, struct act_err *err)
 			return -1;
 	if (re->nents > 1)
 		qsort(re->ents, re->nents, sizeof(*re->ents), cmp_ent);
-	re->nplan_warnings = re->nwarnings;
+	re->nplan_warnings = re->warnings.n;
 	for (size_t i = 1; i < re->nents; i++)
 		if (streq(re->ents[i - 1].name, re->ents[i].name))
 			return act_err_set(err, EINVAL, "%s and %s both give %s",
@@ -527,20 +510,10 @@ int rootedit_tail(struct rootedit *re, struct tarstream *ts, struct act_err *err
 	return 0;
 }
 
-static bool has_dependencies(const char *manifest, size_t len)
-{
-	struct json_value *v = json_parse(manifest, len, NULL);
-	const struct json_value *d = json_get(v, "dependencies");
-	bool r = d && d->type == JSON_ARRAY && d->n > 0;
-
-	json_free(v);
-	return r;
-}
-
 int rootedit_finish(struct rootedit *re, const char *manifest, size_t len,
 		    struct act_err *err)
 {
-	bool deps = manifest && has_dependencies(manifest, len);
+	bool deps = manifest && manifest_has_dependencies(manifest, len);
 
 	for (size_t i = 0; i < re->nrms; i++) {
 		const struct removal *rm = &re->rms[i];
@@ -552,7 +525,7 @@ int rootedit_finish(struct rootedit *re, const char *manifest, size_t len,
 						  "pathWhitelist hides them)" :
 						  "");
 		if (deps)
-			warn(re, "%s: the image has dependencies: if one provides %s too, it stays "
+			msglist_addf(&re->warnings, "%s: the image has dependencies: if one provides %s too, it stays "
 				 "(only pathWhitelist hides it)",
 			     rm->flag, user(rm->name));
 	}
@@ -565,9 +538,7 @@ void rootedit_rewind(struct rootedit *re)
 		re->ents[i].written = false;
 	for (size_t i = 0; i < re->nrms; i++)
 		re->rms[i].found = 0;
-	for (size_t i = re->nplan_warnings; i < re->nwarnings; i++)
-		free(re->warnings[i]);
-	re->nwarnings = re->nplan_warnings;
+	msglist_truncate(&re->warnings, re->nplan_warnings);
 	pass_free(re);
 	for (size_t i = 0; i < re->nadds; i++) {
 		hostentry_free(re->adds[i].he);

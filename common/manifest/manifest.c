@@ -129,3 +129,13 @@ out:
 	json_free(root);
 	return r;
 }
+
+bool manifest_has_dependencies(const char *text, size_t len)
+{
+	struct json_value *m = json_parse(text, len, NULL);
+	const struct json_value *d = json_get(m, "dependencies");
+	bool r = d && d->type == JSON_ARRAY && d->n > 0;
+
+	json_free(m);
+	return r;
+}

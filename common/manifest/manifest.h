@@ -115,6 +115,9 @@ int manifest_check(const char *text, size_t len, struct act_err *err);
 int manifest_patch_apply(const char *text, size_t len, const struct manifest_patch *p,
 			 char **out, size_t *outlen, struct act_err *err);
 
+/* Whether the manifest lists any dependency. */
+bool manifest_has_dependencies(const char *text, size_t len);
+
 /*
  * The app's capability bounding set as spec/ace.md defines it, one bit per
  * capability: the retain set; or the default set (capname_default_set) less

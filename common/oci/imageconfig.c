@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 #include <errno.h>
 #include <inttypes.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,20 +13,6 @@
 #include "common/manifest/manifest.h"
 #include "common/oci/imageconfig.h"
 #include "common/spec/types.h"
-
-static void warn(struct imageconfig *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void warn(struct imageconfig *c, const char *fmt, ...)
-{
-	va_list ap;
-	char *msg;
-
-	va_start(ap, fmt);
-	if (vasprintf(&msg, fmt, ap) < 0)
-		abort();
-	va_end(ap);
-	c->warnings = xrealloc(c->warnings, (c->nwarnings + 1) * sizeof(*c->warnings));
-	c->warnings[c->nwarnings++] = msg;
-}
 
 void imageconfig_free(struct imageconfig *c)
 {
@@ -42,9 +27,7 @@ void imageconfig_free(struct imageconfig *c)
 	free(c->url);
 	free(c->documentation);
 	free(c->run_flags);
-	for (size_t i = 0; i < c->nwarnings; i++)
-		free(c->warnings[i]);
-	free(c->warnings);
+	msglist_free(&c->warnings);
 	*c = (struct imageconfig){ 0 };
 }
 
@@ -89,10 +72,10 @@ static void platform(struct imageconfig *c, const struct json_value *labels)
 	const char *os = nv(labels, "os"), *arch = nv(labels, "arch");
 
 	if (!os)
-		warn(c, "no os label: os is linux");
+		msglist_addf(&c->warnings, "no os label: os is linux");
 	c->os = xstrdup(os ? os : "linux");
 	if (!arch) {
-		warn(c, "no arch label: architecture is amd64");
+		msglist_addf(&c->warnings, "no arch label: architecture is amd64");
 		arch = "amd64";
 	}
 	for (size_t i = 0; i < ARRAY_SIZE(arches); i++) {
@@ -102,7 +85,7 @@ static void platform(struct imageconfig *c, const struct json_value *labels)
 			return;
 		}
 	}
-	warn(c, "arch '%s' has no OCI name: kept as it is", arch);
+	msglist_addf(&c->warnings, "arch '%s' has no OCI name: kept as it is", arch);
 	c->arch = xstrdup(arch);
 }
 
@@ -192,7 +175,7 @@ static void gen_ports(struct imageconfig *c, struct json_gen *g, const struct js
 		unsigned long n = count && count->type == JSON_NUMBER ? strtoul(count->str, NULL, 10) : 1;
 
 		if (!proto || (!streq(proto, "tcp") && !streq(proto, "udp") && !streq(proto, "sctp"))) {
-			warn(c, "port %s: protocol '%s' has no OCI form: left out",
+			msglist_addf(&c->warnings, "port %s: protocol '%s' has no OCI form: left out",
 			     str(json_get(p, "name")) ?: "?", proto ?: "");
 			continue;
 		}
@@ -248,7 +231,7 @@ static void run_flags(struct imageconfig *c, const char *manifest, size_t len,
 									       : " --cpu-shares=");
 			strbuf_adds(&b, v->str);
 		} else {
-			warn(c, "isolator %s: no runtime flag says it; it is kept in the "
+			msglist_addf(&c->warnings, "isolator %s: no runtime flag says it; it is kept in the "
 				"io.appc.app.isolators label", name);
 		}
 	}

@@ -5,6 +5,7 @@
 #include <stddef.h>
 
 #include "common/base/err.h"
+#include "common/base/msglist.h"
 
 /*
  * An ACI manifest as an OCI image config (image-spec config.md): exec as
@@ -27,8 +28,7 @@ struct imageconfig {
 	char *tag;		/* its version label, or "latest" */
 	char *created, *authors, *url, *documentation; /* annotations, or NULL */
 	char *run_flags;	/* "--cap-drop=all --cap-add=..." or NULL */
-	char **warnings;
-	size_t nwarnings;
+	struct msglist warnings;
 };
 
 int imageconfig_make(const char *manifest, size_t len, const char *diff_id, bool embed,

@@ -26,16 +26,6 @@ static bool whiteout(const char *name)
 	return false;
 }
 
-static bool has_dependencies(const char *text, size_t len)
-{
-	struct json_value *m = json_parse(text, len, NULL);
-	const struct json_value *d = json_get(m, "dependencies");
-	bool r = d && d->type == JSON_ARRAY && d->n > 0;
-
-	json_free(m);
-	return r;
-}
-
 /* A revision 3 security.capability: 24 bytes, magic 0x03000000. */
 static bool caps_v3(struct archive_entry *e)
 {
@@ -120,7 +110,7 @@ int ocilayer_write(struct source *src, struct paxwriter *pw, struct ocilayer_res
 				k = -1;
 				break;
 			}
-			if (has_dependencies(res->manifest, res->mlen)) {
+			if (manifest_has_dependencies(res->manifest, res->mlen)) {
 				k = act_err_set(err, EINVAL, "%s: the image has dependencies: 'acitool "
 						"render --flatten' makes one without, to export",
 						source_path(src));

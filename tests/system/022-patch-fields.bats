@@ -16,23 +16,6 @@ setup() {
 	cd "$BATS_TEST_TMPDIR"
 }
 
-# check_fields IN OUT CODE: OUT's manifest, as python's json reads it, equals
-# IN's after the python statements CODE change it (as m; app is m["app"]).
-check_fields() {
-	python3 - "$@" <<'EOF'
-import json, sys, tarfile
-def man(p):
-    with tarfile.open(p, "r:*") as t:
-        return json.loads(t.extractfile("manifest").read())
-m, new = man(sys.argv[1]), man(sys.argv[2])
-app = m.get("app")
-exec(sys.argv[3])
-want, got = json.dumps(m, sort_keys=True), json.dumps(new, sort_keys=True)
-if want != got:
-    sys.exit("manifest:\n  got  %s\n  want %s" % (got, want))
-EOF
-}
-
 # keys IMAGE [app]: the top-level (or app's) keys in order, space-separated.
 keys() {
 	python3 -c '

@@ -64,24 +64,6 @@ EOF
 	mkimage in.aci m.json
 }
 
-# check_fields IN OUT CODE: OUT's manifest, as python's json reads it, equals
-# IN's after the python statements CODE change it (as m; app is m["app"]);
-# the order of every list and object counts.
-check_fields() {
-	python3 - "$@" <<'EOF'
-import json, sys, tarfile
-def man(p):
-    with tarfile.open(p, "r:*") as t:
-        return json.loads(t.extractfile("manifest").read())
-m, new = man(sys.argv[1]), man(sys.argv[2])
-app = m.get("app")
-exec(sys.argv[3])
-want, got = json.dumps(m), json.dumps(new)
-if want != got:
-    sys.exit("manifest:\n  got  %s\n  want %s" % (got, want))
-EOF
-}
-
 # Read by appc's own decoder: actool's validate and cat-manifest.
 actool_reads() {
 	[ -z "${ACTOOL_MISSING:-}" ] || return 0
@@ -89,6 +71,19 @@ actool_reads() {
 	[ "$status" -eq 0 ] || die "actool validate $1: $output"
 	run "$BATS_FILE_TMPDIR/actool" cat-manifest "$1"
 	[ "$status" -eq 0 ] || die "actool cat-manifest $1: $output"
+}
+
+# usage_errors: each "ARGS|REGEX" line of stdin, patch-manifest ARGS in.aci
+# out.aci, is a usage error matching REGEX, one line, with nothing written.
+usage_errors() {
+	local args want
+	while IFS='|' read -r args want; do
+		[ -n "$args" ] || continue
+		eval "set -- $args"
+		run_acitool 2 patch-manifest "$@" in.aci out.aci
+		expect_error_line patch-manifest "$want"
+		[ ! -e out.aci ] || die "out.aci written for: $args"
+	done
 }
 
 @test "every family set in place or appended, read back by python's json and actool" {
@@ -103,7 +98,7 @@ actool_reads() {
 		--user-label=zone=eu --user-annotation=note=y \
 		--dependency=example.com/certs,imageID="$ID",size=10 \
 		--dependency=example.com/extra:3 --path-whitelist=/bin/sh in.aci out.aci
-	check_fields in.aci out.aci '
+	check_fields --ordered in.aci out.aci '
 m["labels"][1]["value"] = "2.0"
 m["labels"].append({"name": "channel", "value": "beta"})
 m["annotations"][0]["value"] = "you"
@@ -139,7 +134,7 @@ m["pathWhitelist"].append("/bin/sh")'
 		--remove-user-label=team --remove-user-annotation=note \
 		--remove-dependency=example.com/base,version=1 \
 		--remove-path-whitelist=/etc/app.conf in.aci out.aci
-	check_fields in.aci out.aci '
+	check_fields --ordered in.aci out.aci '
 del m["labels"][1], m["annotations"], app["environment"][0], app["exec"]
 del app["workingDirectory"], app["eventHandlers"], app["supplementaryGIDs"]
 del app["mountPoints"][0], app["ports"], app["isolators"][0]
@@ -150,7 +145,7 @@ del m["pathWhitelist"][1]'
 
 	run_acitool patch-manifest --clear-env --clear-dependencies --clear-path-whitelist \
 		in.aci clear.aci
-	check_fields in.aci clear.aci 'del app["environment"], m["dependencies"], m["pathWhitelist"]'
+	check_fields --ordered in.aci clear.aci 'del app["environment"], m["dependencies"], m["pathWhitelist"]'
 	actool_reads clear.aci
 }
 
@@ -164,7 +159,7 @@ del m["pathWhitelist"][1]'
 		[ ! -e out.aci ] || die "out.aci written for $args"
 	done
 	run_acitool patch-manifest --ignore-missing --remove-label=nope --remove-env=A in.aci out.aci
-	check_fields in.aci out.aci 'del app["environment"][0]'
+	check_fields --ordered in.aci out.aci 'del app["environment"][0]'
 }
 
 @test "the untouched bytes of the manifest stay as they were" {
@@ -188,13 +183,13 @@ EOF
 @test "exec as exact arguments: --exec-arg and --exec-json keep every byte" {
 	run_acitool patch-manifest --exec-arg=/bin/sh --exec-arg=-c \
 		--exec-arg='echo "a  b" $HOME \x' --exec-arg= in.aci a.aci
-	check_fields in.aci a.aci 'app["exec"] = ["/bin/sh", "-c", "echo \"a  b\" $HOME \\x", ""]'
+	check_fields --ordered in.aci a.aci 'app["exec"] = ["/bin/sh", "-c", "echo \"a  b\" $HOME \\x", ""]'
 	# Options between them do not split them.
 	run_acitool patch-manifest --exec-arg=/bin/a --label=x=1 --exec-arg=--flag in.aci b.aci
-	check_fields in.aci b.aci 'app["exec"] = ["/bin/a", "--flag"]
+	check_fields --ordered in.aci b.aci 'app["exec"] = ["/bin/a", "--flag"]
 m["labels"].append({"name": "x", "value": "1"})'
 	run_acitool patch-manifest --exec-json='["/bin/é", "--", "\u0000"]' in.aci c.aci
-	check_fields in.aci c.aci 'app["exec"] = ["/bin/é", "--", "\u0000"]'
+	check_fields --ordered in.aci c.aci 'app["exec"] = ["/bin/é", "--", "\u0000"]'
 	actool_reads c.aci
 }
 
@@ -208,15 +203,15 @@ EOF
 	mkimage d.aci d.json
 	# By name alone when one has it: the whole entry is the option's.
 	run_acitool patch-manifest --dependency=example.com/mid:2 d.aci a.aci
-	check_fields d.aci a.aci 'm["dependencies"][1] = {"imageName": "example.com/mid",
+	check_fields --ordered d.aci a.aci 'm["dependencies"][1] = {"imageName": "example.com/mid",
     "labels": [{"name": "version", "value": "2"}]}'
 	# Two of one name: the labels pick one; none picked is a new entry.
 	run_acitool patch-manifest --dependency=example.com/base,arch=arm64,imageID="$ID" d.aci b.aci
-	check_fields d.aci b.aci 'm["dependencies"][2]["imageID"] = "'"$ID"'"
+	check_fields --ordered d.aci b.aci 'm["dependencies"][2]["imageID"] = "'"$ID"'"
 m["dependencies"][2] = {"imageName": "example.com/base", "imageID": "'"$ID"'",
     "labels": [{"name": "arch", "value": "arm64"}]}'
 	run_acitool patch-manifest --dependency=example.com/base,arch=s390x d.aci c.aci
-	check_fields d.aci c.aci 'm["dependencies"].append({"imageName": "example.com/base",
+	check_fields --ordered d.aci c.aci 'm["dependencies"].append({"imageName": "example.com/base",
     "labels": [{"name": "arch", "value": "s390x"}]})'
 	run_acitool 1 patch-manifest --dependency=example.com/base d.aci x.aci
 	expect_error_line patch-manifest "--dependency=example.com/base: 2 dependencies named 'example.com/base' have those labels: give labels that pick one"
@@ -224,23 +219,16 @@ m["dependencies"][2] = {"imageName": "example.com/base", "imageID": "'"$ID"'",
 	run_acitool patch-manifest --clear-dependencies --dependency=example.com/z \
 		--dependency=example.com/base,arch=amd64 --dependency=example.com/base,arch=arm64 \
 		d.aci e.aci
-	check_fields d.aci e.aci 'm["dependencies"] = [{"imageName": "example.com/z"},
+	check_fields --ordered d.aci e.aci 'm["dependencies"] = [{"imageName": "example.com/z"},
     {"imageName": "example.com/base", "labels": [{"name": "arch", "value": "amd64"}]},
     {"imageName": "example.com/base", "labels": [{"name": "arch", "value": "arm64"}]}]'
 	run_acitool patch-manifest --remove-dependency=example.com/base d.aci f.aci
-	check_fields d.aci f.aci 'del m["dependencies"][2], m["dependencies"][0]'
+	check_fields --ordered d.aci f.aci 'del m["dependencies"][2], m["dependencies"][0]'
 	actool_reads e.aci
 }
 
 @test "contradicting options: a usage error naming both, nothing written" {
-	local args want
-	while IFS='|' read -r args want; do
-		[ -n "$args" ] || continue
-		eval "set -- $args"
-		run_acitool 2 patch-manifest "$@" in.aci out.aci
-		expect_error_line patch-manifest "$want"
-		[ ! -e out.aci ] || die "out.aci written for: $args"
-	done <<'EOF'
+	usage_errors <<'EOF'
 --label=a=1 --remove-label=a|--label=a=1 and --remove-label=a both edit label 'a'
 --label=a=1 --label=a=2|--label=a=1 and --label=a=2 both edit label 'a'
 --env=A=1 --clear-env|--clear-env undoes --env=A=1: give it first
@@ -257,14 +245,7 @@ EOF
 }
 
 @test "bad values: a usage error naming the option, one line, nothing written" {
-	local args want
-	while IFS='|' read -r args want; do
-		[ -n "$args" ] || continue
-		eval "set -- $args"
-		run_acitool 2 patch-manifest "$@" in.aci out.aci
-		expect_error_line patch-manifest "$want"
-		[ ! -e out.aci ] || die "out.aci written for: $args"
-	done <<'EOF'
+	usage_errors <<'EOF'
 --label=Bad=1|--label=Bad=1: labels\[0\].name: not an ACIdentifier: 'Bad'
 --label=name=x|--label=name=x: labels\[0\].name: a label cannot be called 'name'
 --label=novalue|--label: 'novalue' is not NAME=VALUE
@@ -311,14 +292,14 @@ EOF
 	mkimage bad.aci bad.json
 	run_acitool patch-manifest --label=version=1 bad.aci out.aci
 	assert "$output" == "" "no message"
-	check_fields bad.aci out.aci 'm["labels"].append({"name": "version", "value": "1"})'
+	check_fields --ordered bad.aci out.aci 'm["labels"].append({"name": "version", "value": "1"})'
 }
 
 @test "no app: an exec option with --user and --group makes one; other app edits fail" {
 	printf '{"acKind":"ImageManifest","acVersion":"0.8.11","name":"example.com/a"}' >n.json
 	mkimage n.aci n.json
 	run_acitool patch-manifest --exec-arg=/bin/a --user=0 --group=0 --env=A=1 n.aci a.aci
-	check_fields n.aci a.aci 'm["app"] = {"exec": ["/bin/a"], "user": "0", "group": "0",
+	check_fields --ordered n.aci a.aci 'm["app"] = {"exec": ["/bin/a"], "user": "0", "group": "0",
     "environment": [{"name": "A", "value": "1"}]}'
 	actool_reads a.aci
 	run_acitool 1 patch-manifest --env=A=1 n.aci b.aci
@@ -328,21 +309,21 @@ EOF
 	expect_error_line patch-manifest "--remove-env=A: the manifest has no environment variable 'A'"
 	# Labels and dependencies need no app.
 	run_acitool patch-manifest --label=version=1 --dependency=example.com/b n.aci c.aci
-	check_fields n.aci c.aci 'm["labels"] = [{"name": "version", "value": "1"}]
+	check_fields --ordered n.aci c.aci 'm["labels"] = [{"name": "version", "value": "1"}]
 m["dependencies"] = [{"imageName": "example.com/b"}]'
 }
 
 @test "--isolator-file (a file, or - for standard input) and --allow-unknown-isolator" {
 	printf '{"limit": "2G"}' >mem.json
 	run_acitool patch-manifest --isolator-file=resource/memory=mem.json in.aci a.aci
-	check_fields in.aci a.aci 'app["isolators"][0]["value"] = {"limit": "2G"}'
+	check_fields --ordered in.aci a.aci 'app["isolators"][0]["value"] = {"limit": "2G"}'
 	run bash -c "printf '{\"set\":[\"CAP_NET_RAW\"]}' | '$ACITOOL' patch-manifest \
 		--isolator-file=os/linux/capabilities-retain-set=- in.aci b.aci"
 	[ "$status" -eq 0 ] || die "$output"
-	check_fields in.aci b.aci 'app["isolators"].append({"name": "os/linux/capabilities-retain-set",
+	check_fields --ordered in.aci b.aci 'app["isolators"].append({"name": "os/linux/capabilities-retain-set",
     "value": {"set": ["CAP_NET_RAW"]}})'
 	run_acitool patch-manifest --allow-unknown-isolator --isolator=example.com/mine=7 in.aci c.aci
-	check_fields in.aci c.aci 'app["isolators"].append({"name": "example.com/mine", "value": 7})'
+	check_fields --ordered in.aci c.aci 'app["isolators"].append({"name": "example.com/mine", "value": 7})'
 }
 
 @test "manifest edits, --filecap and the compression: one pass, read by tar" {

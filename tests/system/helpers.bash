@@ -259,3 +259,28 @@ build_actool() {
 			go build -o "$BATS_FILE_TMPDIR/actool" github.com/appc/spec/actool
 	fi
 }
+
+# check_fields [--ordered] IN OUT CODE: OUT's manifest, as python's json
+# reads it, equals IN's after the python statements CODE change it (as m;
+# app is m["app"]). With --ordered, the order of every list and object
+# member counts too.
+check_fields() {
+	local ordered=
+	if [ "$1" = --ordered ]; then
+		ordered=1
+		shift
+	fi
+	python3 - "$ordered" "$@" <<'EOF'
+import json, sys, tarfile
+def man(p):
+    with tarfile.open(p, "r:*") as t:
+        return json.loads(t.extractfile("manifest").read())
+ordered = sys.argv[1] == "1"
+m, new = man(sys.argv[2]), man(sys.argv[3])
+app = m.get("app")
+exec(sys.argv[4])
+want, got = json.dumps(m, sort_keys=not ordered), json.dumps(new, sort_keys=not ordered)
+if want != got:
+    sys.exit("manifest:\n  got  %s\n  want %s" % (got, want))
+EOF
+}
