@@ -25,6 +25,7 @@ static const struct act_cmd *const commands[] = {
 	&act_cmd_export_oci,
 	&act_cmd_extract,
 	&act_cmd_id,
+	&act_cmd_import,
 	&act_cmd_lint,
 	&act_cmd_list_filecaps,
 	&act_cmd_ls,

@@ -33,6 +33,7 @@ extern const struct act_cmd act_cmd_discover;
 extern const struct act_cmd act_cmd_export_oci;
 extern const struct act_cmd act_cmd_extract;
 extern const struct act_cmd act_cmd_id;
+extern const struct act_cmd act_cmd_import;
 extern const struct act_cmd act_cmd_lint;
 extern const struct act_cmd act_cmd_list_filecaps;
 extern const struct act_cmd act_cmd_ls;

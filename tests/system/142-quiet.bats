@@ -34,6 +34,8 @@ layout() {
 print(tarfile.open("in.aci").extractfile("manifest").read().decode(), end="")' >lay/manifest
 	printf '#!/bin/sh\n' >lay/rootfs/bin/ping
 	chmod 755 lay/rootfs/bin/ping
+	# An OCI image layout for import.
+	"$ACITOOL" export-oci in.aci ocilay:t 2>/dev/null
 }
 
 # success_args VERB OUT: arguments of one successful run writing OUT.
@@ -44,6 +46,7 @@ success_args() {
 	remove-filecaps) echo "in.aci $2 /bin/ping" ;;
 	build) echo "lay $2" ;;
 	render) echo "--flatten in.aci $2" ;;
+	import) echo "--name=example.com/q ocilay:t $2" ;;
 	*) return 1 ;;
 	esac
 }

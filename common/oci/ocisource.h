@@ -1,0 +1,34 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+#pragma once
+
+#include <stddef.h>
+
+#include "common/base/err.h"
+#include "common/oci/digest.h"
+
+/*
+ * One image of an OCI image layout, found and checked: index.json (and any
+ * index it points to), the manifest tagged ref (org.opencontainers.image.ref.name,
+ * or io.containerd.image.name; the only image when ref is NULL), its config
+ * and its layers' descriptors. Every blob read here has its size and digest
+ * checked; the layers are checked as they are read (ocisquash.h).
+ */
+struct oci_layer {
+	char *path;		/* DIR/blobs/sha256/HEX */
+	char digest[DIGEST_LEN + 1];
+	size_t size;
+	char diff_id[DIGEST_LEN + 1];
+};
+
+struct oci_image {
+	char *config;		/* the config's bytes */
+	size_t clen;
+	char *ref;		/* the tag it was found by (ref.name), or NULL */
+	char *containerd_name;	/* io.containerd.image.name, or NULL */
+	char manifest_digest[DIGEST_LEN + 1];
+	struct oci_layer *layers;
+	size_t nlayers;
+};
+
+int oci_image_open(const char *dir, const char *ref, struct oci_image *img, struct act_err *err);
+void oci_image_free(struct oci_image *img);

@@ -1,0 +1,185 @@
+#!/usr/bin/env bats
+# SPDX-License-Identifier: Apache-2.0
+#
+# import: an OCI image layout squashed into one ACI. Judged against umoci,
+# which built the layers (whiteouts, a replaced tree, hardlinks across
+# layers, a file capability) and unpacks the same image; and against the
+# image export-oci made of an ACI, which must come back as it was.
+
+bats_require_minimum_version 1.5.0
+
+load helpers
+
+setup() {
+	act_fixtures
+	cd "$BATS_TEST_TMPDIR"
+	command -v umoci >/dev/null || skip "no umoci (make check installs it)"
+}
+
+# tree DIR: each path under DIR with its kind, mode, data or target, links
+# and security.capability, one line each, sorted.
+tree() {
+	python3 - "$1" <<'EOF'
+import hashlib, os, stat, sys
+root = sys.argv[1]
+inodes = {}
+for dirpath, dirs, files in os.walk(root):
+    for n in sorted(dirs + files):
+        p = os.path.join(dirpath, n)
+        st = os.lstat(p)
+        rel = os.path.relpath(p, root)
+        if stat.S_ISLNK(st.st_mode):
+            what = "-> " + os.readlink(p)
+        elif stat.S_ISREG(st.st_mode):
+            what = hashlib.sha256(open(p, "rb").read()).hexdigest()[:16]
+            inodes.setdefault(st.st_ino, []).append(rel)
+        else:
+            what = "dir" if stat.S_ISDIR(st.st_mode) else "other"
+        try:
+            cap = os.getxattr(p, "security.capability", follow_symlinks=False).hex()
+        except OSError:
+            cap = "-"
+        print(rel, "%o" % stat.S_IMODE(st.st_mode), what, cap)
+for group in inodes.values():
+    if len(group) > 1:
+        print("links", " ".join(sorted(group)))
+EOF
+}
+
+# L:t, three layers: files, a hardlink and a setcap'd binary; then one file
+# deleted, a tree removed, a second hardlink to a lower file; then an opaque
+# directory made by hand.
+umoci_image() {
+	[ "$(id -u)" -eq 0 ] || skip "needs root: setcap, umoci's unpack with owners"
+	umoci init --layout L
+	umoci new --image L:t
+	umoci unpack --image L:t b >/dev/null
+	mkdir -p b/rootfs/etc b/rootfs/d/sub b/rootfs/opq
+	echo one >b/rootfs/etc/one
+	echo gone >b/rootfs/etc/gone
+	echo x >b/rootfs/d/sub/x
+	echo lower >b/rootfs/opq/lower
+	ln -s ../etc/one b/rootfs/d/link
+	cp /bin/true b/rootfs/capbin
+	setcap cap_net_raw+ep b/rootfs/capbin
+	ln b/rootfs/etc/one b/rootfs/etc/one-link
+	umoci repack --image L:t b
+	rm -rf b
+	umoci unpack --image L:t b >/dev/null
+	rm b/rootfs/etc/gone
+	rm -r b/rootfs/d/sub
+	echo two >b/rootfs/etc/two
+	ln b/rootfs/etc/one b/rootfs/etc/one-link2
+	umoci repack --image L:t b
+	python3 - <<'EOF'
+import io, tarfile
+with tarfile.open("opq.tar", "w", format=tarfile.PAX_FORMAT) as t:
+    for name, data in (("opq/.wh..wh..opq", b""), ("opq/upper", b"up\n")):
+        ti = tarfile.TarInfo(name); ti.size = len(data); ti.mode = 0o644
+        t.addfile(ti, io.BytesIO(data))
+EOF
+	umoci raw add-layer --image L:t opq.tar
+	umoci config --image L:t --config.entrypoint /capbin --config.cmd=-v --config.user 1000:1000 \
+		--config.env A=1 --config.env '1BAD=x' --config.workingdir /etc --config.exposedports 80/tcp \
+		--config.volume /data --config.label team=net --author me
+}
+
+@test "three umoci layers: the same tree umoci unpacks, capability and links included" {
+	umoci_image
+	umoci unpack --image L:t ref >/dev/null
+	run_acitool import --name=example.com/um L:t um.aci
+	run_acitool validate um.aci
+	run_acitool extract um.aci x
+	diff <(tree ref/rootfs) <(tree x/rootfs)
+	# What was removed is gone, what was added is there.
+	[ ! -e x/rootfs/etc/gone ] && [ ! -e x/rootfs/d/sub ] && [ ! -e x/rootfs/opq/lower ] ||
+		die "a whiteout was not applied"
+	run -0 getcap x/rootfs/capbin
+	expect_output --substring "cap_net_raw=ep"
+	# No whiteout name in the image, every entry once.
+	run -0 python3 -c '
+import tarfile
+n = tarfile.open("um.aci").getnames()
+assert len(n) == len(set(n)), "an entry twice"
+assert not [x for x in n if "/.wh." in x], n'
+}
+
+@test "the config as the manifest: name, tag, platform, exec, user, environment, ports, volumes" {
+	umoci_image
+	run_acitool import --name=example.com/um L:t um.aci
+	expect_output --substring "warning: Env '1BAD=x': not a name appc takes: left out"
+	run -0 python3 -c '
+import json, tarfile
+m = json.loads(tarfile.open("um.aci").extractfile("manifest").read())
+labels = {l["name"]: l["value"] for l in m["labels"]}
+assert m["name"] == "example.com/um" and labels == {"version": "t", "os": "linux", "arch": "amd64"}, m
+app = m["app"]
+assert app["exec"] == ["/capbin", "-v"] and (app["user"], app["group"]) == ("1000", "1000"), app
+assert app["environment"] == [{"name": "A", "value": "1"}] and app["workingDirectory"] == "/etc", app
+assert app["ports"] == [{"name": "80-tcp", "protocol": "tcp", "port": 80, "count": 1,
+                         "socketActivated": False}], app["ports"]
+assert app["mountPoints"] == [{"name": "volume-data", "path": "/data"}], app["mountPoints"]
+assert app["userLabels"] == {"team": "net"}, app
+assert {"name": "authors", "value": "me"} in m["annotations"], m["annotations"]'
+	# Without a name to go by, --name is asked for.
+	run_acitool 1 import L:t noname.aci
+	expect_error_line import "the image has no name \(io.containerd.image.name\): --name gives one"
+	[ ! -e noname.aci ] || die "noname.aci written"
+}
+
+@test "export-oci then import: the same rootfs and the same manifest" {
+	[ -x /bin/busybox ] || skip "needs busybox-static"
+	python3 "$ACT_TESTS_DIR/tools/mkrunimage.py" bb0.aci '{"manifest":{"name":"example.com/bb",
+	  "labels":[{"name":"os","value":"linux"},{"name":"arch","value":"amd64"},{"name":"version","value":"1.2"}]},
+	  "app":{"exec":["/bin/sh"],"isolators":[{"name":"os/linux/no-new-privileges","value":true}]}}'
+	"$ACITOOL" add-filecaps bb0.aci bb.aci /bin/busybox cap_net_raw+ep
+	run_acitool export-oci bb.aci oci
+	run_acitool import oci:oci:1.2 back.aci
+	python3 - <<'EOF'
+import hashlib, json, tarfile
+def entries(p):
+    out = {}
+    with tarfile.open(p) as t:
+        for m in t.getmembers():
+            if m.name == "manifest":
+                out[m.name] = json.loads(t.extractfile(m).read())
+                continue
+            data = hashlib.sha256(t.extractfile(m).read()).hexdigest() if m.isfile() else None
+            xattrs = {k: v for k, v in m.pax_headers.items() if "xattr" in k}
+            out[m.name.rstrip("/")] = (m.type, m.mode, m.uid, m.gid, m.mtime, m.linkname, data, xattrs)
+    return out
+a, b = entries("bb.aci"), entries("back.aci")
+assert a["manifest"] == b["manifest"], (a["manifest"], b["manifest"])
+assert set(a) == set(b), set(a) ^ set(b)
+for k in a:
+    assert a[k] == b[k], (k, a[k], b[k])
+EOF
+}
+
+@test "refused, nothing written: a blob that does not match, a missing tag, a name that climbs out" {
+	[ -x /bin/busybox ] || skip "needs busybox-static"
+	python3 "$ACT_TESTS_DIR/tools/mkrunimage.py" bb.aci '{}'
+	run_acitool export-oci --tag=t --layer-compression=none bb.aci oci
+	cp -r oci bad
+	layer=$(python3 -c '
+import json
+i = json.load(open("bad/index.json")); m = json.load(open("bad/blobs/sha256/" + i["manifests"][0]["digest"][7:]))
+print(m["layers"][0]["digest"][7:])')
+	printf 'X' | dd of="bad/blobs/sha256/$layer" bs=1 seek=1000 conv=notrunc 2>/dev/null
+	run_acitool 1 import --name=example.com/x bad:t x.aci
+	expect_error_line import "bad/blobs/sha256/$layer: its content does not match its digest"
+	run_acitool 1 import --name=example.com/x oci:oci:nope x.aci
+	expect_error_line import "oci: no image tagged 'nope'"
+	# A layer whose name climbs out of the root, digests and all right.
+	umoci init --layout E
+	umoci new --image E:t
+	python3 - <<'EOF'
+import io, tarfile
+with tarfile.open("evil.tar", "w") as t:
+    ti = tarfile.TarInfo("../evil"); ti.size = 1; t.addfile(ti, io.BytesIO(b"x"))
+EOF
+	umoci raw add-layer --image E:t evil.tar
+	run_acitool 1 import --name=example.com/x E:t x.aci
+	expect_error_line import "'../evil' climbs out of the root"
+	[ ! -e x.aci ] || die "x.aci written"
+}

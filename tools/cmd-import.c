@@ -1,0 +1,166 @@
+// SPDX-License-Identifier: Apache-2.0
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/base/macro.h"
+#include "common/oci/configmap.h"
+#include "common/oci/ocisource.h"
+#include "common/oci/ocisquash.h"
+#include "common/tar/paxwriter.h"
+#include "tools/cmd.h"
+
+enum {
+	OPT_REF = OPT_CMD_BASE,
+	OPT_NAME,
+	OPT_VERSION,
+	OPT_OS,
+	OPT_ARCH,
+};
+
+struct import_job {
+	const struct oci_image *img;
+	const struct configmap_options *o;
+	struct msglist warn;
+	struct ocisquash_result res;
+};
+
+static int fill(void *ctx, struct sink *out, const struct outfile *of, struct progress *prog,
+		struct act_err *err)
+{
+	struct import_job *j = ctx;
+	_cleanup_free_ char *manifest = NULL;
+	struct paxwriter pw;
+	size_t len;
+	int r;
+
+	(void)of;
+	(void)prog;
+	/* The manifest is known before anything is written: checked first. */
+	if (configmap_manifest(j->img, j->o, &manifest, &len, &j->warn, err) < 0)
+		return -1;
+	if (paxwriter_open(&pw, out, err) < 0)
+		return -1;
+	r = ocisquash_write(j->img, manifest, len, &pw, &j->res, &j->warn, err);
+	if (paxwriter_close(&pw, r == 0, err) < 0)
+		r = -1;
+	return r;
+}
+
+/* oci:DIR[:TAG], oci-layout:DIR[:TAG], or DIR: the layout and the tag. */
+static int source_arg(const struct act_cmd *cmd, const char *arg, char **dir, char **tag)
+{
+	const char *p = arg, *colon;
+
+	if (strncmp(p, "oci:", 4) == 0)
+		p += 4;
+	else if (strncmp(p, "oci-layout:", 11) == 0)
+		p += 11;
+	else if (strncmp(p, "docker-archive:", 15) == 0)
+		return cmd_usage(cmd, "docker-archive: is not read yet: 'skopeo copy "
+				      "docker-archive:FILE oci:DIR' first");
+	colon = strrchr(p, ':');
+	if (colon && strchr(colon, '/'))
+		colon = NULL;
+	*dir = colon ? xstrndup(p, (size_t)(colon - p)) : xstrdup(p);
+	*tag = colon ? xstrdup(colon + 1) : NULL;
+	if (!**dir)
+		return cmd_usage(cmd, "'%s': no DIR", arg);
+	return 0;
+}
+
+static int run(const struct act_cmd *cmd, int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "ref", required_argument, NULL, OPT_REF },
+		{ "name", required_argument, NULL, OPT_NAME },
+		{ "version", required_argument, NULL, OPT_VERSION },
+		{ "os", required_argument, NULL, OPT_OS },
+		{ "arch", required_argument, NULL, OPT_ARCH },
+		WRITE_LONG_OPTIONS,
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 },
+	};
+	struct write_opts w = WRITE_OPTS_INIT;
+	struct configmap_options co = { 0 };
+	struct oci_image img = { 0 };
+	struct import_job j = { .img = &img, .o = &co };
+	struct act_err err = { 0 };
+	_cleanup_free_ char *dir = NULL, *tag = NULL;
+	const char *ref = NULL;
+	int c, rc, r = 0;
+
+	while (r == 0 && (c = cmd_getopt(cmd, argc, argv, longopts, &rc)) >= 0) {
+		switch (c) {
+		case OPT_REF:
+			ref = optarg;
+			break;
+		case OPT_NAME:
+			co.name = optarg;
+			break;
+		case OPT_VERSION:
+			co.version = optarg;
+			break;
+		case OPT_OS:
+			co.os = optarg;
+			break;
+		case OPT_ARCH:
+			co.arch = optarg;
+			break;
+		default:
+			if (write_opts_parse(cmd, &w, c, optarg) < 0)
+				r = EXIT_USAGE;
+		}
+	}
+	if (r)
+		return r;
+	if (c == CMD_OPT_EXIT)
+		return rc; /* --help (0) or a bad option (2) */
+	w.report = DRY_LIST;
+	if (argc - optind < 1 || (argc - optind < 2 && !w.dry_run))
+		return cmd_usage(cmd, argc - optind ? "missing OUTPUT" : "missing SOURCE");
+	if (argc - optind > 2)
+		return cmd_usage(cmd, "too many arguments");
+	if ((r = source_arg(cmd, argv[optind], &dir, &tag)) != 0)
+		return r;
+	if (tag && ref)
+		return cmd_usage(cmd, "a tag twice: --ref and SOURCE's :TAG");
+	if (oci_image_open(dir, ref ? ref : tag, &img, &err) < 0)
+		return cmd_fail(cmd, &err);
+	r = write_new_image(cmd, &w, optind + 1 < argc ? argv[optind + 1] : NULL, dir, fill, &j);
+	if (r == EXIT_OK)
+		for (size_t i = 0; i < j.warn.n; i++)
+			fprintf(stderr, "acitool: %s: warning: %s\n", cmd->name, j.warn.v[i]);
+	msglist_free(&j.warn);
+	oci_image_free(&img);
+	return r;
+}
+
+const struct act_cmd act_cmd_import = {
+	.name = "import",
+	.run = run,
+	.summary = "Make an image of an OCI image",
+	.synopsis = "[options] SOURCE OUTPUT",
+	.help = "Make OUTPUT, an ACI, of the image SOURCE names: oci:DIR[:TAG] (or\n"
+		"oci-layout:DIR[:TAG], or DIR), an OCI image layout, the image of that\n"
+		"tag or the only one. Its layers are squashed in two passes, as the OCI\n"
+		"layer rules say (whiteouts and opaque directories hide lower layers, a\n"
+		"path's last version wins, a directory merges), every entry's headers\n"
+		"and xattrs kept, under rootfs/; every blob's digest and size and every\n"
+		"layer's diff_id are checked. The config becomes the manifest (name and\n"
+		"version from the image's name and tag, os and arch, exec from\n"
+		"Entrypoint and Cmd, user, environment, working directory, ports,\n"
+		"volumes, labels); an image export-oci wrote gets its manifest back.\n"
+		"docker-archive: is not read yet: skopeo copies one into a layout.\n"
+		"\n"
+		"Options:\n"
+		"      --ref=TAG            the image of that tag (or SOURCE's :TAG)\n"
+		"      --name=NAME          the image name (default: from the image)\n"
+		"      --version=VERSION    the version label (default: the tag)\n"
+		"      --os=OS, --arch=ARCH  the os and arch labels (default: from the\n"
+		"                           config's platform)\n"
+		"\n"
+		"Output options:\n" NEW_IMAGE_OPTIONS_HELP("import")
+		"  -h, --help               show this help\n",
+};
