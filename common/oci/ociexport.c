@@ -160,10 +160,21 @@ static int write_layer(struct source *src, int blobs, const struct ociexport_opt
 	sink_free(out);
 	digest_finish(d, diff_id);
 	digest_free(d);
-	if (r == 0 && digest_fd(fd, "the layer", res->layer_digest, size, err) == 0)
+	/* A plain tar's digest is its diff_id: no second read to hash it. */
+	if (r == 0 && o->comp == ACT_COMP_NONE) {
+		struct stat st;
+
+		if (fstat(fd, &st) < 0) {
+			r = act_err_set(err, errno, "the layer: %s", strerror(errno));
+		} else {
+			memcpy(res->layer_digest, diff_id, DIGEST_LEN + 1);
+			*size = (size_t)st.st_size;
+		}
+	} else if (r == 0) {
+		r = digest_fd(fd, "the layer", res->layer_digest, size, err);
+	}
+	if (r == 0)
 		r = commit(blobs, fd, tmp, res->layer_digest + 7, "blobs/sha256", o->sync, err);
-	else if (r == 0)
-		r = -1;
 	if (r < 0)
 		unlinkat(blobs, tmp, 0);
 	close(fd);
