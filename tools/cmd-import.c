@@ -1,11 +1,14 @@
 // SPDX-License-Identifier: Apache-2.0
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "common/base/macro.h"
+#include "common/fs/rmtree.h"
 #include "common/oci/configmap.h"
+#include "common/oci/dockerarchive.h"
 #include "common/oci/ocisource.h"
 #include "common/oci/ocisquash.h"
 #include "common/tar/paxwriter.h"
@@ -48,18 +51,27 @@ static int fill(void *ctx, struct sink *out, const struct outfile *of, struct pr
 	return r;
 }
 
-/* oci:DIR[:TAG], oci-layout:DIR[:TAG], or DIR: the layout and the tag. */
-static int source_arg(const struct act_cmd *cmd, const char *arg, char **dir, char **tag)
+/* oci:DIR[:TAG], oci-layout:DIR[:TAG], or DIR: the layout and the tag;
+ * docker-archive:FILE[:NAME:TAG]: the archive and the reference. */
+static int source_arg(const struct act_cmd *cmd, const char *arg, char **dir, char **tag,
+		      bool *docker)
 {
 	const char *p = arg, *colon;
 
-	if (strncmp(p, "oci:", 4) == 0)
+	*docker = false;
+	if (strncmp(p, "oci:", 4) == 0) {
 		p += 4;
-	else if (strncmp(p, "oci-layout:", 11) == 0)
+	} else if (strncmp(p, "oci-layout:", 11) == 0) {
 		p += 11;
-	else if (strncmp(p, "docker-archive:", 15) == 0)
-		return cmd_usage(cmd, "docker-archive: is not read yet: 'skopeo copy "
-				      "docker-archive:FILE oci:DIR' first");
+	} else if (strncmp(p, "docker-archive:", 15) == 0) {
+		/* As skopeo reads it: the path ends at the first ':'. */
+		p += 15;
+		colon = strchr(p, ':');
+		*docker = true;
+		*dir = colon ? xstrndup(p, (size_t)(colon - p)) : xstrdup(p);
+		*tag = colon ? xstrdup(colon + 1) : NULL;
+		return **dir ? 0 : cmd_usage(cmd, "'%s': no FILE", arg);
+	}
 	colon = strrchr(p, ':');
 	if (colon && strchr(colon, '/'))
 		colon = NULL;
@@ -87,8 +99,9 @@ static int run(const struct act_cmd *cmd, int argc, char **argv)
 	struct oci_image img = { 0 };
 	struct import_job j = { .img = &img, .o = &co };
 	struct act_err err = { 0 };
-	_cleanup_free_ char *dir = NULL, *tag = NULL;
+	_cleanup_free_ char *dir = NULL, *tag = NULL, *tmp = NULL;
 	const char *ref = NULL;
+	bool docker;
 	int c, rc, r = 0;
 
 	while (r == 0 && (c = cmd_getopt(cmd, argc, argv, longopts, &rc)) >= 0) {
@@ -122,13 +135,30 @@ static int run(const struct act_cmd *cmd, int argc, char **argv)
 		return cmd_usage(cmd, argc - optind ? "missing OUTPUT" : "missing SOURCE");
 	if (argc - optind > 2)
 		return cmd_usage(cmd, "too many arguments");
-	if ((r = source_arg(cmd, argv[optind], &dir, &tag)) != 0)
+	if ((r = source_arg(cmd, argv[optind], &dir, &tag, &docker)) != 0)
 		return r;
 	if (tag && ref)
 		return cmd_usage(cmd, "a tag twice: --ref and SOURCE's :TAG");
-	if (oci_image_open(dir, ref ? ref : tag, &img, &err) < 0)
-		return cmd_fail(cmd, &err);
-	r = write_new_image(cmd, &w, optind + 1 < argc ? argv[optind + 1] : NULL, dir, fill, &j);
+	if (docker) {
+		/* The archive's files, kept for the two passes over them. */
+		const char *t = getenv("TMPDIR");
+
+		tmp = xasprintf("%s/acitool-import-XXXXXX", t && *t ? t : "/tmp");
+		if (!mkdtemp(tmp)) {
+			act_err_set(&err, errno, "%s: %s", tmp, strerror(errno));
+			free(tmp);
+			tmp = NULL;
+			return cmd_fail(cmd, &err);
+		}
+	}
+	if ((docker ? docker_archive_open(dir, ref ? ref : tag, tmp, &img, &err)
+		    : oci_image_open(dir, ref ? ref : tag, &img, &err)) < 0)
+		r = cmd_fail(cmd, &err);
+	else
+		r = write_new_image(cmd, &w, optind + 1 < argc ? argv[optind + 1] : NULL, dir,
+				    fill, &j);
+	if (tmp)
+		rmtree(AT_FDCWD, tmp, 1);
 	if (r == EXIT_OK)
 		for (size_t i = 0; i < j.warn.n; i++)
 			fprintf(stderr, "acitool: %s: warning: %s\n", cmd->name, j.warn.v[i]);
@@ -144,7 +174,9 @@ const struct act_cmd act_cmd_import = {
 	.synopsis = "[options] SOURCE OUTPUT",
 	.help = "Make OUTPUT, an ACI, of the image SOURCE names: oci:DIR[:TAG] (or\n"
 		"oci-layout:DIR[:TAG], or DIR), an OCI image layout, the image of that\n"
-		"tag or the only one. Its layers are squashed in two passes, as the OCI\n"
+		"tag or the only one; or docker-archive:FILE[:NAME:TAG], what 'docker\n"
+		"save' and 'skopeo copy ... docker-archive:' write, read once into\n"
+		"$TMPDIR. Its layers are squashed in two passes, as the OCI\n"
 		"layer rules say (whiteouts and opaque directories hide lower layers, a\n"
 		"path's last version wins, a directory merges), every entry's headers\n"
 		"and xattrs kept, under rootfs/; every blob's digest and size and every\n"
@@ -152,7 +184,6 @@ const struct act_cmd act_cmd_import = {
 		"version from the image's name and tag, os and arch, exec from\n"
 		"Entrypoint and Cmd, user, environment, working directory, ports,\n"
 		"volumes, labels); an image export-oci wrote gets its manifest back.\n"
-		"docker-archive: is not read yet: skopeo copies one into a layout.\n"
 		"\n"
 		"Options:\n"
 		"      --ref=TAG            the image of that tag (or SOURCE's :TAG)\n"

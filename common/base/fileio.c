@@ -85,3 +85,21 @@ int fileio_read_all(const char *path, size_t max, const char *what, char **buf,
 	*len = b.len;
 	return 0;
 }
+
+int fileio_pwrite_all(int fd, const void *buf, size_t len, off_t off)
+{
+	const char *p = buf;
+
+	while (len) {
+		ssize_t n = pwrite(fd, p, len, off);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -1;
+		p += n;
+		len -= (size_t)n;
+		off += n;
+	}
+	return 0;
+}

@@ -8,6 +8,8 @@
 ssize_t fileio_pread(int fd, void *buf, size_t len, off_t off);
 /* All of buf, at fd's position; 0, or -1 on an error (errno). */
 int fileio_write(int fd, const void *buf, size_t len);
+/* All of buf at off; 0, or -1 on an error (errno). */
+int fileio_pwrite_all(int fd, const void *buf, size_t len, off_t off);
 
 #include <stddef.h>
 

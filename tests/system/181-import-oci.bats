@@ -183,3 +183,27 @@ EOF
 	expect_error_line import "'../evil' climbs out of the root"
 	[ ! -e x.aci ] || die "x.aci written"
 }
+
+@test "docker-archive: what skopeo writes (layers behind symlinks) gives what the layout gives" {
+	[ -x /bin/busybox ] || skip "needs busybox-static"
+	command -v skopeo >/dev/null || skip "no skopeo (make check installs it)"
+	python3 "$ACT_TESTS_DIR/tools/mkrunimage.py" bb.aci '{"manifest":{"name":"example.com/bb",
+	  "labels":[{"name":"os","value":"linux"},{"name":"arch","value":"amd64"},{"name":"version","value":"1.2"}]}}'
+	run_acitool export-oci bb.aci oci
+	skopeo copy oci:oci:1.2 docker-archive:"$PWD/d.tar":localhost/bb:1.2
+	run -0 tar -tvf d.tar
+	expect_output --substring "layer.tar -> ../"
+	run_acitool import oci:oci:1.2 from-oci.aci
+	mkdir tmp
+	TMPDIR=$PWD/tmp run_acitool import docker-archive:d.tar from-docker.aci
+	run_acitool import docker-archive:d.tar:localhost/bb:1.2 by-ref.aci
+	run -0 $TARCMP from-oci.aci from-docker.aci
+	cmp from-docker.aci by-ref.aci
+	# What the archive was read into is gone again.
+	[ -z "$(ls tmp)" ] || die "left in TMPDIR: $(ls tmp)"
+	run_acitool 1 import docker-archive:d.tar:localhost/bb:9 x.aci
+	expect_error_line import "d.tar: no image tagged 'localhost/bb:9'"
+	printf 'not a tar' >junk.tar
+	run_acitool 1 import docker-archive:junk.tar x.aci
+	[ ! -e x.aci ] || die "x.aci written"
+}
