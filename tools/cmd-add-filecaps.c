@@ -5,6 +5,7 @@
 
 #include "common/image/capedit.h"
 #include "tools/cmd.h"
+#include "tools/rootopts.h"
 
 enum { OPT_REMOVE = OPT_CMD_BASE, OPT_ROOTID, OPT_DROP_ROOTID, OPT_FORCE };
 
@@ -28,6 +29,7 @@ int filecaps_run(const struct act_cmd *cmd, int argc, char **argv, bool remove_v
 	const struct option *longopts = remove_verb ? remove_longopts : add_longopts;
 	struct write_opts w = WRITE_OPTS_INIT;
 	struct capedit ce = { 0 };
+	struct edit_hooks hooks = { .ce = &ce };
 	struct aci_edit edit = { 0 };
 	struct act_err err = { 0 };
 	bool remove = remove_verb;
@@ -78,7 +80,7 @@ int filecaps_run(const struct act_cmd *cmd, int argc, char **argv, bool remove_v
 			return cmd_usage(cmd, "%s", err.msg);
 		}
 	}
-	capedit_hooks(&edit, &ce);
+	edit_hooks_set(&edit, &hooks);
 	r = write_image(cmd, &w, nimg, argv, &edit);
 	if (r == EXIT_OK)
 		capedit_warnings(cmd, &ce);

@@ -240,7 +240,6 @@ int filecaps_run(const struct act_cmd *cmd, int argc, char **argv, bool remove_v
 
 /* File capability edits (filecapopts.c). */
 struct capedit;
-void capedit_hooks(struct aci_edit *edit, struct capedit *ce);
 void capedit_warnings(const struct act_cmd *cmd, const struct capedit *ce);
 /* 0, or EXIT_USAGE after printing why. */
 int parse_rootid(const struct act_cmd *cmd, const char *arg, int64_t *rootid);

@@ -7,26 +7,6 @@
 #include "common/image/capedit.h"
 #include "tools/cmd.h"
 
-static bool again(void *ctx)
-{
-	return ((struct capedit *)ctx)->again;
-}
-
-static void rewind_edit(void *ctx)
-{
-	capedit_rewind(ctx);
-}
-
-void capedit_hooks(struct aci_edit *edit, struct capedit *ce)
-{
-	edit->entry = capedit_entry;
-	edit->done = capedit_finish;
-	edit->again = again;
-	edit->rewind = rewind_edit;
-	edit->prepare = capedit_prepare;
-	edit->ctx = ce;
-}
-
 void capedit_warnings(const struct act_cmd *cmd, const struct capedit *ce)
 {
 	for (size_t i = 0; i < ce->nwarnings; i++)

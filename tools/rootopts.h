@@ -32,7 +32,8 @@ struct rootedit *root_opts_build(const struct act_cmd *cmd, struct root_opts *ro
 				 int *exit_code);
 void root_opts_free(struct root_opts *ro);
 
-/* The rootfs and file capability edits of one pass (either may be empty). */
+/* The rootfs and file capability edits of one pass (either may be empty;
+ * re NULL: file capabilities alone, add-filecaps). */
 struct edit_hooks {
 	struct capedit *ce;
 	struct rootedit *re;

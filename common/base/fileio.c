@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdbool.h>
@@ -102,4 +103,18 @@ int fileio_pwrite_all(int fd, const void *buf, size_t len, off_t off)
 		off += n;
 	}
 	return 0;
+}
+
+bool fileio_dir_empty(int dirfd)
+{
+	DIR *d = fdopendir(dup(dirfd));
+	struct dirent *de;
+	bool empty = true;
+
+	while (d && (de = readdir(d)))
+		if (strcmp(de->d_name, ".") != 0 && strcmp(de->d_name, "..") != 0)
+			empty = false;
+	if (d)
+		closedir(d);
+	return empty;
 }

@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 #include <archive.h>
 #include <archive_entry.h>
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <libgen.h>
@@ -15,6 +14,7 @@
 #include "common/tar/entrypath.h"
 #include "common/base/interrupt.h"
 #include "common/image/layout.h"
+#include "common/base/fileio.h"
 #include "common/base/macro.h"
 #include "common/manifest/manifest.h"
 #include "common/fs/rmtree.h"
@@ -285,22 +285,12 @@ static int open_target(const char *dir, char **tmp, struct act_err *err)
 
 	*tmp = NULL;
 	if (lstat(dir, &st) == 0) {
-		DIR *d;
-		struct dirent *de;
-		bool empty = true;
-
 		if (!S_ISDIR(st.st_mode))
 			return act_err_set(err, EEXIST, "%s: exists and is not a directory", dir);
 		fd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 		if (fd < 0)
 			return act_err_set(err, errno, "%s: %s", dir, strerror(errno));
-		d = fdopendir(dup(fd));
-		while (d && (de = readdir(d)))
-			if (!streq(de->d_name, ".") && !streq(de->d_name, ".."))
-				empty = false;
-		if (d)
-			closedir(d);
-		if (!empty) {
+		if (!fileio_dir_empty(fd)) {
 			close(fd);
 			return act_err_set(err, ENOTEMPTY, "%s: not an empty directory", dir);
 		}

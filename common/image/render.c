@@ -31,7 +31,6 @@ struct stashed {
 
 struct renderer {
 	struct paxwriter pw;
-	struct archive *aw;		/* pw.aw */
 	struct strset taken;		/* every name written */
 	struct strset nondir;		/* ...that is not a directory */
 	struct render_stats *st;
@@ -126,12 +125,6 @@ io:
 	return act_err_set(err, errno, "cannot write a temporary file: %s", strerror(errno));
 }
 
-static int copy_data(struct renderer *r, struct archive_entry *h, const char *name,
-		     struct act_err *err)
-{
-	return paxwriter_copy_data(&r->pw, r->ts, archive_entry_size(h), name, err);
-}
-
 static int copy_stashed(struct renderer *r, const struct stashed *s, const char *name,
 			struct act_err *err)
 {
@@ -145,7 +138,7 @@ static int copy_stashed(struct renderer *r, const struct stashed *s, const char 
 
 		if (fread(buf, 1, want, r->stash_data) != want)
 			return act_err_set(err, EIO, "cannot read a temporary file");
-		if (archive_write_data(r->aw, buf, want) != (la_ssize_t)want)
+		if (archive_write_data(r->pw.aw, buf, want) != (la_ssize_t)want)
 			return aw_error(r, name, err);
 		pos += (int64_t)want;
 	}
@@ -155,15 +148,21 @@ static int copy_stashed(struct renderer *r, const struct stashed *s, const char 
 static int put(struct renderer *r, struct archive_entry *h, const char *name,
 	       const struct stashed *from, struct act_err *err)
 {
-	int k = archive_write_header(r->aw, h);
+	int k;
 
-	if (k != ARCHIVE_OK && !(k == ARCHIVE_WARN && entrypath_charset_warning(r->aw)))
-		return aw_error(r, name, err);
-	if (archive_entry_filetype(h) == AE_IFREG && !archive_entry_hardlink(h) &&
-	    (from ? copy_stashed(r, from, name, err) : copy_data(r, h, name, err)) < 0)
-		return -1;
-	if (archive_write_finish_entry(r->aw) != ARCHIVE_OK)
-		return aw_error(r, name, err);
+	if (!from) {
+		if (paxwriter_put(&r->pw, h, r->ts, name, err) < 0)
+			return -1;
+	} else {
+		/* The data of a file kept aside: the entry's own is a link's. */
+		k = archive_write_header(r->pw.aw, h);
+		if (k != ARCHIVE_OK && !(k == ARCHIVE_WARN && entrypath_charset_warning(r->pw.aw)))
+			return aw_error(r, name, err);
+		if (copy_stashed(r, from, name, err) < 0)
+			return -1;
+		if (archive_write_finish_entry(r->pw.aw) != ARCHIVE_OK)
+			return aw_error(r, name, err);
+	}
 	strset_add(&r->taken, name);
 	strset_add(&r->mine, name);
 	if (archive_entry_filetype(h) != AE_IFDIR || archive_entry_hardlink(h))
@@ -307,26 +306,11 @@ static int write_manifest(struct renderer *r, const struct imagedir_image *top,
 			  struct act_err *err)
 {
 	_cleanup_free_ char *text = NULL;
-	struct archive_entry *h = archive_entry_new();
 	size_t len;
-	int k = -1;
 
 	if (flat_manifest(top, &text, &len, err) < 0)
-		goto out;
-	archive_entry_copy_pathname(h, "manifest");
-	archive_entry_set_filetype(h, AE_IFREG);
-	archive_entry_set_perm(h, 0644);
-	archive_entry_set_size(h, (la_int64_t)len);
-	if (archive_write_header(r->aw, h) != ARCHIVE_OK ||
-	    archive_write_data(r->aw, text, len) != (la_ssize_t)len ||
-	    archive_write_finish_entry(r->aw) != ARCHIVE_OK) {
-		aw_error(r, "manifest", err);
-		goto out;
-	}
-	k = 0;
-out:
-	archive_entry_free(h);
-	return k;
+		return -1;
+	return paxwriter_add_file(&r->pw, "manifest", text, len, err);
 }
 
 int render_stream(const struct dep_list *l, struct sink *out, struct render_stats *st,
@@ -338,7 +322,6 @@ int render_stream(const struct dep_list *l, struct sink *out, struct render_stat
 	*st = (struct render_stats){ 0 };
 	if (paxwriter_open(&r.pw, out, err) < 0)
 		return -1;
-	r.aw = r.pw.aw;
 	if (write_manifest(&r, l->nodes[l->order[0]].img, err) < 0)
 		goto out;
 	for (size_t i = 0; i < l->n; i++)

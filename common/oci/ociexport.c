@@ -1,5 +1,4 @@
 // SPDX-License-Identifier: Apache-2.0
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -42,21 +41,10 @@ static int open_layout(const char *dir, struct act_err *err)
 	fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (fd < 0)
 		return act_err_set(err, errno, "%s: %s", dir, strerror(errno));
-	if (fstatat(fd, "oci-layout", &st, 0) < 0) {
-		DIR *d = fdopendir(dup(fd));
-		struct dirent *de;
-		bool empty = true;
-
-		while (d && (de = readdir(d)))
-			if (!streq(de->d_name, ".") && !streq(de->d_name, ".."))
-				empty = false;
-		if (d)
-			closedir(d);
-		if (!empty) {
-			close(fd);
-			return act_err_set(err, EEXIST, "%s: neither an OCI image layout (no "
-					   "oci-layout) nor empty", dir);
-		}
+	if (fstatat(fd, "oci-layout", &st, 0) < 0 && !fileio_dir_empty(fd)) {
+		close(fd);
+		return act_err_set(err, EEXIST, "%s: neither an OCI image layout (no oci-layout) "
+				   "nor empty", dir);
 	}
 	if ((mkdirat(fd, "blobs", 0755) < 0 && errno != EEXIST) ||
 	    (mkdirat(fd, "blobs/sha256", 0755) < 0 && errno != EEXIST)) {

@@ -65,15 +65,7 @@ static int entry(struct paxwriter *pw, struct source *src, struct tarstream *ts,
 	}
 	if (caps_v3(h))
 		res->caps_v3++;
-	k = archive_write_header(pw->aw, h);
-	if (k != ARCHIVE_OK && !(k == ARCHIVE_WARN && entrypath_charset_warning(pw->aw)))
-		k = paxwriter_error(pw, name, err);
-	else if (archive_entry_filetype(h) == AE_IFREG && !link)
-		k = paxwriter_copy_data(pw, ts, archive_entry_size(h), name, err);
-	else
-		k = 0;
-	if (k == 0 && archive_write_finish_entry(pw->aw) != ARCHIVE_OK)
-		k = paxwriter_error(pw, name, err);
+	k = paxwriter_put(pw, h, ts, name, err);
 	archive_entry_free(h);
 	if (k == 0)
 		res->entries++;

@@ -39,7 +39,6 @@ struct squash {
 	unsigned inos;
 	/* Per layer, per entry: the group of a regular file (its data). */
 	unsigned **ino_of;
-	size_t *nentries;
 	struct archive_entry *root; /* the layers' last root entry */
 	struct msglist *warn;
 	struct ocisquash_result *res;
@@ -302,7 +301,6 @@ static int first_pass(struct squash *s, unsigned layer, size_t idx, const char *
 	struct layer_state *ls = ctx;
 
 	(void)ts;
-	s->nentries[layer] = idx + 1;
 	s->ino_of[layer] = xrealloc(s->ino_of[layer], (idx + 1) * sizeof(**s->ino_of));
 	s->ino_of[layer][idx] = 0;
 	if (kind == 1) {
@@ -323,20 +321,6 @@ static int first_pass(struct squash *s, unsigned layer, size_t idx, const char *
 		return 0;
 	}
 	return add_entry(s, layer, idx, path, e, &ls->touched, err);
-}
-
-static int put(struct paxwriter *pw, struct tarstream *ts, struct archive_entry *h,
-	       const char *name, bool data, struct act_err *err)
-{
-	int k = archive_write_header(pw->aw, h);
-
-	if (k != ARCHIVE_OK && !(k == ARCHIVE_WARN && entrypath_charset_warning(pw->aw)))
-		return paxwriter_error(pw, name, err);
-	if (data && paxwriter_copy_data(pw, ts, archive_entry_size(h), name, err) < 0)
-		return -1;
-	if (archive_write_finish_entry(pw->aw) != ARCHIVE_OK)
-		return paxwriter_error(pw, name, err);
-	return 0;
 }
 
 struct emit {
@@ -366,7 +350,7 @@ static int second_pass(struct squash *s, unsigned layer, size_t idx, const char 
 		name = xasprintf("rootfs/%s", em->carrier[ino]);
 		h = archive_entry_clone(e);
 		archive_entry_copy_pathname(h, name);
-		r = put(em->pw, ts, h, name, true, err);
+		r = paxwriter_put(em->pw, h, ts, name, err);
 		archive_entry_free(h);
 		s->res->entries += r == 0;
 		return r;
@@ -387,7 +371,7 @@ static int second_pass(struct squash *s, unsigned layer, size_t idx, const char 
 		to = xasprintf("rootfs/%s", em->carrier[nd->ino]);
 		archive_entry_copy_hardlink(h, to);
 	}
-	r = put(em->pw, ts, h, name, false, err);
+	r = paxwriter_put(em->pw, h, NULL, name, err);
 	archive_entry_free(h);
 	s->res->entries += r == 0;
 	return r;
@@ -441,7 +425,7 @@ static int write_dirs(struct squash *s, struct paxwriter *pw, struct act_err *er
 			archive_entry_set_perm(h, 0755);
 		}
 		archive_entry_copy_pathname(h, name);
-		r = put(pw, NULL, h, name, false, err);
+		r = paxwriter_put(pw, h, NULL, name, err);
 		archive_entry_free(h);
 		s->res->entries += r == 0;
 	}
@@ -455,20 +439,10 @@ static int write_dirs(struct squash *s, struct paxwriter *pw, struct act_err *er
 static int write_head(struct squash *s, struct paxwriter *pw, const char *manifest, size_t mlen,
 		      struct act_err *err)
 {
-	struct archive_entry *h = archive_entry_new();
+	struct archive_entry *h;
 	int r;
 
-	archive_entry_copy_pathname(h, "manifest");
-	archive_entry_set_filetype(h, AE_IFREG);
-	archive_entry_set_perm(h, 0644);
-	archive_entry_set_size(h, (la_int64_t)mlen);
-	r = archive_write_header(pw->aw, h) != ARCHIVE_OK ||
-		    archive_write_data(pw->aw, manifest, mlen) != (la_ssize_t)mlen ||
-		    archive_write_finish_entry(pw->aw) != ARCHIVE_OK ?
-		    paxwriter_error(pw, "manifest", err) :
-		    0;
-	archive_entry_free(h);
-	if (r < 0)
+	if (paxwriter_add_file(pw, "manifest", manifest, mlen, err) < 0)
 		return -1;
 	/* The layers' root entry as rootfs, else a 0755 directory. */
 	h = s->root ? archive_entry_clone(s->root) : archive_entry_new();
@@ -477,7 +451,7 @@ static int write_head(struct squash *s, struct paxwriter *pw, const char *manife
 		archive_entry_set_perm(h, 0755);
 	}
 	archive_entry_copy_pathname(h, "rootfs");
-	r = put(pw, NULL, h, "rootfs", false, err);
+	r = paxwriter_put(pw, h, NULL, "rootfs", err);
 	archive_entry_free(h);
 	return r;
 }
@@ -497,7 +471,6 @@ int ocisquash_write(const struct oci_image *img, const char *manifest, size_t ml
 
 	*res = (struct ocisquash_result){ 0 };
 	s.ino_of = xcalloc(img->nlayers + 1, sizeof(*s.ino_of));
-	s.nentries = xcalloc(img->nlayers + 1, sizeof(*s.nentries));
 	for (unsigned i = 0; i < img->nlayers; i++) {
 		struct layer_state ls = { 0 };
 		int k = read_layer(&s, i, true, first_pass, &ls, err);
@@ -539,7 +512,6 @@ out:
 	for (unsigned i = 0; i < img->nlayers; i++)
 		free(s.ino_of[i]);
 	free(s.ino_of);
-	free(s.nentries);
 	archive_entry_free(s.root);
 	return r;
 }

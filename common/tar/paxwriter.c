@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 #include <archive.h>
+#include <archive_entry.h>
 #include <errno.h>
 
+#include "common/tar/entrypath.h"
 #include "common/tar/paxwriter.h"
 #include "common/tar/tarstream.h"
 
@@ -77,6 +79,39 @@ int paxwriter_copy_data(struct paxwriter *pw, struct tarstream *ts, int64_t size
 	if (k < 0)
 		return -1;
 	return write_zeros(pw, size - pos, name, err);
+}
+
+int paxwriter_put(struct paxwriter *pw, struct archive_entry *h, struct tarstream *ts,
+		  const char *name, struct act_err *err)
+{
+	int k = archive_write_header(pw->aw, h);
+
+	if (k != ARCHIVE_OK && !(k == ARCHIVE_WARN && entrypath_charset_warning(pw->aw)))
+		return paxwriter_error(pw, name, err);
+	if (ts && archive_entry_filetype(h) == AE_IFREG && !archive_entry_hardlink(h) &&
+	    paxwriter_copy_data(pw, ts, archive_entry_size(h), name, err) < 0)
+		return -1;
+	if (archive_write_finish_entry(pw->aw) != ARCHIVE_OK)
+		return paxwriter_error(pw, name, err);
+	return 0;
+}
+
+int paxwriter_add_file(struct paxwriter *pw, const char *name, const void *data, size_t len,
+		       struct act_err *err)
+{
+	struct archive_entry *h = archive_entry_new();
+	int r = 0;
+
+	archive_entry_copy_pathname(h, name);
+	archive_entry_set_filetype(h, AE_IFREG);
+	archive_entry_set_perm(h, 0644);
+	archive_entry_set_size(h, (la_int64_t)len);
+	if (archive_write_header(pw->aw, h) != ARCHIVE_OK ||
+	    archive_write_data(pw->aw, data, len) != (la_ssize_t)len ||
+	    archive_write_finish_entry(pw->aw) != ARCHIVE_OK)
+		r = paxwriter_error(pw, name, err);
+	archive_entry_free(h);
+	return r;
 }
 
 int paxwriter_close(struct paxwriter *pw, bool ok, struct act_err *err)

@@ -36,5 +36,15 @@ int paxwriter_error(struct paxwriter *pw, const char *what, struct act_err *err)
 struct tarstream;
 int paxwriter_copy_data(struct paxwriter *pw, struct tarstream *ts, int64_t size,
 			const char *name, struct act_err *err);
+/* One entry: h, then, for a regular file that is no hardlink, the data of
+ * ts's current entry (as paxwriter_copy_data). A name that is not UTF-8
+ * goes out as its bytes. */
+struct archive_entry;
+int paxwriter_put(struct paxwriter *pw, struct archive_entry *h, struct tarstream *ts,
+		  const char *name, struct act_err *err);
+/* A regular file of len bytes at data, mode 0644, owned by 0:0, dated 0:
+ * a manifest written anew. */
+int paxwriter_add_file(struct paxwriter *pw, const char *name, const void *data, size_t len,
+		       struct act_err *err);
 /* The end of the archive when ok, nothing more when not; then freed. */
 int paxwriter_close(struct paxwriter *pw, bool ok, struct act_err *err);
