@@ -32,22 +32,28 @@ struct import_job {
 static int fill(void *ctx, struct sink *out, const struct outfile *of, struct progress *prog,
 		struct act_err *err)
 {
+	static const char *const capture[] = { "etc/passwd", NULL };
 	struct import_job *j = ctx;
+	struct configmap_options o = *j->o;
 	_cleanup_free_ char *manifest = NULL;
+	struct ocisquash *sq;
 	struct paxwriter pw;
 	size_t len;
-	int r;
+	int r = -1;
 
 	(void)of;
 	(void)prog;
+	if (!(sq = ocisquash_scan(j->img, capture, &j->warn, err)))
+		return -1;
+	o.passwd = ocisquash_file(sq, "etc/passwd", &o.passwd_len);
 	/* The manifest is known before anything is written: checked first. */
-	if (configmap_manifest(j->img, j->o, &manifest, &len, &j->warn, err) < 0)
-		return -1;
-	if (paxwriter_open(&pw, out, err) < 0)
-		return -1;
-	r = ocisquash_write(j->img, manifest, len, &pw, &j->res, &j->warn, err);
-	if (paxwriter_close(&pw, r == 0, err) < 0)
-		r = -1;
+	if (configmap_manifest(j->img, &o, &manifest, &len, &j->warn, err) == 0 &&
+	    paxwriter_open(&pw, out, err) == 0) {
+		r = ocisquash_emit(sq, manifest, len, &pw, &j->res, err);
+		if (paxwriter_close(&pw, r == 0, err) < 0)
+			r = -1;
+	}
+	ocisquash_free(sq);
 	return r;
 }
 

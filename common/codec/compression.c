@@ -15,6 +15,8 @@ static const struct {
 
 const char *compression_name(enum act_compression c)
 {
+	if (c == ACT_COMP_ZSTD)
+		return "zstd";
 	for (size_t i = 0; i < ARRAY_SIZE(names); i++)
 		if (names[i].c == c)
 			return names[i].name;

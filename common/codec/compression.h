@@ -9,6 +9,8 @@ enum act_compression {
 	ACT_COMP_GZIP,
 	ACT_COMP_BZIP2,
 	ACT_COMP_XZ,
+	/* Read in OCI layers only (source_open_layer); never an ACI's codec. */
+	ACT_COMP_ZSTD,
 };
 
 const char *compression_name(enum act_compression c);

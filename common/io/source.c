@@ -256,9 +256,12 @@ static int sniff_codec(const unsigned char *b, size_t n)
 	return -1;
 }
 
-static int sniff(struct source *src, struct act_err *err)
+static int sniff(struct source *src, bool zstd, struct act_err *err)
 {
 	int c = sniff_codec(src->sniff, src->sniff_len);
+
+	if (c < 0 && zstd && src->sniff_len >= 4 && memcmp(src->sniff, "\x28\xb5\x2f\xfd", 4) == 0)
+		c = ACT_COMP_ZSTD;
 
 	if (c < 0)
 		return act_err_set(err, EINVAL, "%s: unsupported image format: %s",
@@ -283,6 +286,7 @@ static int open_filter(struct source *src, struct act_err *err)
 {
 	int filter = src->comp == ACT_COMP_GZIP	   ? ARCHIVE_FILTER_GZIP
 		     : src->comp == ACT_COMP_BZIP2 ? ARCHIVE_FILTER_BZIP2
+		     : src->comp == ACT_COMP_ZSTD  ? ARCHIVE_FILTER_ZSTD
 						   : ARCHIVE_FILTER_XZ;
 	struct archive_entry *e;
 
@@ -311,7 +315,7 @@ bool codec_fallback(void)
 	return c && streq(c, "libarchive");
 }
 
-struct source *source_open(const char *path, struct act_err *err)
+static struct source *open_source(const char *path, bool zstd, struct act_err *err)
 {
 	struct source *src = xcalloc(1, sizeof(*src));
 	ssize_t n;
@@ -348,7 +352,7 @@ struct source *source_open(const char *path, struct act_err *err)
 	}
 	src->sniff_len = (size_t)n;
 	src->raw_read = (uint64_t)n;
-	if (sniff(src, err) < 0)
+	if (sniff(src, zstd, err) < 0)
 		goto fail;
 	if (src->comp == ACT_COMP_GZIP && !codec_fallback()) {
 		src->gz = gzdec_new();
@@ -363,6 +367,16 @@ struct source *source_open(const char *path, struct act_err *err)
 fail:
 	source_free(src);
 	return NULL;
+}
+
+struct source *source_open(const char *path, struct act_err *err)
+{
+	return open_source(path, false, err);
+}
+
+struct source *source_open_layer(const char *path, struct act_err *err)
+{
+	return open_source(path, true, err);
 }
 
 void source_free(struct source *src)

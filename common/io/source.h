@@ -28,6 +28,8 @@ enum source_kind source_guess(const unsigned char *b, size_t n);
 
 /* path "-" reads standard input. */
 struct source *source_open(const char *path, struct act_err *err);
+/* The same, for an OCI image layer: zstd is read too (libarchive's codec). */
+struct source *source_open_layer(const char *path, struct act_err *err);
 void source_free(struct source *src);
 
 /* Read up to len decompressed bytes: > 0 bytes read, 0 at the end, -1 on error. */

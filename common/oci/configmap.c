@@ -9,6 +9,7 @@
 #include "common/json/jsongen.h"
 #include "common/manifest/manifest.h"
 #include "common/oci/configmap.h"
+#include "common/run/inroot.h"
 #include "common/spec/spec.h"
 #include "common/spec/types.h"
 
@@ -84,7 +85,29 @@ static void label(struct json_gen *g, const char *name, const char *value)
 	json_gen_object_close(g);
 }
 
-static void gen_app(struct json_gen *g, const struct json_value *cfg, struct msglist *warn)
+/* User "u" alone: its primary group in the image's /etc/passwd, as docker
+ * and runc take it; else "u", as docker2aci did, with a warning (docker
+ * would run a uid that has no line with group 0). */
+static char *group_of(const char *u, const struct configmap_options *o, struct msglist *warn)
+{
+	struct inroot_account a;
+	bool numeric = *u && strspn(u, "0123456789") == strlen(u);
+	uint32_t id = numeric ? (uint32_t)strtoul(u, NULL, 10) : 0;
+
+	if (o->passwd &&
+	    inroot_account_find(o->passwd, o->passwd_len, false, numeric ? NULL : u, id, &a) == 0) {
+		char *g = xasprintf("%u", a.gid);
+
+		inroot_account_free(&a);
+		return g;
+	}
+	msglist_addf(warn, "User '%s' has no group and no line in the image's /etc/passwd: "
+		     "group '%s'", u, u);
+	return xstrdup(u);
+}
+
+static void gen_app(struct json_gen *g, const struct json_value *cfg,
+		    const struct configmap_options *o, struct msglist *warn)
 {
 	const struct json_value *ep = json_get(cfg, "Entrypoint"), *cmd = json_get(cfg, "Cmd");
 	const struct json_value *env = json_get(cfg, "Env"), *ports = json_get(cfg, "ExposedPorts");
@@ -102,13 +125,20 @@ static void gen_app(struct json_gen *g, const struct json_value *cfg, struct msg
 			if (str(a->items[i]))
 				json_gen_cstr(g, a->items[i]->str);
 	json_gen_array_close(g);
-	/* "u:g", or "u" alone, whose group docker2aci took to be u too. */
 	if (colon)
 		*colon = '\0';
 	json_gen_cstr(g, "user");
 	json_gen_cstr(g, u);
 	json_gen_cstr(g, "group");
-	json_gen_cstr(g, colon ? colon + 1 : u);
+	if (colon) {
+		json_gen_cstr(g, colon + 1);
+	} else if (streq(u, "0") || streq(u, "root")) {
+		json_gen_cstr(g, "0");
+	} else {
+		_cleanup_free_ char *grp = group_of(u, o, warn);
+
+		json_gen_cstr(g, grp);
+	}
 	if (wd && *wd && wd[0] != '/')
 		msglist_addf(warn, "WorkingDir '%s' is not absolute: left out", wd);
 	if (wd && wd[0] == '/') {
@@ -262,9 +292,9 @@ int configmap_manifest(const struct oci_image *img, const struct configmap_optio
 	label(g, "arch", arch);
 	json_gen_array_close(g);
 	if (cfg && json_get(cfg, "Entrypoint") && json_get(cfg, "Entrypoint")->type == JSON_ARRAY)
-		gen_app(g, cfg, warn);
+		gen_app(g, cfg, o, warn);
 	else if (cfg && json_get(cfg, "Cmd") && json_get(cfg, "Cmd")->type == JSON_ARRAY)
-		gen_app(g, cfg, warn);
+		gen_app(g, cfg, o, warn);
 	if (str(json_get(c, "created")) || str(json_get(c, "author"))) {
 		json_gen_cstr(g, "annotations");
 		json_gen_array_open(g);

@@ -23,7 +23,9 @@ struct node {
 	size_t idx;		/* the entry's index in its layer */
 	unsigned ino;		/* a regular file's group, 0 for the rest */
 	bool dir, alive;
-	struct archive_entry *hdr; /* directories: the header to write */
+	/* Directories, and entries that are not files: the header to write
+	 * (for a hardlink to a symlink, a device or a fifo, its target's). */
+	struct archive_entry *hdr;
 };
 
 struct key {
@@ -31,7 +33,14 @@ struct key {
 	size_t node;
 };
 
-struct squash {
+/* A small file's content as the layers have it, read in the first pass. */
+struct capture {
+	char *path, *data;
+	size_t len;
+	unsigned ino;		/* the version read: 0 for none */
+};
+
+struct ocisquash {
 	const struct oci_image *img;
 	struct node *v;
 	size_t n, cap;
@@ -39,17 +48,22 @@ struct squash {
 	unsigned inos;
 	/* Per layer, per entry: the group of a regular file (its data). */
 	unsigned **ino_of;
+	size_t *ino_cap;
 	struct archive_entry *root; /* the layers' last root entry */
+	struct capture *cap_v;
+	size_t ncap;
 	struct msglist *warn;
-	struct ocisquash_result *res;
+	struct ocisquash_result res;
 };
+
+#define CAPTURE_MAX (4 << 20)
 
 static int cmp_key(const void *a, const void *b)
 {
 	return strcmp(((const struct key *)a)->path, ((const struct key *)b)->path);
 }
 
-static struct node *find(const struct squash *s, const char *path)
+static struct node *find(const struct ocisquash *s, const char *path)
 {
 	struct key k = { .path = (char *)path };
 	struct key **p = tfind(&k, &s->index, cmp_key);
@@ -57,7 +71,7 @@ static struct node *find(const struct squash *s, const char *path)
 	return p && s->v[(*p)->node].alive ? &s->v[(*p)->node] : NULL;
 }
 
-static struct node *add_node(struct squash *s, const char *path)
+static struct node *add_node(struct ocisquash *s, const char *path)
 {
 	struct key *k = xmalloc(sizeof(*k)), **p;
 
@@ -86,7 +100,7 @@ static bool under(const char *path, const char *dir)
 }
 
 /* dir's content (and dir itself with self), but what this layer touched. */
-static void delete_under(struct squash *s, const char *dir, bool self, const struct strset *keep)
+static void delete_under(struct ocisquash *s, const char *dir, bool self, const struct strset *keep)
 {
 	for (size_t i = 0; i < s->n; i++) {
 		struct node *nd = &s->v[i];
@@ -95,8 +109,22 @@ static void delete_under(struct squash *s, const char *dir, bool self, const str
 			continue;
 		if ((self && streq(nd->path, dir)) || under(nd->path, dir)) {
 			nd->alive = false;
-			s->res->hidden++;
+			s->res.hidden++;
 		}
+	}
+}
+
+/* A path and what is under it, unless this layer touched them. Nothing
+ * lives under a file (clear_parents): only a directory needs the walk. */
+static void whiteout(struct ocisquash *s, const char *path, const struct strset *touched)
+{
+	struct node *nd = find(s, path);
+
+	if (!nd || nd->dir) {
+		delete_under(s, path, true, touched);
+	} else if (!strset_has(touched, path)) {
+		nd->alive = false;
+		s->res.hidden++;
 	}
 }
 
@@ -115,7 +143,7 @@ static char *parent_of(const char *path)
 }
 
 /* A lower file or symlink above a new path: overlay makes it a directory. */
-static void clear_parents(struct squash *s, const char *path, unsigned layer)
+static void clear_parents(struct ocisquash *s, const char *path, unsigned layer)
 {
 	_cleanup_free_ char *p = xstrdup(path);
 
@@ -129,45 +157,51 @@ static void clear_parents(struct squash *s, const char *path, unsigned layer)
 				     "with /%s under it: a directory, as overlay makes it", layer, p,
 				     path);
 			nd->alive = false;
-			s->res->replaced++;
+			s->res.replaced++;
 		}
 		*slash = '/';
 	}
 }
 
-static int add_entry(struct squash *s, unsigned layer, size_t idx, const char *path,
+static int add_entry(struct ocisquash *s, unsigned layer, size_t idx, const char *path,
 		     struct archive_entry *e, struct strset *touched, struct act_err *err)
 {
 	const char *link = archive_entry_hardlink(e);
 	bool dir = archive_entry_filetype(e) == AE_IFDIR && !link;
 	struct node *old = find(s, path), *nd;
+	struct archive_entry *hdr = NULL;
 	unsigned ino = 0;
 
-	if (old && !(old->dir && dir)) {
+	/* Nothing lives under a file: only a directory needs the walk. */
+	if (old && old->dir && !dir)
 		delete_under(s, path, true, NULL);
-		s->res->replaced++;
-	}
+	else if (old && !old->dir)
+		old->alive = false;
+	s->res.replaced += old && !(old->dir && dir);
 	clear_parents(s, path, layer);
 	if (link) {
 		_cleanup_free_ char *target = entrypath_clean(link, &(bool){ false });
 		const struct node *t = find(s, target);
 
-		if (!t || !t->ino)
+		if (!t || t->dir)
 			return act_err_set(err, EINVAL, "layer %u: /%s: a hardlink to /%s, which is %s",
-					   layer, path, target,
-					   t ? "not a regular file (not supported)" : "not there");
-		ino = t->ino;
+					   layer, path, target, t ? "a directory" : "not there");
+		/* To a symlink, device or fifo: a copy of it, as containerd
+		 * makes one (not every reader links to those). */
+		if (!(ino = t->ino))
+			hdr = archive_entry_clone(t->hdr);
 	} else if (archive_entry_filetype(e) == AE_IFREG) {
 		ino = ++s->inos;
 		s->ino_of[layer][idx] = ino;
+	} else {
+		hdr = archive_entry_clone(e);
 	}
 	nd = add_node(s, path);
 	nd->layer = layer;
 	nd->idx = idx;
 	nd->ino = ino;
 	nd->dir = dir;
-	if (dir)
-		nd->hdr = archive_entry_clone(e);
+	nd->hdr = hdr;
 	strset_add(touched, path);
 	return 0;
 }
@@ -221,11 +255,11 @@ static int kind_of(const char *path, char **target, struct act_err *err)
 }
 
 /* Read one layer through, checked; fn sees each entry. */
-typedef int (*entry_fn)(struct squash *s, unsigned layer, size_t idx, const char *path,
+typedef int (*entry_fn)(struct ocisquash *s, unsigned layer, size_t idx, const char *path,
 			int kind, const char *target, struct tarstream *ts, struct archive_entry *e,
 			void *ctx, struct act_err *err);
 
-static int read_layer(struct squash *s, unsigned layer, bool check, entry_fn fn, void *ctx,
+static int read_layer(struct ocisquash *s, unsigned layer, bool check, entry_fn fn, void *ctx,
 		      struct act_err *err)
 {
 	const struct oci_layer *l = &s->img->layers[layer];
@@ -238,7 +272,7 @@ static int read_layer(struct squash *s, unsigned layer, bool check, entry_fn fn,
 
 	if (check && check_blob(l, err) < 0)
 		goto out;
-	if (!(src = source_open(l->path, err)))
+	if (!(src = source_open_layer(l->path, err)))
 		goto out;
 	if (d)
 		source_tee(src, diff_tap, d);
@@ -288,20 +322,46 @@ out:
 	return r;
 }
 
+/* A file the caller asked to see: its content, when it is small. */
+static int capture(struct ocisquash *s, unsigned layer, size_t idx, const char *path,
+		   struct tarstream *ts, struct archive_entry *e, struct act_err *err)
+{
+	unsigned ino = s->ino_of[layer][idx];
+
+	for (size_t i = 0; ino && i < s->ncap; i++) {
+		struct capture *c = &s->cap_v[i];
+
+		if (!streq(c->path, path))
+			continue;
+		free(c->data);
+		c->data = NULL;
+		c->ino = 0;
+		if (archive_entry_size(e) > CAPTURE_MAX)
+			return 0;
+		if (tarstream_read_data(ts, CAPTURE_MAX, &c->data, &c->len, err) < 0)
+			return -1;
+		c->ino = ino;
+	}
+	return 0;
+}
+
 struct layer_state {
 	struct strset touched;
 	char **wh, **opq;
 	size_t nwh, nopq;
 };
 
-static int first_pass(struct squash *s, unsigned layer, size_t idx, const char *path, int kind,
+static int first_pass(struct ocisquash *s, unsigned layer, size_t idx, const char *path, int kind,
 		      const char *target, struct tarstream *ts, struct archive_entry *e, void *ctx,
 		      struct act_err *err)
 {
 	struct layer_state *ls = ctx;
 
-	(void)ts;
-	s->ino_of[layer] = xrealloc(s->ino_of[layer], (idx + 1) * sizeof(**s->ino_of));
+	if (idx == s->ino_cap[layer]) {
+		s->ino_cap[layer] = 2 * s->ino_cap[layer] + 1024;
+		s->ino_of[layer] = xrealloc(s->ino_of[layer],
+					    s->ino_cap[layer] * sizeof(**s->ino_of));
+	}
 	s->ino_of[layer][idx] = 0;
 	if (kind == 1) {
 		ls->wh = xrealloc(ls->wh, (ls->nwh + 1) * sizeof(*ls->wh));
@@ -320,7 +380,9 @@ static int first_pass(struct squash *s, unsigned layer, size_t idx, const char *
 		s->root = archive_entry_clone(e);
 		return 0;
 	}
-	return add_entry(s, layer, idx, path, e, &ls->touched, err);
+	if (add_entry(s, layer, idx, path, e, &ls->touched, err) < 0)
+		return -1;
+	return capture(s, layer, idx, path, ts, e, err);
 }
 
 struct emit {
@@ -328,7 +390,7 @@ struct emit {
 	char **carrier;		/* per group: the name its data goes under */
 };
 
-static int second_pass(struct squash *s, unsigned layer, size_t idx, const char *path, int kind,
+static int second_pass(struct ocisquash *s, unsigned layer, size_t idx, const char *path, int kind,
 		       const char *target, struct tarstream *ts, struct archive_entry *e,
 		       void *ctx, struct act_err *err)
 {
@@ -352,16 +414,16 @@ static int second_pass(struct squash *s, unsigned layer, size_t idx, const char 
 		archive_entry_copy_pathname(h, name);
 		r = paxwriter_put(em->pw, h, ts, name, err);
 		archive_entry_free(h);
-		s->res->entries += r == 0;
+		s->res.entries += r == 0;
 		return r;
 	}
 	nd = find(s, path);
 	if (!nd || nd->layer != layer || nd->idx != idx)
 		return 0;
 	name = xasprintf("rootfs/%s", path);
-	h = archive_entry_clone(e);
+	h = archive_entry_clone(link && !nd->ino ? nd->hdr : e);
 	archive_entry_copy_pathname(h, name);
-	if (link) {
+	if (link && nd->ino) {
 		_cleanup_free_ char *to = NULL;
 
 		if (streq(em->carrier[nd->ino], path)) {
@@ -373,7 +435,7 @@ static int second_pass(struct squash *s, unsigned layer, size_t idx, const char 
 	}
 	r = paxwriter_put(em->pw, h, NULL, name, err);
 	archive_entry_free(h);
-	s->res->entries += r == 0;
+	s->res.entries += r == 0;
 	return r;
 }
 
@@ -384,7 +446,7 @@ static int cmp_str(const void *a, const void *b)
 
 /* Every directory, from the top: a path's last version, or 0755 root's for
  * a parent no layer has (or one overlay made of a lower file). */
-static int write_dirs(struct squash *s, struct paxwriter *pw, struct act_err *err)
+static int write_dirs(struct ocisquash *s, struct paxwriter *pw, struct act_err *err)
 {
 	struct strset seen = { 0 };
 	char **dirs = NULL;
@@ -427,7 +489,7 @@ static int write_dirs(struct squash *s, struct paxwriter *pw, struct act_err *er
 		archive_entry_copy_pathname(h, name);
 		r = paxwriter_put(pw, h, NULL, name, err);
 		archive_entry_free(h);
-		s->res->entries += r == 0;
+		s->res.entries += r == 0;
 	}
 	for (size_t i = 0; i < n; i++)
 		free(dirs[i]);
@@ -436,7 +498,7 @@ static int write_dirs(struct squash *s, struct paxwriter *pw, struct act_err *er
 	return r;
 }
 
-static int write_head(struct squash *s, struct paxwriter *pw, const char *manifest, size_t mlen,
+static int write_head(struct ocisquash *s, struct paxwriter *pw, const char *manifest, size_t mlen,
 		      struct act_err *err)
 {
 	struct archive_entry *h;
@@ -461,25 +523,29 @@ static void free_key(void *p)
 	free(p);
 }
 
-int ocisquash_write(const struct oci_image *img, const char *manifest, size_t mlen,
-		    struct paxwriter *pw, struct ocisquash_result *res, struct msglist *warn,
-		    struct act_err *err)
+struct ocisquash *ocisquash_scan(const struct oci_image *img, const char *const *capture,
+				 struct msglist *warn, struct act_err *err)
 {
-	struct squash s = { .img = img, .warn = warn, .res = res };
-	struct emit em = { .pw = pw };
-	int r = -1;
+	struct ocisquash *s = xcalloc(1, sizeof(*s));
 
-	*res = (struct ocisquash_result){ 0 };
-	s.ino_of = xcalloc(img->nlayers + 1, sizeof(*s.ino_of));
+	s->img = img;
+	s->warn = warn;
+	s->ino_of = xcalloc(img->nlayers + 1, sizeof(*s->ino_of));
+	s->ino_cap = xcalloc(img->nlayers + 1, sizeof(*s->ino_cap));
+	for (; capture && capture[s->ncap]; s->ncap++)
+		;
+	s->cap_v = xcalloc(s->ncap + 1, sizeof(*s->cap_v));
+	for (size_t i = 0; i < s->ncap; i++)
+		s->cap_v[i].path = xstrdup(capture[i]);
 	for (unsigned i = 0; i < img->nlayers; i++) {
 		struct layer_state ls = { 0 };
-		int k = read_layer(&s, i, true, first_pass, &ls, err);
+		int k = read_layer(s, i, true, first_pass, &ls, err);
 
 		/* The layer's whiteouts hide the lower layers' entries only. */
 		for (size_t j = 0; k == 0 && j < ls.nwh; j++)
-			delete_under(&s, ls.wh[j], true, &ls.touched);
+			whiteout(s, ls.wh[j], &ls.touched);
 		for (size_t j = 0; k == 0 && j < ls.nopq; j++)
-			delete_under(&s, ls.opq[j], false, &ls.touched);
+			delete_under(s, ls.opq[j], false, &ls.touched);
 		for (size_t j = 0; j < ls.nwh; j++)
 			free(ls.wh[j]);
 		for (size_t j = 0; j < ls.nopq; j++)
@@ -487,31 +553,69 @@ int ocisquash_write(const struct oci_image *img, const char *manifest, size_t ml
 		free(ls.wh);
 		free(ls.opq);
 		strset_clear(&ls.touched);
-		if (k < 0)
-			goto out;
+		if (k < 0) {
+			ocisquash_free(s);
+			return NULL;
+		}
 	}
+	return s;
+}
+
+const char *ocisquash_file(const struct ocisquash *s, const char *path, size_t *len)
+{
+	const struct node *nd = find(s, path);
+
+	for (size_t i = 0; nd && nd->ino && i < s->ncap; i++) {
+		if (streq(s->cap_v[i].path, path) && s->cap_v[i].ino == nd->ino) {
+			*len = s->cap_v[i].len;
+			return s->cap_v[i].data;
+		}
+	}
+	return NULL;
+}
+
+int ocisquash_emit(struct ocisquash *s, const char *manifest, size_t mlen, struct paxwriter *pw,
+		   struct ocisquash_result *res, struct act_err *err)
+{
+	struct emit em = { .pw = pw };
+	int r = -1;
+
 	/* Each group's data goes under its first name that survives. */
-	em.carrier = xcalloc(s.inos + 1, sizeof(*em.carrier));
-	for (size_t i = 0; i < s.n; i++)
-		if (s.v[i].alive && s.v[i].ino && !em.carrier[s.v[i].ino])
-			em.carrier[s.v[i].ino] = s.v[i].path;
-	if (write_head(&s, pw, manifest, mlen, err) < 0 || write_dirs(&s, pw, err) < 0)
+	em.carrier = xcalloc(s->inos + 1, sizeof(*em.carrier));
+	for (size_t i = 0; i < s->n; i++)
+		if (s->v[i].alive && s->v[i].ino && !em.carrier[s->v[i].ino])
+			em.carrier[s->v[i].ino] = s->v[i].path;
+	if (write_head(s, pw, manifest, mlen, err) < 0 || write_dirs(s, pw, err) < 0)
 		goto out;
-	for (unsigned i = 0; i < img->nlayers; i++)
-		if (read_layer(&s, i, false, second_pass, &em, err) < 0)
+	for (unsigned i = 0; i < s->img->nlayers; i++)
+		if (read_layer(s, i, false, second_pass, &em, err) < 0)
 			goto out;
 	r = 0;
 out:
+	*res = s->res;
 	free(em.carrier);
-	for (size_t i = 0; i < s.n; i++) {
-		free(s.v[i].path);
-		archive_entry_free(s.v[i].hdr);
-	}
-	free(s.v);
-	tdestroy(s.index, free_key);
-	for (unsigned i = 0; i < img->nlayers; i++)
-		free(s.ino_of[i]);
-	free(s.ino_of);
-	archive_entry_free(s.root);
 	return r;
+}
+
+void ocisquash_free(struct ocisquash *s)
+{
+	if (!s)
+		return;
+	for (size_t i = 0; i < s->n; i++) {
+		free(s->v[i].path);
+		archive_entry_free(s->v[i].hdr);
+	}
+	free(s->v);
+	tdestroy(s->index, free_key);
+	for (unsigned i = 0; i < s->img->nlayers; i++)
+		free(s->ino_of[i]);
+	free(s->ino_of);
+	free(s->ino_cap);
+	for (size_t i = 0; i < s->ncap; i++) {
+		free(s->cap_v[i].path);
+		free(s->cap_v[i].data);
+	}
+	free(s->cap_v);
+	archive_entry_free(s->root);
+	free(s);
 }

@@ -23,12 +23,23 @@
  * keeps its data under the first of its names that survives, its other
  * names are hardlinks to it. A lower file or symlink where a higher layer
  * puts a directory's content is replaced by a directory, as podman and
- * docker's overlay do, with a warning.
+ * docker's overlay do, with a warning. A hardlink to a symlink, a device
+ * or a fifo is a copy of it, as containerd makes one.
  */
+struct ocisquash;
+
 struct ocisquash_result {
 	uint64_t entries, hidden, replaced;
 };
 
-int ocisquash_write(const struct oci_image *img, const char *manifest, size_t mlen,
-		    struct paxwriter *pw, struct ocisquash_result *res, struct msglist *warn,
-		    struct act_err *err);
+/* The first pass; capture lists (NULL-terminated, may be NULL) small files
+ * whose final content ocisquash_file then gives, /etc/passwd say. */
+struct ocisquash *ocisquash_scan(const struct oci_image *img, const char *const *capture,
+				 struct msglist *warn, struct act_err *err);
+/* A captured path's content in the squashed tree: NULL when it is not
+ * there, not a file, over 4 MiB or a hardlink to another name. */
+const char *ocisquash_file(const struct ocisquash *s, const char *path, size_t *len);
+/* The second pass: the ACI, manifest first. */
+int ocisquash_emit(struct ocisquash *s, const char *manifest, size_t mlen, struct paxwriter *pw,
+		   struct ocisquash_result *res, struct act_err *err);
+void ocisquash_free(struct ocisquash *s);

@@ -207,3 +207,48 @@ EOF
 	run_acitool 1 import docker-archive:junk.tar x.aci
 	[ ! -e x.aci ] || die "x.aci written"
 }
+
+@test "zstd layers, a hardlink to a symlink or fifo, a user's group from the image's /etc/passwd" {
+	command -v skopeo >/dev/null || skip "no skopeo (make check installs it)"
+	umoci init --layout L
+	umoci new --image L:t
+	umoci unpack --rootless --image L:t b >/dev/null
+	mkdir -p b/rootfs/etc
+	printf 'root:x:0:0::/root:/bin/sh\napp:x:1001:1002::/home/app:/bin/sh\n' >b/rootfs/etc/passwd
+	echo hi >b/rootfs/f
+	ln -s f b/rootfs/s
+	umoci repack --image L:t b
+	python3 - <<'PYEOF'
+import io, tarfile
+with tarfile.open("hl.tar", "w", format=tarfile.PAX_FORMAT) as t:
+    ti = tarfile.TarInfo("s2"); ti.type = tarfile.LNKTYPE; ti.linkname = "s"; t.addfile(ti)
+    ti = tarfile.TarInfo("fifo"); ti.type = tarfile.FIFOTYPE; ti.mode = 0o600; t.addfile(ti)
+    ti = tarfile.TarInfo("./fifo2"); ti.type = tarfile.LNKTYPE; ti.linkname = "fifo"; t.addfile(ti)
+PYEOF
+	umoci raw add-layer --image L:t hl.tar
+	umoci config --image L:t --config.entrypoint /f --config.user app
+	skopeo copy --dest-compress-format zstd oci:L:t oci:Z:t
+	run -0 grep -c 'layer.v1.tar+zstd' Z/blobs/sha256/*
+	run_acitool import --name=example.com/z Z:t z.aci
+	run_acitool import --name=example.com/z L:t plain.aci
+	cmp z.aci plain.aci
+	# The copies: a symlink and a fifo of their own, as containerd makes them.
+	run -0 python3 -c '
+import json, tarfile
+t = tarfile.open("z.aci")
+s2, f2 = t.getmember("rootfs/s2"), t.getmember("rootfs/fifo2")
+assert s2.issym() and s2.linkname == "f", (s2.type, s2.linkname)
+assert f2.isfifo() and f2.mode == 0o600, (f2.type, f2.mode)
+app = json.loads(t.extractfile("manifest").read())["app"]
+assert (app["user"], app["group"]) == ("app", "1002"), app'
+	# A uid with a line, and a name without one.
+	umoci config --image L:t --config.user 1001
+	run_acitool import --name=example.com/z L:t uid.aci
+	run -0 python3 -c '
+import json, tarfile
+app = json.loads(tarfile.open("uid.aci").extractfile("manifest").read())["app"]
+assert (app["user"], app["group"]) == ("1001", "1002"), app'
+	umoci config --image L:t --config.user nobody
+	run_acitool import --name=example.com/z L:t nobody.aci
+	expect_output --substring "warning: User 'nobody' has no group and no line in the image's /etc/passwd: group 'nobody'"
+}
