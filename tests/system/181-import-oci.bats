@@ -9,41 +9,12 @@
 bats_require_minimum_version 1.5.0
 
 load helpers
+load oci
 
 setup() {
 	act_fixtures
 	cd "$BATS_TEST_TMPDIR"
 	command -v umoci >/dev/null || skip "no umoci (make check installs it)"
-}
-
-# tree DIR: each path under DIR with its kind, mode, data or target, links
-# and security.capability, one line each, sorted.
-tree() {
-	python3 - "$1" <<'EOF'
-import hashlib, os, stat, sys
-root = sys.argv[1]
-inodes = {}
-for dirpath, dirs, files in os.walk(root):
-    for n in sorted(dirs + files):
-        p = os.path.join(dirpath, n)
-        st = os.lstat(p)
-        rel = os.path.relpath(p, root)
-        if stat.S_ISLNK(st.st_mode):
-            what = "-> " + os.readlink(p)
-        elif stat.S_ISREG(st.st_mode):
-            what = hashlib.sha256(open(p, "rb").read()).hexdigest()[:16]
-            inodes.setdefault(st.st_ino, []).append(rel)
-        else:
-            what = "dir" if stat.S_ISDIR(st.st_mode) else "other"
-        try:
-            cap = os.getxattr(p, "security.capability", follow_symlinks=False).hex()
-        except OSError:
-            cap = "-"
-        print(rel, "%o" % stat.S_IMODE(st.st_mode), what, cap)
-for group in inodes.values():
-    if len(group) > 1:
-        print("links", " ".join(sorted(group)))
-EOF
 }
 
 # L:t, three layers: files, a hardlink and a setcap'd binary; then one file
@@ -90,7 +61,7 @@ EOF
 	run_acitool import --name=example.com/um L:t um.aci
 	run_acitool validate um.aci
 	run_acitool extract um.aci x
-	diff <(tree ref/rootfs) <(tree x/rootfs)
+	diff <(oci_tree ref/rootfs) <(oci_tree x/rootfs)
 	# What was removed is gone, what was added is there.
 	[ ! -e x/rootfs/etc/gone ] && [ ! -e x/rootfs/d/sub ] && [ ! -e x/rootfs/opq/lower ] ||
 		die "a whiteout was not applied"

@@ -1,9 +1,9 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: Apache-2.0
-"""tarcmp.py A B [--skip NAME]... [--skip-under NAME]... [--skip-data NAME]...
+"""tarcmp.py A B [--skip NAME]... [--skip-under NAME]... [--skip-data NAME]... [--by-name]
 
 Compare two tar archives (plain, gzip, bzip2 or xz) entry by entry, in
-order, using only the python standard library.  Prints one line per
+order (or paired by name with --by-name), using only the python standard library.  Prints one line per
 difference and exits 1; prints nothing and exits 0 when they match; exits 2
 (message on stderr) when an archive does not read cleanly.
 
@@ -329,6 +329,8 @@ def main(argv):
                     help="ignore the entries of B that A does not have")
     ap.add_argument("--skip-data", action="append", default=[], metavar="NAME",
                     help="compare NAME except its data, size, pax size and GNU.sparse.*")
+    ap.add_argument("--by-name", action="store_true",
+                    help="pair the entries by name, whatever their order")
     args = ap.parse_args(argv[1:])
     for s in (sys.stdout, sys.stderr):
         s.reconfigure(errors="backslashreplace")
@@ -359,6 +361,9 @@ def main(argv):
     if args.only_old:
         old = {e.name.rstrip(b"/") for e in ea}
         eb = [e for e in eb if e.name.rstrip(b"/") in old]
+    if args.by_name:
+        ea.sort(key=lambda e: e.name.rstrip(b"/"))
+        eb.sort(key=lambda e: e.name.rstrip(b"/"))
 
     out = []
     # Archive-level pax global headers (position = index of the entry they precede).
