@@ -57,6 +57,14 @@ static int fill(void *ctx, struct sink *out, const struct outfile *of, struct pr
 	return r;
 }
 
+/* Where a compressed docker-archive's layers are kept for the two passes. */
+static const char *tmpbase(void)
+{
+	const char *t = getenv("TMPDIR");
+
+	return t && *t ? t : "/tmp";
+}
+
 /* oci:DIR[:TAG], oci-layout:DIR[:TAG], or DIR: the layout and the tag;
  * docker-archive:FILE[:NAME:TAG]: the archive and the reference. */
 static int source_arg(const struct act_cmd *cmd, const char *arg, char **dir, char **tag,
@@ -145,19 +153,7 @@ static int run(const struct act_cmd *cmd, int argc, char **argv)
 		return r;
 	if (tag && ref)
 		return cmd_usage(cmd, "a tag twice: --ref and SOURCE's :TAG");
-	if (docker) {
-		/* The archive's files, kept for the two passes over them. */
-		const char *t = getenv("TMPDIR");
-
-		tmp = xasprintf("%s/acitool-import-XXXXXX", t && *t ? t : "/tmp");
-		if (!mkdtemp(tmp)) {
-			act_err_set(&err, errno, "%s: %s", tmp, strerror(errno));
-			free(tmp);
-			tmp = NULL;
-			return cmd_fail(cmd, &err);
-		}
-	}
-	if ((docker ? docker_archive_open(dir, ref ? ref : tag, tmp, &img, &err)
+	if ((docker ? docker_archive_open(dir, ref ? ref : tag, tmpbase(), &tmp, &img, &err)
 		    : oci_image_open(dir, ref ? ref : tag, &img, &err)) < 0)
 		r = cmd_fail(cmd, &err);
 	else
@@ -181,15 +177,17 @@ const struct act_cmd act_cmd_import = {
 	.help = "Make OUTPUT, an ACI, of the image SOURCE names: oci:DIR[:TAG] (or\n"
 		"oci-layout:DIR[:TAG], or DIR), an OCI image layout, the image of that\n"
 		"tag or the only one; or docker-archive:FILE[:NAME:TAG], what 'docker\n"
-		"save' and 'skopeo copy ... docker-archive:' write, read once into\n"
-		"$TMPDIR. Its layers are squashed in two passes, as the OCI\n"
-		"layer rules say (whiteouts and opaque directories hide lower layers, a\n"
-		"path's last version wins, a directory merges), every entry's headers\n"
-		"and xattrs kept, under rootfs/; every blob's digest and size and every\n"
-		"layer's diff_id are checked. The config becomes the manifest (name and\n"
+		"save' and 'skopeo copy ... docker-archive:' write (a compressed one\n"
+		"has its layers copied into $TMPDIR). Its layers (plain, gzip or\n"
+		"zstd) are squashed in two passes, as the OCI layer rules say\n"
+		"(whiteouts and opaque directories hide lower layers, a path's last\n"
+		"version wins, a directory merges), every entry's headers and xattrs\n"
+		"kept, under rootfs/; every blob's digest and size and every layer's\n"
+		"diff_id are checked. The config becomes the manifest (name and\n"
 		"version from the image's name and tag, os and arch, exec from\n"
-		"Entrypoint and Cmd, user, environment, working directory, ports,\n"
-		"volumes, labels); an image export-oci wrote gets its manifest back.\n"
+		"Entrypoint and Cmd, user and group, environment, working directory,\n"
+		"ports, volumes, labels); an image export-oci wrote gets its manifest\n"
+		"back.\n"
 		"\n"
 		"Options:\n"
 		"      --ref=TAG            the image of that tag (or SOURCE's :TAG)\n"

@@ -27,6 +27,7 @@ struct source {
 	int fd;
 	bool own_fd;
 	off_t base; /* the file offset of the stream's first byte */
+	off_t end;  /* a range's end in the file, or -1: the file's end */
 	struct stat st;
 	enum act_compression comp;
 	/* The first bytes, read to sniff the format, are handed out again. */
@@ -95,6 +96,17 @@ static ssize_t raw_read(struct source *src, void *buf, size_t len)
 		memcpy(buf, src->sniff + src->sniff_pos, k);
 		src->sniff_pos += k;
 		return (ssize_t)k;
+	}
+	if (src->end >= 0) {
+		/* What was read so far, sniffed bytes included, is in the file
+		 * from base on. */
+		uint64_t left = (uint64_t)(src->end - src->base) -
+				__atomic_load_n(&src->raw_read, __ATOMIC_RELAXED);
+
+		if (len > left)
+			len = (size_t)left;
+		if (!len)
+			return 0;
 	}
 	do
 		n = read(src->fd, buf, len);
@@ -315,11 +327,13 @@ bool codec_fallback(void)
 	return c && streq(c, "libarchive");
 }
 
-static struct source *open_source(const char *path, bool zstd, struct act_err *err)
+static struct source *open_source(const char *path, bool zstd, int64_t off, int64_t len,
+				  struct act_err *err)
 {
 	struct source *src = xcalloc(1, sizeof(*src));
 	ssize_t n;
 
+	src->end = -1;
 	src->path = xstrdup(streq(path, "-") ? "(stdin)" : path);
 	if (streq(path, "-")) {
 		src->fd = STDIN_FILENO;
@@ -343,9 +357,17 @@ static struct source *open_source(const char *path, bool zstd, struct act_err *e
 	}
 	/* A file given as stdin may be read from the middle: offsets in the
 	 * stream are then not offsets in the file. */
+	if (off >= 0 && (!S_ISREG(src->st.st_mode) || off + len > src->st.st_size ||
+			 lseek(src->fd, off, SEEK_SET) < 0)) {
+		act_err_set(err, EINVAL, "%s: no bytes %lld to %lld in it", src->path,
+			    (long long)off, (long long)(off + len));
+		goto fail;
+	}
 	src->base = S_ISREG(src->st.st_mode) ? lseek(src->fd, 0, SEEK_CUR) : -1;
 	src->seekable = src->base >= 0;
-	n = read_full(src->fd, src->sniff, SNIFF_LEN);
+	if (off >= 0)
+		src->end = off + len;
+	n = read_full(src->fd, src->sniff, off >= 0 && len < SNIFF_LEN ? (size_t)len : SNIFF_LEN);
 	if (n < 0) {
 		act_err_set(err, errno, "%s: %s", src->path, strerror(errno));
 		goto fail;
@@ -371,12 +393,13 @@ fail:
 
 struct source *source_open(const char *path, struct act_err *err)
 {
-	return open_source(path, false, err);
+	return open_source(path, false, -1, 0, err);
 }
 
-struct source *source_open_layer(const char *path, struct act_err *err)
+struct source *source_open_layer(const char *path, int64_t off, int64_t len,
+				 struct act_err *err)
 {
-	return open_source(path, true, err);
+	return open_source(path, true, off, len, err);
 }
 
 void source_free(struct source *src)
@@ -560,7 +583,7 @@ int64_t source_skip(struct source *src, int64_t n)
 	if (cur < 0)
 		return 0;
 	/* Never seek past the end: the tar layer must still see a truncation. */
-	end = src->st.st_size;
+	end = src->end >= 0 ? src->end : src->st.st_size;
 	if (n > end - cur)
 		n = end - cur;
 	n &= ~(int64_t)511;

@@ -28,8 +28,11 @@ enum source_kind source_guess(const unsigned char *b, size_t n);
 
 /* path "-" reads standard input. */
 struct source *source_open(const char *path, struct act_err *err);
-/* The same, for an OCI image layer: zstd is read too (libarchive's codec). */
-struct source *source_open_layer(const char *path, struct act_err *err);
+/* The same, for an OCI image layer: zstd is read too (libarchive's codec);
+ * off >= 0 reads the len bytes of the file from off on (a layer inside a
+ * docker-archive), as if they were all of it. */
+struct source *source_open_layer(const char *path, int64_t off, int64_t len,
+				 struct act_err *err);
 void source_free(struct source *src);
 
 /* Read up to len decompressed bytes: > 0 bytes read, 0 at the end, -1 on error. */

@@ -160,6 +160,7 @@ static int layers_of(const char *dir, const struct json_value *manifest,
 			return act_err_set(err, EINVAL, "%s: layer %zu: a digest or size that is not "
 					   "sha256 and a number", dir, i);
 		l->path = xasprintf("%s/blobs/sha256/%s", dir, d->str + 7);
+		l->off = -1;
 		memcpy(l->digest, d->str, DIGEST_LEN + 1);
 		l->size = (size_t)strtoull(s->str, NULL, 10);
 		memcpy(l->diff_id, diff_ids->items[i]->str, DIGEST_LEN + 1);

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "common/base/err.h"
 #include "common/oci/digest.h"
@@ -15,9 +16,13 @@
  */
 struct oci_layer {
 	char *path;		/* DIR/blobs/sha256/HEX */
+	/* The blob's digest and size, checked before it is read; "" when
+	 * there is none to check (a docker-archive: the diff_id vouches). */
 	char digest[DIGEST_LEN + 1];
 	size_t size;
 	char diff_id[DIGEST_LEN + 1];
+	/* The layer is the bytes [off, off + len) of path; off -1: all of it. */
+	int64_t off, len;
 };
 
 struct oci_image {

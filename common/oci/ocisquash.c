@@ -270,9 +270,9 @@ static int read_layer(struct ocisquash *s, unsigned layer, bool check, entry_fn 
 	size_t idx = 0;
 	int r = -1, k;
 
-	if (check && check_blob(l, err) < 0)
+	if (check && *l->digest && check_blob(l, err) < 0)
 		goto out;
-	if (!(src = source_open_layer(l->path, err)))
+	if (!(src = source_open_layer(l->path, l->off, l->off >= 0 ? l->len : 0, err)))
 		goto out;
 	if (d)
 		source_tee(src, diff_tap, d);
@@ -290,7 +290,7 @@ static int read_layer(struct ocisquash *s, unsigned layer, bool check, entry_fn 
 		}
 		if ((kind = kind_of(path, &target, err)) < 0 ||
 		    fn(s, layer, idx++, path, kind, target, ts, e, ctx, err) < 0) {
-			act_err_wrap(err, "%s", l->digest);
+			act_err_wrap(err, "%s", *l->digest ? l->digest : l->diff_id);
 			goto out;
 		}
 	}
@@ -310,7 +310,7 @@ static int read_layer(struct ocisquash *s, unsigned layer, bool check, entry_fn 
 		d = NULL;
 		if (!streq(got, l->diff_id)) {
 			act_err_set(err, EINVAL, "layer %s: its uncompressed tar does not match its "
-				    "diff_id %s", l->digest, l->diff_id);
+				    "diff_id %s", *l->digest ? l->digest : l->path, l->diff_id);
 			goto out;
 		}
 	}

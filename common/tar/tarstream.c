@@ -213,6 +213,11 @@ int64_t ts_consumed(struct tarstream *ts)
 	return archive_filter_bytes(ts->ar, 0);
 }
 
+int64_t tarstream_data_offset(struct tarstream *ts)
+{
+	return ts_consumed(ts);
+}
+
 const char *ts_shown_name(struct tarstream *ts)
 {
 	if (!ts->shown)

@@ -51,6 +51,10 @@ const char *tarstream_name(const struct tarstream *ts);
 bool tarstream_name_escapes(const struct tarstream *ts);
 /* 1-based index of the current entry. */
 int64_t tarstream_index(const struct tarstream *ts);
+/* Where the current entry's data starts in the uncompressed stream: valid
+ * after tarstream_next, before the data is read (a plain entry's data is
+ * then its size in bytes from there). */
+int64_t tarstream_data_offset(struct tarstream *ts);
 
 /* Read the current entry's data into memory; more than max bytes is an error. */
 int tarstream_read_data(struct tarstream *ts, size_t max, char **buf, size_t *len,

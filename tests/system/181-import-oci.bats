@@ -165,13 +165,30 @@ EOF
 	run -0 tar -tvf d.tar
 	expect_output --substring "layer.tar -> ../"
 	run_acitool import oci:oci:1.2 from-oci.aci
-	mkdir tmp
-	TMPDIR=$PWD/tmp run_acitool import docker-archive:d.tar from-docker.aci
+	# A plain archive's layers are read where they stand: no TMPDIR needed.
+	TMPDIR=$PWD/nowhere run_acitool import docker-archive:d.tar from-docker.aci
 	run_acitool import docker-archive:d.tar:localhost/bb:1.2 by-ref.aci
 	run -0 $TARCMP from-oci.aci from-docker.aci
 	cmp from-docker.aci by-ref.aci
-	# What the archive was read into is gone again.
+	# A compressed one has them copied into TMPDIR, removed at the end.
+	xz -c d.tar >d.tar.xz
+	mkdir tmp
+	TMPDIR=$PWD/tmp run_acitool import docker-archive:d.tar.xz from-xz.aci
+	cmp from-docker.aci from-xz.aci
 	[ -z "$(ls tmp)" ] || die "left in TMPDIR: $(ls tmp)"
+	TMPDIR=$PWD/nowhere run_acitool 1 import docker-archive:d.tar.xz x.aci
+	expect_error_line import "$PWD/nowhere: cannot make a directory for the layers in it: No such file or directory"
+	# A layer that does not match its diff_id, one byte changed in place.
+	python3 - <<'PYEOF'
+import tarfile
+with tarfile.open("d.tar") as t:
+    m = next(m for m in t.getmembers() if m.isfile() and m.name.endswith(".tar"))
+    off = m.offset_data + m.size // 2
+with open("d.tar", "r+b") as f:
+    f.seek(off); b = f.read(1); f.seek(off); f.write(bytes([b[0] ^ 1]))
+PYEOF
+	run_acitool 1 import docker-archive:d.tar x.aci
+	expect_output --substring "its uncompressed tar does not match its diff_id"
 	run_acitool 1 import docker-archive:d.tar:localhost/bb:9 x.aci
 	expect_error_line import "d.tar: no image tagged 'localhost/bb:9'"
 	printf 'not a tar' >junk.tar
