@@ -302,7 +302,7 @@ int write_new_image(const struct act_cmd *cmd, const struct write_opts *w, const
 {
 	struct sink_options so = { 0 };
 	struct act_err err = { 0 };
-	enum outfile_mode mode;
+	enum outfile_mode mode = OUTFILE_NEW;
 	struct progress prog;
 	struct outfile of;
 	char id[IMAGEID_LEN + 1];

@@ -253,7 +253,7 @@ int configmap_manifest(const struct oci_image *img, const struct configmap_optio
 	const struct json_value *cfg = json_get(c, "config");
 	struct spec_report rep = SPEC_REPORT_INIT;
 	_cleanup_free_ char *repo = NULL, *tag = NULL, *name = NULL;
-	const char *os, *arch, *version;
+	const char *os = NULL, *arch = NULL, *version;
 	struct json_gen *g;
 	int r = -1, k;
 
