@@ -20,6 +20,7 @@ enum {
 	OPT_VERSION,
 	OPT_OS,
 	OPT_ARCH,
+	OPT_PLATFORM,
 };
 
 struct import_job {
@@ -104,6 +105,7 @@ static int run(const struct act_cmd *cmd, int argc, char **argv)
 		{ "version", required_argument, NULL, OPT_VERSION },
 		{ "os", required_argument, NULL, OPT_OS },
 		{ "arch", required_argument, NULL, OPT_ARCH },
+		{ "platform", required_argument, NULL, OPT_PLATFORM },
 		WRITE_LONG_OPTIONS,
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
@@ -114,7 +116,7 @@ static int run(const struct act_cmd *cmd, int argc, char **argv)
 	struct import_job j = { .img = &img, .o = &co };
 	struct act_err err = { 0 };
 	_cleanup_free_ char *dir = NULL, *tag = NULL, *tmp = NULL;
-	const char *ref = NULL;
+	const char *ref = NULL, *platform = NULL;
 	bool docker;
 	int c, rc, r = 0;
 
@@ -135,6 +137,11 @@ static int run(const struct act_cmd *cmd, int argc, char **argv)
 		case OPT_ARCH:
 			co.arch = optarg;
 			break;
+		case OPT_PLATFORM:
+			platform = optarg;
+			if (!*platform || !strchr(platform, '/'))
+				r = cmd_usage(cmd, "--platform=%s: not OS/ARCH[/VARIANT]", optarg);
+			break;
 		default:
 			if (write_opts_parse(cmd, &w, c, optarg) < 0)
 				r = EXIT_USAGE;
@@ -153,8 +160,9 @@ static int run(const struct act_cmd *cmd, int argc, char **argv)
 		return r;
 	if (tag && ref)
 		return cmd_usage(cmd, "a tag twice: --ref and SOURCE's :TAG");
-	if ((docker ? docker_archive_open(dir, ref ? ref : tag, tmpbase(), &tmp, &img, &err)
-		    : oci_image_open(dir, ref ? ref : tag, &img, &err)) < 0)
+	if ((docker ? docker_archive_open(dir, ref ? ref : tag, tmpbase(), &tmp, &img, &err) < 0 ||
+		      oci_check_platform(&img, platform, &err) < 0
+		    : oci_image_open(dir, ref ? ref : tag, platform, &img, &err) < 0))
 		r = cmd_fail(cmd, &err);
 	else
 		r = write_new_image(cmd, &w, optind + 1 < argc ? argv[optind + 1] : NULL, dir,
@@ -191,6 +199,8 @@ const struct act_cmd act_cmd_import = {
 		"\n"
 		"Options:\n"
 		"      --ref=TAG            the image of that tag (or SOURCE's :TAG)\n"
+		"      --platform=OS/ARCH[/VARIANT]  the image for that platform, of an\n"
+		"                           index of several (default: the host's)\n"
 		"      --name=NAME          the image name (default: from the image)\n"
 		"      --version=VERSION    the version label (default: the tag)\n"
 		"      --os=OS, --arch=ARCH  the os and arch labels (default: from the\n"

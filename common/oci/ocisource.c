@@ -78,11 +78,24 @@ static bool is_index(const struct json_value *desc)
 	       json_is_string(mt, "application/vnd.docker.distribution.manifest.list.v2+json");
 }
 
-/* The image descriptors of an index, nested indexes followed (one level at
- * a time, at most 8 deep), into *found. */
-static int collect(const char *dir, const struct json_value *index, int depth,
-		   struct json_value ***found, size_t *n, struct json_value ***keep, size_t *nkeep,
-		   struct act_err *err)
+/* An image of the layout, with the names its index (or an outer one) gave it. */
+struct cand {
+	const struct json_value *desc;
+	const char *ref, *cname;
+};
+
+struct cands {
+	struct cand *v;
+	size_t n;
+	struct json_value **keep; /* nested indexes, parsed */
+	size_t nkeep;
+};
+
+/* The image descriptors of an index, nested indexes followed (at most 8
+ * deep); an image takes the names of the index that holds it when it has
+ * none of its own (docker buildx and docker save name the index only). */
+static int collect(const char *dir, const struct json_value *index, int depth, const char *ref,
+		   const char *cname, struct cands *c, struct act_err *err)
 {
 	const struct json_value *ms = json_get(index, "manifests");
 
@@ -90,6 +103,8 @@ static int collect(const char *dir, const struct json_value *index, int depth,
 		return act_err_set(err, ELOOP, "%s: index.json: indexes nested too deep", dir);
 	for (size_t i = 0; ms && ms->type == JSON_ARRAY && i < ms->n; i++) {
 		const struct json_value *d = ms->items[i];
+		const char *r = annotation(d, REF_NAME) ?: ref;
+		const char *cn = annotation(d, CONTAINERD_NAME) ?: cname;
 
 		if (is_index(d)) {
 			_cleanup_free_ char *text = NULL;
@@ -99,40 +114,126 @@ static int collect(const char *dir, const struct json_value *index, int depth,
 			if (read_blob(dir, d, &text, &len, err) < 0 ||
 			    !(sub = json_parse(text, len, err)))
 				return -1;
-			*keep = xrealloc(*keep, (*nkeep + 1) * sizeof(**keep));
-			(*keep)[(*nkeep)++] = sub;
-			if (collect(dir, sub, depth + 1, found, n, keep, nkeep, err) < 0)
+			c->keep = xrealloc(c->keep, (c->nkeep + 1) * sizeof(*c->keep));
+			c->keep[c->nkeep++] = sub;
+			if (collect(dir, sub, depth + 1, r, cn, c, err) < 0)
 				return -1;
 			continue;
 		}
-		*found = xrealloc(*found, (*n + 1) * sizeof(**found));
-		(*found)[(*n)++] = (struct json_value *)d;
+		c->v = xrealloc(c->v, (c->n + 1) * sizeof(*c->v));
+		c->v[c->n++] = (struct cand){ d, r, cn };
 	}
 	return 0;
 }
 
-/* The descriptor tagged ref, or the only one. */
-static const struct json_value *pick(const char *dir, struct json_value **found, size_t n,
-				     const char *ref, struct act_err *err)
+static const char *pstr(const struct json_value *p, const char *key)
 {
-	const struct json_value *hit = NULL;
+	const struct json_value *v = json_get(p, key);
+
+	return v && v->type == JSON_STRING ? v->str : NULL;
+}
+
+/* "os/arch[/variant]" of a platform object (a descriptor's, a config). */
+static char *platform_name(const struct json_value *p)
+{
+	const char *os = pstr(p, "os"), *arch = pstr(p, "architecture");
+	const char *v = pstr(p, "variant");
+
+	return xasprintf("%s/%s%s%s", os ? os : "?", arch ? arch : "?", v ? "/" : "",
+			 v ? v : "");
+}
+
+/* Whether p is the platform "os/arch[/variant]" names: a variant left out
+ * matches any. */
+static bool platform_is(const struct json_value *p, const char *want)
+{
+	_cleanup_free_ char *have = platform_name(p);
+	size_t l = strlen(want);
+
+	return streq(have, want) || (strncmp(have, want, l) == 0 && have[l] == '/' &&
+				     strchr(want, '/') == strrchr(want, '/'));
+}
+
+/* The platform this acitool runs on, as OCI names it. */
+static const char *host_platform(void)
+{
+#if defined(__x86_64__)
+	return "linux/amd64";
+#elif defined(__aarch64__)
+	return "linux/arm64";
+#elif defined(__arm__) && defined(__ARM_ARCH_7A__)
+	return "linux/arm/v7";
+#elif defined(__arm__)
+	return "linux/arm";
+#elif defined(__i386__)
+	return "linux/386";
+#elif defined(__powerpc64__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	return "linux/ppc64le";
+#elif defined(__s390x__)
+	return "linux/s390x";
+#else
+	return "linux/unknown";
+#endif
+}
+
+/* Keep the candidates whose descriptor names platform want (or none). */
+static size_t keep_platform(struct cand *v, size_t n, const char *want, bool need)
+{
+	size_t k = 0;
 
 	for (size_t i = 0; i < n; i++) {
-		const char *r = annotation(found[i], REF_NAME), *c = annotation(found[i], CONTAINERD_NAME);
+		const struct json_value *p = json_get(v[i].desc, "platform");
 
-		if (ref && !(r && streq(r, ref)) && !(c && streq(c, ref)))
-			continue;
-		if (hit) {
-			act_err_set(err, EINVAL, "%s: %s images%s: --ref (or DIR:TAG) picks one", dir,
-				    ref ? "two" : "several", ref ? " of that tag" : "");
-			return NULL;
-		}
-		hit = found[i];
+		if (p ? platform_is(p, want) : !need)
+			v[k++] = v[i];
 	}
-	if (!hit)
-		act_err_set(err, ENOENT, ref ? "%s: no image tagged '%s'" : "%s: no image%s", dir,
-			    ref ? ref : "");
-	return hit;
+	return k;
+}
+
+/* The image tagged ref (or any), for platform (or the host's, among
+ * several); attestations and other platforms named "unknown" left out. */
+static const struct cand *pick(const char *dir, struct cands *c, const char *ref,
+			       const char *platform, struct act_err *err)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < c->n; i++) {
+		const struct json_value *p = json_get(c->v[i].desc, "platform");
+
+		if (ref && !(c->v[i].ref && streq(c->v[i].ref, ref)) &&
+		    !(c->v[i].cname && streq(c->v[i].cname, ref)))
+			continue;
+		if (p && pstr(p, "os") && streq(pstr(p, "os"), "unknown"))
+			continue;
+		c->v[n++] = c->v[i];
+	}
+	if (platform)
+		n = keep_platform(c->v, n, platform, false);
+	else if (n > 1 && keep_platform(c->v, n, host_platform(), true) == 1)
+		n = keep_platform(c->v, n, host_platform(), true);
+	if (n == 1)
+		return &c->v[0];
+	if (n == 0) {
+		act_err_set(err, ENOENT, "%s: no image%s%s%s%s", dir, ref ? " tagged '" : "",
+			    ref ? ref : "", ref ? "'" : "", platform ? " for that platform" : "");
+		return NULL;
+	}
+	{
+		_cleanup_free_ char *list = xstrdup("");
+
+		for (size_t i = 0; i < n; i++) {
+			const struct json_value *p = json_get(c->v[i].desc, "platform");
+			_cleanup_free_ char *name = p ? platform_name(p) : xstrdup("?");
+			char *l = xasprintf("%s%s%s", list, i ? ", " : "", name);
+
+			free(list);
+			list = l;
+		}
+		act_err_set(err, EINVAL, "%s: several images%s (%s): %s picks one", dir,
+			    ref ? " of that tag" : "", list,
+			    platform ? "--ref (or DIR:TAG)" : "--platform or --ref (or DIR:TAG)");
+	}
+	return NULL;
 }
 
 static int layers_of(const char *dir, const struct json_value *manifest,
@@ -168,14 +269,34 @@ static int layers_of(const char *dir, const struct json_value *manifest,
 	return 0;
 }
 
-int oci_image_open(const char *dir, const char *ref, struct oci_image *img, struct act_err *err)
+int oci_check_platform(const struct oci_image *img, const char *platform, struct act_err *err)
+{
+	struct json_value *c;
+	_cleanup_free_ char *have = NULL;
+	bool ok;
+
+	if (!platform)
+		return 0;
+	if (!(c = json_parse(img->config, img->clen, err)))
+		return -1;
+	ok = platform_is(c, platform);
+	have = platform_name(c);
+	json_free(c);
+	if (!ok)
+		return act_err_set(err, EINVAL, "the image is for %s, not %s", have, platform);
+	return 0;
+}
+
+int oci_image_open(const char *dir, const char *ref, const char *platform, struct oci_image *img,
+		   struct act_err *err)
 {
 	_cleanup_free_ char *path = xasprintf("%s/index.json", dir), *itext = NULL, *mtext = NULL;
 	_cleanup_free_ char *layout = xasprintf("%s/oci-layout", dir);
 	struct json_value *index = NULL, *manifest = NULL, *config = NULL;
-	struct json_value **found = NULL, **keep = NULL;
+	struct cands c = { 0 };
+	const struct cand *hit;
 	const struct json_value *desc;
-	size_t ilen, mlen, n = 0, nkeep = 0;
+	size_t ilen, mlen;
 	struct stat st;
 	int r = -1;
 
@@ -187,27 +308,29 @@ int oci_image_open(const char *dir, const char *ref, struct oci_image *img, stru
 	}
 	if (fileio_read_all(path, JSON_MAX, "index.json size", &itext, &ilen, err) < 0 ||
 	    !(index = json_parse(itext, ilen, err)) ||
-	    collect(dir, index, 0, &found, &n, &keep, &nkeep, err) < 0 ||
-	    !(desc = pick(dir, found, n, ref, err)))
+	    collect(dir, index, 0, NULL, NULL, &c, err) < 0 ||
+	    !(hit = pick(dir, &c, ref, platform, err)))
 		goto out;
+	desc = hit->desc;
 	if (read_blob(dir, desc, &mtext, &mlen, err) < 0 ||
 	    !(manifest = json_parse(mtext, mlen, err)))
 		goto out;
 	memcpy(img->manifest_digest, json_get(desc, "digest")->str, DIGEST_LEN + 1);
-	img->ref = annotation(desc, REF_NAME) ? xstrdup(annotation(desc, REF_NAME)) : NULL;
-	img->containerd_name = annotation(desc, CONTAINERD_NAME) ?
-				       xstrdup(annotation(desc, CONTAINERD_NAME)) : NULL;
+	img->ref = hit->ref ? xstrdup(hit->ref) : NULL;
+	img->containerd_name = hit->cname ? xstrdup(hit->cname) : NULL;
 	if (read_blob(dir, json_get(manifest, "config"), &img->config, &img->clen, err) < 0 ||
 	    !(config = json_parse(img->config, img->clen, err)))
 		goto out;
 	r = layers_of(dir, manifest, config, img, err);
+	if (r == 0)
+		r = oci_check_platform(img, platform, err);
 out:
 	if (r < 0)
 		oci_image_free(img);
-	for (size_t i = 0; i < nkeep; i++)
-		json_free(keep[i]);
-	free(keep);
-	free(found);
+	for (size_t i = 0; i < c.nkeep; i++)
+		json_free(c.keep[i]);
+	free(c.keep);
+	free(c.v);
 	json_free(index);
 	json_free(manifest);
 	json_free(config);

@@ -10,7 +10,8 @@
 /*
  * One image of an OCI image layout, found and checked: index.json (and any
  * index it points to), the manifest tagged ref (org.opencontainers.image.ref.name,
- * or io.containerd.image.name; the only image when ref is NULL), its config
+ * or io.containerd.image.name, its own or its index's; the only image when
+ * ref is NULL; attestations, whose platform is "unknown", left out), its config
  * and its layers' descriptors. Every blob read here has its size and digest
  * checked; the layers are checked as they are read (ocisquash.h).
  */
@@ -35,5 +36,11 @@ struct oci_image {
 	size_t nlayers;
 };
 
-int oci_image_open(const char *dir, const char *ref, struct oci_image *img, struct act_err *err);
+/* platform "os/arch[/variant]" (NULL: any; among several images of one tag,
+ * the host's) picks among an index's images by their descriptors' platform,
+ * and must be the config's. */
+int oci_image_open(const char *dir, const char *ref, const char *platform, struct oci_image *img,
+		   struct act_err *err);
+/* The image's config is for platform (NULL: any). */
+int oci_check_platform(const struct oci_image *img, const char *platform, struct act_err *err);
 void oci_image_free(struct oci_image *img);

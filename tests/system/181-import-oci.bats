@@ -240,3 +240,51 @@ assert (app["user"], app["group"]) == ("1001", "1002"), app'
 	run_acitool import --name=example.com/z L:t nobody.aci
 	expect_output --substring "warning: User 'nobody' has no group and no line in the image's /etc/passwd: group 'nobody'"
 }
+
+@test "an index of several platforms: the host's by default, --platform picks, attestations left out" {
+	[ -x /bin/busybox ] || skip "needs busybox-static"
+	for arch in amd64 aarch64; do
+		python3 "$ACT_TESTS_DIR/tools/mkrunimage.py" $arch.aci '{"manifest":{"name":"example.com/bb",
+		  "labels":[{"name":"os","value":"linux"},{"name":"arch","value":"'$arch'"}]}}'
+		run_acitool export-oci $arch.aci L:$arch
+	done
+	# One tag for both, as docker buildx writes it: index.json names a
+	# nested index that lists the images by platform, and an attestation
+	# (platform unknown/unknown).
+	python3 - <<'PYEOF'
+import hashlib, json, os
+idx = json.load(open("L/index.json"))
+ms = [dict((k, v) for k, v in m.items() if k != "annotations") for m in idx["manifests"]]
+ms.append({"mediaType": ms[0]["mediaType"], "digest": ms[0]["digest"], "size": ms[0]["size"],
+           "platform": {"os": "unknown", "architecture": "unknown"}})
+def nested(tag, ms):
+    b = json.dumps({"schemaVersion": 2, "mediaType": "application/vnd.oci.image.index.v1+json",
+                    "manifests": ms}).encode()
+    h = hashlib.sha256(b).hexdigest()
+    open("L/blobs/sha256/" + h, "wb").write(b)
+    return {"mediaType": "application/vnd.oci.image.index.v1+json", "digest": "sha256:" + h,
+            "size": len(b), "annotations": {"org.opencontainers.image.ref.name": tag}}
+# Tag 2: the arm64 image and its attestation only.
+idx["manifests"] = [nested("1", ms), nested("2", ms[1:])]
+json.dump(idx, open("L/index.json", "w"))
+PYEOF
+	arch_of() {
+		python3 -c '
+import json, sys, tarfile
+m = json.loads(tarfile.open(sys.argv[1]).extractfile("manifest").read())
+print({l["name"]: l["value"] for l in m["labels"]}["arch"])' "$1"
+	}
+	[ "$(uname -m)" = x86_64 ] || skip "the default platform is the host's: checked on amd64"
+	run_acitool import L:1 host.aci
+	[ "$(arch_of host.aci)" = amd64 ] || die "the host's image was not picked: $(arch_of host.aci)"
+	run_acitool import --platform=linux/arm64 L:1 arm.aci
+	[ "$(arch_of arm.aci)" = aarch64 ] || die "--platform=linux/arm64 gave $(arch_of arm.aci)"
+	# The one image of tag 2 that is not an attestation, whatever the host.
+	run_acitool import L:2 two.aci
+	[ "$(arch_of two.aci)" = aarch64 ] || die "tag 2 gave $(arch_of two.aci)"
+	run_acitool 1 import --platform=linux/s390x L:1 x.aci
+	expect_error_line import "L: no image tagged '1' for that platform"
+	run_acitool 2 import --platform=arm64 L:1 x.aci
+	expect_error_line import "--platform=arm64: not OS/ARCH\[/VARIANT\]"
+	[ ! -e x.aci ] || die "x.aci written"
+}
