@@ -232,6 +232,62 @@ static void gen_app(struct json_gen *g, const struct json_value *cfg,
 	json_gen_object_close(g);
 }
 
+/* v (an array) as compact JSON, the annotation's value. */
+static void json_label(struct json_gen *g, const char *name, const struct json_value *v)
+{
+	struct json_gen *t = json_gen_new();
+	_cleanup_free_ char *text = NULL;
+	size_t len;
+
+	json_gen_value(t, v);
+	text = json_gen_finish(t, &len, NULL);
+	json_gen_free(t);
+	if (text)
+		label(g, name, text);
+}
+
+/* What the image was and what has no field of its own: created and author;
+ * Entrypoint and Cmd apart, as docker2aci kept them (export-oci splits exec
+ * by them again); the config's and the manifest's digests; StopSignal. */
+static void gen_annotations(struct json_gen *g, const struct json_value *c,
+			    const struct json_value *cfg, const struct oci_image *img)
+{
+	const struct json_value *ep = json_get(cfg, "Entrypoint"), *cmd = json_get(cfg, "Cmd");
+	char id[DIGEST_LEN + 1];
+
+	json_gen_cstr(g, "annotations");
+	json_gen_array_open(g);
+	if (str(json_get(c, "created")))
+		label(g, "created", json_get(c, "created")->str);
+	if (str(json_get(c, "author")))
+		label(g, "authors", json_get(c, "author")->str);
+	if (ep && ep->type == JSON_ARRAY && ep->n)
+		json_label(g, "appc.io/docker/entrypoint", ep);
+	if (cmd && cmd->type == JSON_ARRAY && cmd->n)
+		json_label(g, "appc.io/docker/cmd", cmd);
+	digest_of(img->config, img->clen, id);
+	label(g, "appc.io/docker/imageid", id);
+	if (*img->manifest_digest)
+		label(g, "appc.io/oci/manifest-digest", img->manifest_digest);
+	if (str(json_get(cfg, "StopSignal")))
+		label(g, "appc.io/oci/stopsignal", json_get(cfg, "StopSignal")->str);
+	json_gen_array_close(g);
+}
+
+/* The config's fields no manifest field or annotation holds, named. */
+static void unmapped(const struct json_value *cfg, struct msglist *warn)
+{
+	static const char *const fields[] = { "Healthcheck", "OnBuild", "Shell" };
+
+	for (size_t i = 0; i < ARRAY_SIZE(fields); i++) {
+		const struct json_value *v = json_get(cfg, fields[i]);
+
+		if (v && v->type != JSON_NULL && !(v->type == JSON_ARRAY && !v->n))
+			msglist_addf(warn, "the config's %s has no ACI counterpart: left out",
+				     fields[i]);
+	}
+}
+
 /* A manifest export-oci embedded, taken back when it still checks. */
 static int embedded(const struct json_value *cfg, char **out, size_t *len, struct act_err *err)
 {
@@ -295,15 +351,8 @@ int configmap_manifest(const struct oci_image *img, const struct configmap_optio
 		gen_app(g, cfg, o, warn);
 	else if (cfg && json_get(cfg, "Cmd") && json_get(cfg, "Cmd")->type == JSON_ARRAY)
 		gen_app(g, cfg, o, warn);
-	if (str(json_get(c, "created")) || str(json_get(c, "author"))) {
-		json_gen_cstr(g, "annotations");
-		json_gen_array_open(g);
-		if (str(json_get(c, "created")))
-			label(g, "created", json_get(c, "created")->str);
-		if (str(json_get(c, "author")))
-			label(g, "authors", json_get(c, "author")->str);
-		json_gen_array_close(g);
-	}
+	gen_annotations(g, c, cfg, img);
+	unmapped(cfg, warn);
 	json_gen_object_close(g);
 	*out = json_gen_finish(g, len, err);
 	json_gen_free(g);

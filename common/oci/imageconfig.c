@@ -58,6 +58,53 @@ static const char *nv(const struct json_value *list, const char *name)
 	return NULL;
 }
 
+/* A string array kept as JSON text in an annotation, or NULL. */
+static struct json_value *json_annotation(const struct json_value *annos, const char *name)
+{
+	const char *t = nv(annos, name);
+	struct json_value *v = t ? json_parse(t, strlen(t), NULL) : NULL;
+
+	for (size_t i = 0; v && v->type == JSON_ARRAY && i < v->n; i++)
+		if (v->items[i]->type != JSON_STRING)
+			break;
+	return v;
+}
+
+/* exec as Entrypoint; as Entrypoint and Cmd where the image came from an
+ * OCI image (import keeps them apart in annotations, as docker2aci did) and
+ * they still make up exec: `docker run IMAGE ARGS` replaces Cmd then, as it
+ * did in the image it came from. */
+static void gen_exec(struct json_gen *g, const struct json_value *exec,
+		     const struct json_value *annos)
+{
+	struct json_value *ep = json_annotation(annos, "appc.io/docker/entrypoint");
+	struct json_value *cmd = json_annotation(annos, "appc.io/docker/cmd");
+	size_t ne = ep && ep->type == JSON_ARRAY ? ep->n : 0;
+	size_t nc = cmd && cmd->type == JSON_ARRAY ? cmd->n : 0;
+	bool split = ne + nc == exec->n && (ne || nc);
+
+	for (size_t i = 0; split && i < exec->n; i++) {
+		const struct json_value *a = i < ne ? ep->items[i] : cmd->items[i - ne];
+
+		split = a->type == JSON_STRING && streq(a->str, str(exec->items[i]) ?: "");
+	}
+	if (!split) {
+		json_gen_cstr(g, "Entrypoint");
+		json_gen_value(g, exec);
+	} else {
+		if (ne) {
+			json_gen_cstr(g, "Entrypoint");
+			json_gen_value(g, ep);
+		}
+		if (nc) {
+			json_gen_cstr(g, "Cmd");
+			json_gen_value(g, cmd);
+		}
+	}
+	json_free(ep);
+	json_free(cmd);
+}
+
 /* appc's os and arch labels as OCI's (image-index.md's platform values). */
 static void platform(struct imageconfig *c, const struct json_value *labels)
 {
@@ -255,6 +302,7 @@ int imageconfig_make(const char *manifest, size_t len, const char *diff_id, bool
 {
 	struct json_value *m = json_parse(manifest, len, err);
 	const struct json_value *app, *annos, *v;
+	const char *s;
 	struct json_gen *g;
 	int r = -1;
 
@@ -315,9 +363,11 @@ int imageconfig_make(const char *manifest, size_t len, const char *diff_id, bool
 		}
 		json_gen_array_close(g);
 	}
-	if (app && (v = json_get(app, "exec")) && v->type == JSON_ARRAY && v->n) {
-		json_gen_cstr(g, "Entrypoint");
-		json_gen_value(g, v);
+	if (app && (v = json_get(app, "exec")) && v->type == JSON_ARRAY && v->n)
+		gen_exec(g, v, annos);
+	if ((s = nv(annos, "appc.io/oci/stopsignal"))) {
+		json_gen_cstr(g, "StopSignal");
+		json_gen_cstr(g, s);
 	}
 	if (app && (v = json_get(app, "mountPoints")) && v->type == JSON_ARRAY && v->n) {
 		json_gen_cstr(g, "Volumes");

@@ -91,7 +91,13 @@ assert app["ports"] == [{"name": "80-tcp", "protocol": "tcp", "port": 80, "count
                          "socketActivated": False}], app["ports"]
 assert app["mountPoints"] == [{"name": "volume-data", "path": "/data"}], app["mountPoints"]
 assert app["userLabels"] == {"team": "net"}, app
-assert {"name": "authors", "value": "me"} in m["annotations"], m["annotations"]'
+an = {a["name"]: a["value"] for a in m["annotations"]}
+assert an["authors"] == "me", an
+assert json.loads(an["appc.io/docker/entrypoint"]) == ["/capbin"], an
+assert json.loads(an["appc.io/docker/cmd"]) == ["-v"], an
+i = json.load(open("L/index.json"))["manifests"][0]["digest"]
+cfg = json.load(open("L/blobs/sha256/" + i[7:]))["config"]["digest"]
+assert an["appc.io/oci/manifest-digest"] == i and an["appc.io/docker/imageid"] == cfg, an'
 	# Without a name to go by, --name is asked for.
 	run_acitool 1 import L:t noname.aci
 	expect_error_line import "the image has no name \(io.containerd.image.name\): --name gives one"
@@ -219,7 +225,14 @@ PYEOF
 	run -0 grep -c 'layer.v1.tar+zstd' Z/blobs/sha256/*
 	run_acitool import --name=example.com/z Z:t z.aci
 	run_acitool import --name=example.com/z L:t plain.aci
-	cmp z.aci plain.aci
+	# The same but for the manifest's digest, which names the zstd blobs.
+	run -0 $TARCMP --skip manifest z.aci plain.aci
+	run -0 python3 -c '
+import json, tarfile
+def m(p):
+    m = json.loads(tarfile.open(p).extractfile("manifest").read())
+    return m, [a for a in m.pop("annotations") if a["name"] != "appc.io/oci/manifest-digest"]
+assert m("z.aci") == m("plain.aci")'
 	# The copies: a symlink and a fifo of their own, as containerd makes them.
 	run -0 python3 -c '
 import json, tarfile

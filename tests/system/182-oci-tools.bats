@@ -94,10 +94,14 @@ RUN mkdir -p /a/b/c /keep && touch /a/b/c/old /keep/k /gone && echo hl >/hl1 && 
 RUN rm -rf /a/b/c && mkdir -p /a/b/c && touch /a/b/c/foo && rm /gone /hl1 && rm -rf /keep
 USER 1000
 ENTRYPOINT ["/bin/sh"]
+CMD ["-c", "echo from cmd"]
+STOPSIGNAL SIGQUIT
+HEALTHCHECK CMD true
 DEOF
 	$DOCKER build -q --network none -t local/wh:1 ctx >/dev/null
 	$DOCKER save -o wh.tar local/wh:1
 	run_acitool import docker-archive:wh.tar wh.aci
+	expect_output --substring "warning: the config's Healthcheck has no ACI counterpart: left out"
 	run_acitool validate wh.aci
 	skopeo copy -q docker-archive:wh.tar oci:wl:t
 	umoci unpack --image wl:t ref >/dev/null
@@ -112,7 +116,19 @@ DEOF
 	run -0 python3 -c '
 import json, tarfile
 app = json.loads(tarfile.open("wh.aci").extractfile("manifest").read())["app"]
-assert (app["user"], app["group"], app["exec"]) == ("1000", "1500", ["/bin/sh"]), app'
+assert (app["user"], app["group"]) == ("1000", "1500"), app
+assert app["exec"] == ["/bin/sh", "-c", "echo from cmd"], app'
+	# Back to docker: Entrypoint and Cmd apart again, so arguments replace
+	# Cmd as they did; the stop signal kept.
+	run_acitool export-oci wh.aci back:1
+	skopeo copy -q oci:back:1 docker-archive:"$PWD/back.tar":local/back:1
+	$DOCKER load -q -i back.tar
+	run -0 $DOCKER run --rm --network none local/back:1
+	[ "$output" = "from cmd" ] || die "the image's Cmd: $output"
+	run -0 $DOCKER run --rm --network none local/back:1 -c "echo replaced"
+	[ "$output" = replaced ] || die "arguments did not replace Cmd: $output"
+	run -0 $DOCKER inspect -f '{{json .Config.Entrypoint}} {{json .Config.Cmd}} {{.Config.StopSignal}}' local/back:1
+	[ "$output" = '["/bin/sh"] ["-c","echo from cmd"] SIGQUIT' ] || die "docker's view: $output"
 }
 
 @test "buildah's image: imported with its capability, and acitool run pings through it as uid 1000" {
