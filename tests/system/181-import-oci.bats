@@ -17,7 +17,7 @@ setup() {
 	command -v umoci >/dev/null || skip "no umoci (make check installs it)"
 }
 
-# L:t, three layers: files, a hardlink and a setcap'd binary; then one file
+# L:t, three layers: files, hardlinks, long names and a setcap'd binary; then one file
 # deleted, a tree removed, a second hardlink to a lower file; then an opaque
 # directory made by hand.
 umoci_image() {
@@ -34,6 +34,12 @@ umoci_image() {
 	cp /bin/true b/rootfs/capbin
 	setcap cap_net_raw+ep b/rootfs/capbin
 	ln b/rootfs/etc/one b/rootfs/etc/one-link
+	# Names and a link target past ustar's 100 bytes.
+	long=$(printf 'n%.0s' {1..120})
+	mkdir b/rootfs/$long
+	echo long >b/rootfs/$long/$long
+	ln -s $long/$long b/rootfs/longlink
+	ln b/rootfs/$long/$long b/rootfs/longhard
 	umoci repack --image L:t b
 	rm -rf b
 	umoci unpack --image L:t b >/dev/null
