@@ -3,7 +3,7 @@
 # the Debian packages it is missing first (as root, or through sudo).
 
 BUILD_DEPS := build-essential cmake pkg-config libarchive-dev libyajl-dev libcap-dev libattr1-dev \
-	libisal-dev libdeflate-dev zlib1g-dev libssl-dev liblzma-dev libcurl4-openssl-dev libseccomp-dev scdoc
+	libisal-dev libdeflate-dev zlib1g-dev libssl-dev liblzma-dev libbz2-dev libcurl4-openssl-dev libseccomp-dev scdoc
 # Independent readers the tests check acitool's output with; Go and appc's
 # spec sources let the compatibility tests build and run appc's actool.
 TEST_DEPS := bats libarchive-tools attr libcap2-bin tar gzip bzip2 xz-utils python3 \

@@ -10,6 +10,7 @@
 #include "common/codec/gzdec.h"
 #include "common/base/interrupt.h"
 #include "common/base/macro.h"
+#include "common/codec/bzdec.h"
 #include "common/codec/memberstore.h"
 #include "common/io/readahead.h"
 #include "common/io/source.h"
@@ -38,6 +39,7 @@ struct source {
 	/* gzip: ISA-L; xz: liblzma, block by block; fed from raw_buf[dec_off, dec_len). */
 	struct gzdec *gz;
 	struct xzdec *xz;
+	struct bzdec *bz; /* bzip2: its blocks decoded on threads of its own */
 	size_t dec_off, dec_len;
 	bool raw_eof;
 	struct memberstore *members; /* kept for reuse, when asked */
@@ -115,6 +117,11 @@ static ssize_t raw_read(struct source *src, void *buf, size_t len)
 	if (n > 0)
 		__atomic_fetch_add(&src->raw_read, (uint64_t)n, __ATOMIC_RELAXED);
 	return n;
+}
+
+static ssize_t bz_raw_read(void *ctx, void *buf, size_t len)
+{
+	return raw_read(ctx, buf, len);
 }
 
 static la_ssize_t ar_read_cb(struct archive *a, void *ctx, const void **buf)
@@ -382,6 +389,8 @@ static struct source *open_source(const char *path, bool zstd, int64_t off, int6
 	} else if (src->comp == ACT_COMP_XZ && !codec_fallback()) {
 		src->xz = xzdec_new();
 		src->raw_buf = xmalloc(RAW_BUF);
+	} else if (src->comp == ACT_COMP_BZIP2 && !codec_fallback()) {
+		src->bz = bzdec_new(bz_raw_read, src, 0);
 	} else if (src->comp != ACT_COMP_NONE && open_filter(src, err) < 0) {
 		goto fail;
 	}
@@ -411,6 +420,7 @@ void source_free(struct source *src)
 		archive_read_free(src->ar);
 	gzdec_free(src->gz);
 	xzdec_free(src->xz);
+	bzdec_free(src->bz);
 	memberstore_free(src->members);
 	if (src->own_fd)
 		close(src->fd);
@@ -528,6 +538,13 @@ static ssize_t read_stream(struct source *src, void *buf, size_t len, struct act
 		if (n < 0)
 			return act_err_set(err, errno, "%s: read error: %s", src->path,
 					   strerror(errno));
+		return n;
+	}
+	if (src->bz) {
+		ssize_t n = bzdec_read(src->bz, buf, len, err);
+
+		if (n < 0)
+			return act_err_wrap(err, "%s", src->path);
 		return n;
 	}
 	if ((src->gz || src->xz) && !src->ra_tried)
@@ -655,6 +672,15 @@ bool source_observe_gzip(struct source *src, gzdec_member_fn fn, void *ctx)
 	src->gz_fn = fn;
 	src->gz_ctx = ctx;
 	gzdec_observe(src->gz, fn, ctx);
+	return true;
+}
+
+bool source_observe_bzip2(struct source *src, void (*fn)(void *ctx, const struct bzblock *b),
+			  void *ctx)
+{
+	if (!src->bz || !src->seekable)
+		return false;
+	bzdec_observe(src->bz, fn, ctx);
 	return true;
 }
 

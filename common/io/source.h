@@ -74,6 +74,15 @@ struct memberstore *source_keep_members(struct source *src, size_t max_member,
 bool source_observe_gzip(struct source *src, void (*fn)(void *ctx, uint64_t c_start,
 		uint64_t c_end, uint64_t u_start, uint64_t u_end), void *ctx);
 
+/*
+ * Have fn told of each bzip2 block as its bytes start to be handed out (see
+ * bzdec_block_fn); call before the first read. False when the input is not
+ * bzip2 decoded by acitool's own decoder, or not a regular file.
+ */
+struct bzblock;
+bool source_observe_bzip2(struct source *src, void (*fn)(void *ctx, const struct bzblock *b),
+			  void *ctx);
+
 enum act_compression source_compression(const struct source *src);
 const char *source_path(const struct source *src);
 /* The wall-clock time just before source_stat's status was read. */
