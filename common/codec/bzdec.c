@@ -15,7 +15,7 @@
 #define OUT_MAX (4u << 20)
 #define READ_CHUNK (1u << 20)
 /* Input given to libbz2 at a time: a worker sees a stop between. */
-#define FEED (256u << 10)
+#define FEED (64u << 10)
 /* How many blocks a failed one is joined to, at most (a magic by chance). */
 #define JOIN_MAX 8
 
@@ -117,15 +117,14 @@ static void decode(struct bzdec *d, struct job *j)
 			s.avail_in = (unsigned)n;
 			fed += n;
 		}
-		if (j->big) {
-			s.next_out = (char *)scratch;
-			s.avail_out = 1u << 20;
-		} else {
-			s.next_out = (char *)j->out + j->out_len;
-			s.avail_out = (unsigned)(cap - j->out_len);
-		}
+		/* Output a piece at a time too: a stop is seen within it. */
+		size_t room = j->big ? 1u << 20 : cap - j->out_len;
+
+		room = room < FEED ? room : FEED;
+		s.next_out = j->big ? (char *)scratch : (char *)j->out + j->out_len;
+		s.avail_out = (unsigned)room;
 		r = BZ2_bzDecompress(&s);
-		j->out_len += (size_t)((j->big ? 1u << 20 : cap - j->out_len) - s.avail_out);
+		j->out_len += room - s.avail_out;
 		if (r == BZ_STREAM_END || r != BZ_OK)
 			break;
 		if (!s.avail_in && fed == in_len && s.avail_out) {
@@ -622,8 +621,11 @@ ssize_t bzdec_read(struct bzdec *d, void *buf, size_t len, struct act_err *err)
 			d->cur = NULL;
 		}
 		/* What the scan finds wrong ahead waits for the blocks before
-		 * it: a reader that stops early (cat-manifest) never sees it. */
-		while (!d->scan_failed && d->scan != SCAN_DONE && d->njobs < d->max_jobs)
+		 * it: a reader that stops early (cat-manifest) never sees it.
+		 * Until the first block is out, it is the only one: a reader
+		 * that wants the manifest only decodes no more. */
+		while (!d->scan_failed && d->scan != SCAN_DONE &&
+		       d->njobs < (d->u_pos ? d->max_jobs : 1))
 			if (produce(d, &d->err) < 0)
 				d->scan_failed = true;
 		if (!d->head) {
