@@ -8,7 +8,8 @@ BUILD_DEPS := build-essential cmake pkg-config libarchive-dev libyajl-dev libcap
 # spec sources let the compatibility tests build and run appc's actool.
 TEST_DEPS := bats libarchive-tools attr libcap2-bin tar gzip bzip2 xz-utils python3 \
 	util-linux valgrind golang-go golang-github-appc-spec-dev man-db groff-base zsh strace \
-	pigz zopfli libdeflate-tools busybox-static runc umoci skopeo buildah podman docker.io
+	pigz zopfli libdeflate-tools lbzip2 pbzip2 busybox-static runc umoci skopeo buildah podman \
+	docker.io
 JOBS := $(shell nproc 2>/dev/null || echo 2)
 
 .PHONY: all deps test-deps build check check-sanitize check-valgrind check-valgrind-all demo install clean

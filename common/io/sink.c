@@ -12,6 +12,7 @@
 #include "common/base/bigbuf.h"
 #include "common/base/fileio.h"
 #include "common/codec/gzenc.h"
+#include "common/codec/bzsplice.h"
 #include "common/codec/gzsplice.h"
 #include "common/io/imageid.h"
 #include "common/codec/xzenc.h"
@@ -46,6 +47,7 @@ struct sink {
 	size_t mbuf_cap;
 	int level;		/* 0: the codec's default */
 	struct gzsplice *splice; /* gzip spliced from in_fd (sink_splice_from) */
+	struct bzsplice *bzsplice; /* bzip2 spliced from the input's blocks */
 	int in_fd;
 	char *in_name;
 };
@@ -208,6 +210,8 @@ int sink_write(struct sink *s, const void *buf, size_t len, struct act_err *err)
 	count_in(s, buf, len);
 	if (s->splice)
 		return gzsplice_write(s->splice, buf, len, err);
+	if (s->bzsplice)
+		return bzsplice_write(s->bzsplice, buf, len, err);
 	if (s->gz)
 		return blockenc_write(s->gz, buf, len, err);
 	if (s->xz)
@@ -369,6 +373,28 @@ static int splice_truncate_cb(void *ctx, uint64_t len, struct act_err *err)
 	return 0;
 }
 
+/* bzip2 in and out: the input's blocks copied, those edits touch made anew. */
+static bool bz_splice_from(struct sink *s, struct source *src)
+{
+	bool discard = s->discard;
+
+	if (!s->aw || s->wrote || s->discard || s->bytes_in || !source_stat(src)->st_mode ||
+	    !S_ISREG(source_stat(src)->st_mode))
+		return false;
+	s->bzsplice = bzsplice_new(source_fd(src), source_file_offset(src, 0), out_write_cb, s);
+	if (!source_observe_bzip2(src, bzsplice_block, s->bzsplice)) {
+		bzsplice_free(s->bzsplice);
+		s->bzsplice = NULL;
+		return false;
+	}
+	/* libarchive's compressor has written nothing: it goes quietly. */
+	s->discard = true;
+	archive_write_free(s->aw);
+	s->aw = NULL;
+	s->discard = discard;
+	return true;
+}
+
 bool sink_splice_from(struct sink *s, struct source *src)
 {
 	/* zlib's levels stop at 9; libdeflate's go on to 12. */
@@ -378,6 +404,8 @@ bool sink_splice_from(struct sink *s, struct source *src)
 	struct stat st;
 	bool cut;
 
+	if (s->comp == ACT_COMP_BZIP2 && source_compression(src) == ACT_COMP_BZIP2)
+		return bz_splice_from(s, src);
 	if (!s->gz || s->discard || s->bytes_in || source_compression(src) != ACT_COMP_GZIP)
 		return false;
 	/* Only a regular file this output began at the start of can be cut
@@ -403,6 +431,10 @@ bool sink_splice_from(struct sink *s, struct source *src)
 int sink_write_input(struct sink *s, const void *buf, size_t len, uint64_t u_off,
 		     struct act_err *err)
 {
+	if (s->bzsplice) {
+		count_in(s, buf, len);
+		return bzsplice_copy(s->bzsplice, buf, len, u_off, err);
+	}
 	if (!s->splice)
 		return sink_write(s, buf, len, err);
 	count_in(s, buf, len);
@@ -413,6 +445,8 @@ static int finish_output(struct sink *s, struct act_err *err)
 {
 	if (s->splice)
 		return gzsplice_finish(s->splice, err) < 0 ? -1 : flush_plain(s, err);
+	if (s->bzsplice)
+		return bzsplice_finish(s->bzsplice, err);
 	if (s->gz)
 		return blockenc_finish(s->gz, err);
 	if (s->xz)
@@ -451,6 +485,7 @@ void sink_free(struct sink *s)
 	}
 	spancopy_free(s->span);
 	gzsplice_free(s->splice);
+	bzsplice_free(s->bzsplice);
 	free(s->in_name);
 	blockenc_free(s->gz);
 	xzenc_free(s->xz);
