@@ -307,3 +307,43 @@ print({l["name"]: l["value"] for l in m["labels"]}["arch"])' "$1"
 	expect_error_line import "--platform=arm64: not OS/ARCH\[/VARIANT\]"
 	[ ! -e x.aci ] || die "x.aci written"
 }
+
+@test "a file under a lower symlink makes it a directory, as overlay does; a whiteout hides only lower layers" {
+	umoci init --layout L
+	umoci new --image L:t
+	python3 - <<'PYEOF'
+import io, tarfile
+def layer(name, entries):
+    with tarfile.open(name, "w", format=tarfile.PAX_FORMAT) as t:
+        for n, kind, data in entries:
+            ti = tarfile.TarInfo(n)
+            if kind == "dir":
+                ti.type, ti.mode = tarfile.DIRTYPE, 0o755
+                t.addfile(ti)
+            elif kind == "sym":
+                ti.type, ti.linkname = tarfile.SYMTYPE, data
+                t.addfile(ti)
+            else:
+                ti.size, ti.mode = len(data), 0o644
+                t.addfile(ti, io.BytesIO(data))
+layer("l0.tar", [("app", "dir", None), ("app/old", "file", b"old\n"), ("www", "sym", "/app"),
+                 ("d", "dir", None), ("d/lower", "file", b"lower\n")])
+# The same layer re-creates d, puts d/new in it, then whites d out: the
+# whiteout hides the lower layers' d/lower only (as umoci; podman refuses
+# such a layer).
+layer("l1.tar", [("www/index", "file", b"index\n"), ("d", "dir", None), ("d/new", "file", b"new\n"),
+                 (".wh.d", "file", b"")])
+PYEOF
+	umoci raw add-layer --image L:t l0.tar
+	umoci raw add-layer --image L:t l1.tar
+	run_acitool import --name=example.com/x L:t x.aci
+	expect_output --substring "warning: layer 1: /www is a file or symlink of a lower layer with /www/index under it: a directory, as overlay makes it"
+	run -0 python3 -c '
+import tarfile
+t = tarfile.open("x.aci")
+n = {m.name.rstrip("/"): m for m in t.getmembers()}
+assert n["rootfs/www"].isdir() and n["rootfs/www/index"].isfile(), "www"
+assert t.extractfile("rootfs/www/index").read() == b"index\n"
+assert "rootfs/app/old" in n, "the link target is left alone"
+assert "rootfs/d/new" in n and "rootfs/d/lower" not in n, sorted(n)'
+}
