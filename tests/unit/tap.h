@@ -8,6 +8,7 @@
  */
 #include <inttypes.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static int tap_n, tap_failed;
@@ -47,6 +48,13 @@ static inline void tap_ok(int ok, const char *file, int line, const char *what)
 		printf("# %s\n", #fn);                                         \
 		fn();                                                          \
 	} while (0)
+
+/* Under valgrind's memcheck (tests/valgrind/memcheck exports this), tests
+ * that compress and decode megabytes take smaller inputs. */
+static inline int tap_memcheck(void)
+{
+	return getenv("ACT_MEMCHECK_TEST") != NULL;
+}
 
 static inline int tap_done(void)
 {
