@@ -1,39 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
 /* bzdec against libbz2's own decoder: every block layout, streams back to
  * back, long runs, a magic by chance, and damage of every kind. */
-#include <bzlib.h>
-#include <stdlib.h>
-
-#include "common/base/macro.h"
-#include "common/codec/bzdec.h"
+#include "bzsplice-check.h"
 #include "tap.h"
 
-struct buf {
-	unsigned char *p;
-	size_t len;
-};
-
-static void append(struct buf *b, const void *p, size_t n)
-{
-	b->p = xrealloc(b->p, b->len + n + 1);
-	memcpy(b->p + b->len, p, n);
-	b->len += n;
-}
-
-static struct buf compress(const unsigned char *data, size_t len, int level)
-{
-	unsigned int cap = (unsigned)(len + len / 50 + 1024);
-	struct buf b = { xmalloc(cap), 0 };
-
-	if (BZ2_bzBuffToBuffCompress((char *)b.p, &cap, (char *)data, (unsigned)len, level, 0, 0) !=
-	    BZ_OK)
-		abort();
-	b.len = cap;
-	return b;
-}
-
 /* Text-like data: words from a small vocabulary, seeded. */
-static unsigned char *text(size_t len, uint64_t seed)
+static unsigned char *words_text(size_t len, uint64_t seed)
 {
 	static const char *const words[] = { "rootfs", "manifest", "acitool ", "\n", "usr/lib/",
 					     "capability ", "0123", "zz", "\t", "x" };
@@ -57,7 +29,7 @@ struct src {
 	size_t off, step;
 };
 
-static ssize_t rd(void *ctx, void *out, size_t len)
+static ssize_t rd_steps(void *ctx, void *out, size_t len)
 {
 	struct src *s = ctx;
 	size_t n = s->in->len - s->off;
@@ -95,7 +67,7 @@ static int decode(const struct buf *in, unsigned threads, size_t step, uint64_t 
 		  struct buf *out, struct seen *seen, struct act_err *err)
 {
 	struct src s = { in, 0, step };
-	struct bzdec *d = bzdec_new(rd, &s, threads);
+	struct bzdec *d = bzdec_new(rd_steps, &s, threads);
 	unsigned char chunk[70000];
 	ssize_t n;
 
@@ -128,7 +100,7 @@ static void test_layouts(void)
 	size_t ncases = tap_memcheck() ? ARRAY_SIZE(small) : ARRAY_SIZE(all);
 
 	for (size_t i = 0; i < ncases; i++) {
-		unsigned char *data = text(cases[i].len, i + 1);
+		unsigned char *data = words_text(cases[i].len, i + 1);
 		struct buf in = compress(data, cases[i].len, cases[i].level);
 
 		for (unsigned th = 1; th <= 4; th *= 2) {
@@ -155,7 +127,7 @@ static void test_layouts(void)
 /* pbzip2 and lbzip2 write streams back to back; some writers pad with zeros. */
 static void test_streams(void)
 {
-	unsigned char *a = text(400000, 5), *b = text(1200000, 6);
+	unsigned char *a = words_text(400000, 5), *b = words_text(1200000, 6);
 	struct buf sa = compress(a, 400000, 1), sb = compress(b, 1200000, 9), se = compress(a, 0, 5);
 	struct buf in = { 0 }, want = { 0 }, out;
 	struct seen seen = { 0 };
@@ -213,7 +185,7 @@ static void test_long_runs(void)
 static void test_false_magic(void)
 {
 	size_t len = tap_memcheck() ? 1 << 20 : 2 << 20;
-	unsigned char *data = text(len, 9);
+	unsigned char *data = words_text(len, 9);
 	struct buf in = compress(data, len, tap_memcheck() ? 1 : 9), out;
 	struct seen seen = { 0 }, plain = { 0 };
 	struct act_err err;
@@ -235,7 +207,7 @@ static void test_false_magic(void)
 static void test_damage(void)
 {
 	size_t len = tap_memcheck() ? 1 << 20 : 3 << 20;
-	unsigned char *data = text(len, 12);
+	unsigned char *data = words_text(len, 12);
 	struct buf in = compress(data, len, tap_memcheck() ? 1 : 9), out;
 	struct act_err err;
 
