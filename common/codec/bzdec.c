@@ -28,6 +28,10 @@ struct job {
 	unsigned char *out;
 	size_t out_len;
 	bool big;	      /* out not kept: out_len counts it */
+	/* The first block, when no one watches blocks: the reader decodes it
+	 * as it hands it out, so a reader that wants the manifest only
+	 * (cat-manifest) waits for no whole block and no worker. */
+	bool here;
 	enum job_state state;
 	int bzerr;
 	uint32_t s_crc;	      /* b.last: the stream's CRC, from its end */
@@ -161,7 +165,7 @@ static void *worker(void *arg)
 	for (;;) {
 		struct job *j = d->head;
 
-		while (j && j->state != JOB_QUEUED)
+		while (j && (j->state != JOB_QUEUED || j->here))
 			j = j->next;
 		if (d->stop)
 			break;
@@ -182,6 +186,8 @@ static void *worker(void *arg)
 
 static void wait_job(struct bzdec *d, struct job *j)
 {
+	if (j->here)
+		return;
 	pthread_mutex_lock(&d->mu);
 	while (j->state == JOB_QUEUED || j->state == JOB_RUNNING) {
 		/* No worker (none could start): decode it here. */
@@ -363,6 +369,7 @@ static int scan_header(struct bzdec *d, struct act_err *err)
 
 static void queue(struct bzdec *d, struct job *j)
 {
+	j->here = !d->fn && !d->u_pos && !d->head && !d->cur;
 	pthread_mutex_lock(&d->mu);
 	if (d->tail)
 		d->tail->next = j;
@@ -539,7 +546,7 @@ static int take(struct bzdec *d, struct act_err *err)
 	wait_job(d, d->head);
 	j = pop(d);
 	d->cur = j;
-	if (join(d, j, err) < 0)
+	if (!j->here && join(d, j, err) < 0)
 		return -1;
 	if (j->b.first)
 		d->combined = 0;
@@ -551,6 +558,10 @@ static int take(struct bzdec *d, struct act_err *err)
 	j->b.u_start = d->u_pos;
 	j->b.u_end = d->u_pos + j->out_len;
 	d->cur_off = 0;
+	if (j->here) {
+		j->big = true;
+		j->out_len = SIZE_MAX; /* known at its end */
+	}
 	if (j->big) {
 		if (BZ2_bzDecompressInit(&d->inc, 0, 0) != BZ_OK)
 			return fail(d, err, "out of memory", j->b.c_start);
@@ -582,6 +593,20 @@ static ssize_t serve(struct bzdec *d, unsigned char *buf, size_t len, struct act
 	d->inc.avail_out = (unsigned)(len > (1u << 30) ? 1u << 30 : len);
 	r = BZ2_bzDecompress(&d->inc);
 	n = (size_t)((len > (1u << 30) ? 1u << 30 : len) - d->inc.avail_out);
+	if (j->here && r == BZ_STREAM_END)
+		j->out_len = d->cur_off + n;
+	if (j->here && ((r != BZ_OK && r != BZ_STREAM_END) || (r == BZ_OK && !n)) && !d->cur_off) {
+		/* Nothing is out yet: decoded whole, joined if it must be. */
+		BZ2_bzDecompressEnd(&d->inc);
+		d->inc_on = false;
+		j->here = j->big = false;
+		j->out_len = 0;
+		decode(d, j);
+		j->state = j->bzerr ? JOB_FAILED : JOB_DONE;
+		if (join(d, j, err) < 0)
+			return -1;
+		return serve(d, buf, len, err);
+	}
 	if ((r != BZ_OK && r != BZ_STREAM_END) || d->cur_off + n > j->out_len ||
 	    (r == BZ_STREAM_END && d->cur_off + n != j->out_len) || (r == BZ_OK && !n)) {
 		j->bzerr = r == BZ_OK || r == BZ_STREAM_END ? BZ_DATA_ERROR : r;
