@@ -18,6 +18,7 @@
 #include "common/caps/capname.h"
 #include "common/json/json.h"
 #include "common/image/lint.h"
+#include "common/spec/accounts.h"
 #include "common/base/macro.h"
 #include "common/manifest/manifest.h"
 
@@ -197,28 +198,6 @@ static int read_app(const struct lint_image *img, struct json_value *root,
 	return 0;
 }
 
-/* The uid of name in an /etc/passwd text, or -1. */
-static long long passwd_uid(const char *pw, size_t len, const char *name)
-{
-	size_t nlen = strlen(name);
-	const char *p = pw, *end = pw + len;
-
-	while (p < end) {
-		const char *eol = memchr(p, '\n', (size_t)(end - p)) ?: end;
-		const char *f = p;
-
-		p = eol + 1;
-		if ((size_t)(eol - f) <= nlen || memcmp(f, name, nlen) || f[nlen] != ':')
-			continue;
-		/* name:password:uid:... */
-		f = memchr(f + nlen + 1, ':', (size_t)(eol - f - nlen - 1));
-		if (!f || f + 1 >= eol || f[1] < '0' || f[1] > '9')
-			return -1;
-		return strtoll(f + 1, NULL, 10);
-	}
-	return -1;
-}
-
 /*
  * Whether the app runs as root: 1 yes, 0 no, -1 unknown. "root", "0" or a
  * number decide by themselves; another name is looked up in the image's
@@ -226,7 +205,8 @@ static long long passwd_uid(const char *pw, size_t len, const char *name)
  */
 static int app_is_root(const struct lint_image *img, const char *user)
 {
-	long long uid;
+	struct spec_account a;
+	int root;
 
 	if (!user || !*user)
 		return -1;
@@ -236,8 +216,11 @@ static int app_is_root(const struct lint_image *img, const char *user)
 		return strtoull(user, NULL, 10) == 0;
 	if (user[0] == '/' || !img->passwd)
 		return -1;
-	uid = passwd_uid(img->passwd, img->passwd_len, user);
-	return uid < 0 ? -1 : uid == 0;
+	if (spec_account_find(img->passwd, img->passwd_len, false, user, 0, &a) != 0)
+		return -1;
+	root = a.id == 0;
+	spec_account_free(&a);
+	return root;
 }
 
 static bool is_data_file(const struct lint_file *f)

@@ -9,7 +9,7 @@
 #include "common/json/jsongen.h"
 #include "common/manifest/manifest.h"
 #include "common/oci/configmap.h"
-#include "common/run/inroot.h"
+#include "common/spec/accounts.h"
 #include "common/spec/spec.h"
 #include "common/spec/types.h"
 
@@ -90,15 +90,15 @@ static void label(struct json_gen *g, const char *name, const char *value)
  * would run a uid that has no line with group 0). */
 static char *group_of(const char *u, const struct configmap_options *o, struct msglist *warn)
 {
-	struct inroot_account a;
+	struct spec_account a;
 	bool numeric = *u && strspn(u, "0123456789") == strlen(u);
 	uint32_t id = numeric ? (uint32_t)strtoul(u, NULL, 10) : 0;
 
 	if (o->passwd &&
-	    inroot_account_find(o->passwd, o->passwd_len, false, numeric ? NULL : u, id, &a) == 0) {
+	    spec_account_find(o->passwd, o->passwd_len, false, numeric ? NULL : u, id, &a) == 0) {
 		char *g = xasprintf("%u", a.gid);
 
-		inroot_account_free(&a);
+		spec_account_free(&a);
 		return g;
 	}
 	msglist_addf(warn, "User '%s' has no group and no line in the image's /etc/passwd: "

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "common/base/macro.h"
+#include "common/spec/accounts.h"
 #include "common/base/strbuf.h"
 #include "common/run/inroot.h"
 
@@ -74,89 +75,6 @@ int inroot_read(int root, const char *path, size_t max, char **buf, size_t *len,
 	return 0;
 }
 
-/* Field i (0-based) of a ':'-separated line [p, end): its start, *flen. */
-static const char *field(const char *p, const char *end, int i, size_t *flen)
-{
-	*flen = 0;
-	for (; i > 0; i--) {
-		p = memchr(p, ':', (size_t)(end - p));
-		if (!p)
-			return NULL;
-		p++;
-	}
-	const char *e = memchr(p, ':', (size_t)(end - p)) ?: end;
-	*flen = (size_t)(e - p);
-	return p;
-}
-
-static bool parse_u32(const char *p, size_t n, uint32_t *v)
-{
-	uint64_t x = 0;
-
-	if (n == 0 || n > 10)
-		return false;
-	for (size_t i = 0; i < n; i++) {
-		if (p[i] < '0' || p[i] > '9')
-			return false;
-		x = x * 10 + (uint64_t)(p[i] - '0');
-	}
-	if (x > UINT32_MAX - 1) /* (uid_t)-1 means "no change" to the kernel */
-		return false;
-	*v = (uint32_t)x;
-	return true;
-}
-
-int inroot_account_find(const char *text, size_t len, bool group, const char *name,
-			uint32_t id, struct inroot_account *a)
-{
-	const char *p = text, *end = text + len;
-	int need = group ? 4 : 7;
-
-	while (p < end) {
-		const char *eol = memchr(p, '\n', (size_t)(end - p)) ?: end;
-		const char *line = p, *f;
-		size_t nlen, flen;
-		int colons = 0;
-		uint32_t uid, gid = 0;
-
-		p = eol + 1;
-		if (line == eol || *line == '#')
-			continue;
-		for (const char *q = line; q < eol; q++)
-			colons += *q == ':';
-		if (colons < need - 1)
-			continue;
-		field(line, eol, 0, &nlen);
-		f = field(line, eol, 2, &flen);
-		if (!parse_u32(f, flen, &uid))
-			continue;
-		if (!group) {
-			f = field(line, eol, 3, &flen);
-			if (!parse_u32(f, flen, &gid))
-				continue;
-		}
-		if (name ? (nlen != strlen(name) || memcmp(line, name, nlen)) : uid != id)
-			continue;
-		a->name = xstrndup(line, nlen);
-		a->id = uid;
-		a->gid = gid;
-		a->home = NULL;
-		if (!group) {
-			f = field(line, eol, 5, &flen);
-			a->home = xstrndup(f, flen);
-		}
-		return 0;
-	}
-	return 1;
-}
-
-void inroot_account_free(struct inroot_account *a)
-{
-	free(a->name);
-	free(a->home);
-	a->name = a->home = NULL;
-}
-
 /* An accounts file larger than this is not one (appc/spec#340). */
 #define ACCOUNTS_MAX (4u << 20)
 
@@ -165,7 +83,7 @@ int inroot_resolve_id(int root, const char *value, bool group, const char *what,
 {
 	const char *file = group ? "/etc/group" : "/etc/passwd";
 	_cleanup_free_ char *text = NULL;
-	struct inroot_account a;
+	struct spec_account a;
 	size_t len = 0;
 	int r;
 
@@ -175,16 +93,16 @@ int inroot_resolve_id(int root, const char *value, bool group, const char *what,
 		r = inroot_read(root, file, ACCOUNTS_MAX, &text, &len, err);
 		if (r < 0)
 			return act_err_wrap(err, "%s '%s'", what, value);
-		if (r == 0 && inroot_account_find(text, len, group, value, 0, &a) == 0) {
+		if (r == 0 && spec_account_find(text, len, group, value, 0, &a) == 0) {
 			*id = a.id;
-			inroot_account_free(&a);
+			spec_account_free(&a);
 			return 0;
 		}
 		if (streq(value, "root")) {
 			*id = 0;
 			return 0;
 		}
-		if (parse_u32(value, strlen(value), id))
+		if (spec_account_id(value, strlen(value), id))
 			return 0;
 		return act_err_set(err, ENOENT, "%s '%s': no such name in the image's %s", what,
 				   value, file);

@@ -6,6 +6,7 @@
 #include <stdint.h>
 
 #include "common/base/err.h"
+#include "common/spec/accounts.h"
 
 /*
  * Lookups inside a rendered rootfs, as the app will see it: every path is
@@ -27,20 +28,6 @@ int inroot_walk_open(int root, const char *path, int flags);
  * NUL-terminated. 0; 1 when it does not exist; -1 with err set. */
 int inroot_read(int root, const char *path, size_t max, char **buf, size_t *len,
 		struct act_err *err);
-
-/* One line of an /etc/passwd or /etc/group text. Blank lines, '#' comments
- * and lines with too few fields are skipped rather than fatal (rkt's parser
- * gave up on them); of two lines with one name the first wins, as for getpwnam. */
-struct inroot_account {
-	char *name, *home;	/* home: passwd only */
-	uint32_t id, gid;	/* gid: passwd only */
-};
-
-/* The passwd (group: false) or group line whose name (byname) or id
- * matches: 0 and *a filled (inroot_account_free it); 1 when none does. */
-int inroot_account_find(const char *text, size_t len, bool group, const char *name,
-			uint32_t id, struct inroot_account *a);
-void inroot_account_free(struct inroot_account *a);
 
 /*
  * A user or group value of the manifest as the spec resolves it: a name in

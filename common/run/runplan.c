@@ -494,15 +494,15 @@ static int plan_env(struct run_plan *p, const struct json_value *app, const stru
 static void plan_home(struct run_plan *p, int root)
 {
 	_cleanup_free_ char *text = NULL;
-	struct inroot_account a = { 0 };
+	struct spec_account a = { 0 };
 	size_t len;
 
 	if (inroot_read(root, "/etc/passwd", 4u << 20, &text, &len, NULL) == 0 &&
-	    inroot_account_find(text, len, false, NULL, p->uid, &a) == 0) {
+	    spec_account_find(text, len, false, NULL, p->uid, &a) == 0) {
 		env_set(p, "HOME", 4, *a.home ? a.home : "/", false);
 		env_set(p, "USER", 4, a.name, false);
 		env_set(p, "LOGNAME", 7, a.name, false);
-		inroot_account_free(&a);
+		spec_account_free(&a);
 		return;
 	}
 	env_set(p, "HOME", 4, p->uid == 0 ? "/root" : "/", false);

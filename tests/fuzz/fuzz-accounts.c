@@ -1,14 +1,14 @@
 // SPDX-License-Identifier: Apache-2.0
 /*
  * An image's /etc/passwd and /etc/group, as run reads them
- * (inroot_account_find): the first line of the input is the name looked
+ * (spec_account_find): the first line of the input is the name looked
  * for, the rest the file. What is found is the line it says, read again
  * independently here; a name and an id look up the same line.
  */
 #include <string.h>
 
 #include "common/base/macro.h"
-#include "common/run/inroot.h"
+#include "common/spec/accounts.h"
 #include "fuzz.h"
 
 /* Whether text has a line "name:x:ID..." with that id (decimal digits,
@@ -38,9 +38,9 @@ static int has_line(const char *text, size_t len, const char *name, uint32_t id)
 
 static void check(const char *text, size_t len, bool group, const char *name)
 {
-	struct inroot_account a, b;
+	struct spec_account a, b;
 
-	if (inroot_account_find(text, len, group, name, 0, &a) != 0)
+	if (spec_account_find(text, len, group, name, 0, &a) != 0)
 		return;
 	FUZZ_CHECK(streq(a.name, name));
 	FUZZ_CHECK(!strchr(a.name, ':') && !strchr(a.name, '\n'));
@@ -48,10 +48,10 @@ static void check(const char *text, size_t len, bool group, const char *name)
 	FUZZ_CHECK(has_line(text, len, a.name, a.id));
 	FUZZ_CHECK(group ? a.home == NULL : a.home && !strchr(a.home, '\n'));
 	/* Looked up by its id: a line with that id (the first such). */
-	FUZZ_CHECK(inroot_account_find(text, len, group, NULL, a.id, &b) == 0);
+	FUZZ_CHECK(spec_account_find(text, len, group, NULL, a.id, &b) == 0);
 	FUZZ_CHECK(b.id == a.id);
-	inroot_account_free(&b);
-	inroot_account_free(&a);
+	spec_account_free(&b);
+	spec_account_free(&a);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

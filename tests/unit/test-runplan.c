@@ -36,21 +36,21 @@ static const char PASSWD[] = "root:x:0:0:root:/root:/bin/sh\n"
 
 static void accounts(void)
 {
-	struct inroot_account a;
+	struct spec_account a;
 
-	CHECK_INT(inroot_account_find(PASSWD, strlen(PASSWD), false, "user", 0, &a), 0);
+	CHECK_INT(spec_account_find(PASSWD, strlen(PASSWD), false, "user", 0, &a), 0);
 	CHECK_INT(a.id, 1000);
 	CHECK_STR(a.home, "/home/user"); /* the first of two, as getpwnam */
-	inroot_account_free(&a);
-	CHECK_INT(inroot_account_find(PASSWD, strlen(PASSWD), false, NULL, 0, &a), 0);
+	spec_account_free(&a);
+	CHECK_INT(spec_account_find(PASSWD, strlen(PASSWD), false, NULL, 0, &a), 0);
 	CHECK_STR(a.name, "root");
-	inroot_account_free(&a);
+	spec_account_free(&a);
 	/* Short lines and (uid_t)-1 are skipped, not fatal. */
-	CHECK_INT(inroot_account_find(PASSWD, strlen(PASSWD), false, "short", 0, &a), 1);
-	CHECK_INT(inroot_account_find(PASSWD, strlen(PASSWD), false, "big", 0, &a), 1);
-	CHECK_INT(inroot_account_find("g:x:5:\n", 7, true, "g", 0, &a), 0);
+	CHECK_INT(spec_account_find(PASSWD, strlen(PASSWD), false, "short", 0, &a), 1);
+	CHECK_INT(spec_account_find(PASSWD, strlen(PASSWD), false, "big", 0, &a), 1);
+	CHECK_INT(spec_account_find("g:x:5:\n", 7, true, "g", 0, &a), 0);
 	CHECK_INT(a.id, 5);
-	inroot_account_free(&a);
+	spec_account_free(&a);
 }
 
 static void lookups(int root, const char *host)
