@@ -144,6 +144,19 @@ void bzbits_pad(struct bzbits_out *o)
 		bzbits_put(o, 0, (unsigned)(8 - o->bits % 8));
 }
 
+void bzbits_header(struct bzbits_out *o, int level)
+{
+	bzbits_put(o, BZ_HEADER_MAGIC, 24);
+	bzbits_put(o, (uint64_t)('0' + level), 8);
+}
+
+void bzbits_end(struct bzbits_out *o, uint32_t combined)
+{
+	bzbits_put(o, BZ_END_MAGIC, 48);
+	bzbits_put(o, combined, 32);
+	bzbits_pad(o);
+}
+
 void bzbits_free(struct bzbits_out *o)
 {
 	free(o->buf);

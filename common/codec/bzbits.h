@@ -14,6 +14,7 @@
  */
 #define BZ_BLOCK_MAGIC 0x314159265359ULL
 #define BZ_END_MAGIC 0x177245385090ULL
+#define BZ_HEADER_MAGIC 0x425a68ULL /* "BZh" */
 
 /* n (at most 57) bits of buf from bit pos, most significant first; the
  * bytes they lie in must be there. */
@@ -47,4 +48,8 @@ void bzbits_put(struct bzbits_out *o, uint64_t v, unsigned n);
 void bzbits_copy(struct bzbits_out *o, const unsigned char *src, uint64_t sbit, uint64_t n);
 /* Zero bits up to a byte. */
 void bzbits_pad(struct bzbits_out *o);
+/* A stream's header: "BZh" and the block size, 1 to 9. */
+void bzbits_header(struct bzbits_out *o, int level);
+/* A stream's end: the end marker, the stream CRC, padding to a byte. */
+void bzbits_end(struct bzbits_out *o, uint32_t combined);
 void bzbits_free(struct bzbits_out *o);

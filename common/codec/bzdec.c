@@ -157,6 +157,23 @@ static void decode(struct bzdec *d, struct job *j)
 	j->bzerr = r == BZ_STREAM_END ? 0 : r == BZ_OK ? BZ_UNEXPECTED_EOF : r;
 }
 
+/* A queued job decoded, d->mu held around (not during) the decode. */
+static void run_job(struct bzdec *d, struct job *j)
+{
+	j->state = JOB_RUNNING;
+	pthread_mutex_unlock(&d->mu);
+	decode(d, j);
+	pthread_mutex_lock(&d->mu);
+	j->state = j->bzerr ? JOB_FAILED : JOB_DONE;
+}
+
+/* A job no worker can see (off the list) decoded here. */
+static void decode_here(struct bzdec *d, struct job *j)
+{
+	decode(d, j);
+	j->state = j->bzerr ? JOB_FAILED : JOB_DONE;
+}
+
 static void *worker(void *arg)
 {
 	struct bzdec *d = arg;
@@ -173,11 +190,7 @@ static void *worker(void *arg)
 			pthread_cond_wait(&d->work, &d->mu);
 			continue;
 		}
-		j->state = JOB_RUNNING;
-		pthread_mutex_unlock(&d->mu);
-		decode(d, j);
-		pthread_mutex_lock(&d->mu);
-		j->state = j->bzerr ? JOB_FAILED : JOB_DONE;
+		run_job(d, j);
 		pthread_cond_broadcast(&d->done);
 	}
 	pthread_mutex_unlock(&d->mu);
@@ -192,11 +205,7 @@ static void wait_job(struct bzdec *d, struct job *j)
 	while (j->state == JOB_QUEUED || j->state == JOB_RUNNING) {
 		/* No worker (none could start): decode it here. */
 		if (!d->nth && j->state == JOB_QUEUED) {
-			j->state = JOB_RUNNING;
-			pthread_mutex_unlock(&d->mu);
-			decode(d, j);
-			pthread_mutex_lock(&d->mu);
-			j->state = j->bzerr ? JOB_FAILED : JOB_DONE;
+			run_job(d, j);
 			break;
 		}
 		pthread_cond_wait(&d->done, &d->mu);
@@ -277,6 +286,28 @@ static uint64_t get(const struct bzdec *d, uint64_t bit, unsigned n)
 	return bzbits_get(d->win, bit - d->win_off * 8, n);
 }
 
+/* Whether the input from byte `from` to its end is zeros (some writers
+ * pad after the last stream); the window keeps bytes from `keep` on, or
+ * only what is left to look at. */
+static int zeros_to_end(struct bzdec *d, uint64_t from, uint64_t keep, bool *yes,
+			struct act_err *err)
+{
+	*yes = false;
+	for (uint64_t b = from;; b++) {
+		if (b >= d->win_off + d->win_len) {
+			if (d->in_eof) {
+				*yes = true;
+				return 0;
+			}
+			if (fill(d, b + READ_CHUNK, keep < b ? keep : b, err) < 0)
+				return -1;
+			continue;
+		}
+		if (d->win[b - d->win_off])
+			return 0;
+	}
+}
+
 /* Whether an end marker at bit e ends its stream: zeros to the end of the
  * input, the end, or the next stream's header and a magic. */
 static int end_checks(struct bzdec *d, uint64_t e, bool *ok, struct act_err *err)
@@ -292,27 +323,14 @@ static int end_checks(struct bzdec *d, uint64_t e, bool *ok, struct act_err *err
 		*ok = true;
 		return 0;
 	}
-	if (have_bits(d) >= next + 80 && get(d, next, 24) == 0x425a68 &&
+	if (have_bits(d) >= next + 80 && get(d, next, 24) == BZ_HEADER_MAGIC &&
 	    get(d, next + 24, 8) >= '1' && get(d, next + 24, 8) <= '9') {
 		uint64_t m = get(d, next + 32, 48);
 
 		*ok = m == BZ_BLOCK_MAGIC || m == BZ_END_MAGIC;
 		return 0;
 	}
-	/* Zeros to the end of the input (some writers pad): the end. */
-	for (uint64_t b = byte;; b++) {
-		if (b >= d->win_off + d->win_len) {
-			if (d->in_eof) {
-				*ok = true;
-				return 0;
-			}
-			if (fill(d, b + READ_CHUNK, d->pos / 8, err) < 0)
-				return -1;
-			continue;
-		}
-		if (d->win[b - d->win_off])
-			return 0;
-	}
+	return zeros_to_end(d, byte, d->pos / 8, ok, err);
 }
 
 static int scan_header(struct bzdec *d, struct act_err *err)
@@ -325,21 +343,15 @@ static int scan_header(struct bzdec *d, struct act_err *err)
 		d->scan = SCAN_DONE;
 		return 0;
 	}
-	if (have_bits(d) < d->pos + 32 || get(d, d->pos, 24) != 0x425a68 ||
+	if (have_bits(d) < d->pos + 32 || get(d, d->pos, 24) != BZ_HEADER_MAGIC ||
 	    get(d, d->pos + 24, 8) < '1' || get(d, d->pos + 24, 8) > '9') {
-		/* Zeros to the end (some writers pad): the end. */
-		for (uint64_t b = byte; d->streams; b++) {
-			if (b >= d->win_off + d->win_len) {
-				if (d->in_eof) {
-					d->scan = SCAN_DONE;
-					return 0;
-				}
-				if (fill(d, b + READ_CHUNK, b, err) < 0)
-					return -1;
-				continue;
-			}
-			if (d->win[b - d->win_off])
-				break;
+		bool zeros = false;
+
+		if (d->streams && zeros_to_end(d, byte, UINT64_MAX, &zeros, err) < 0)
+			return -1;
+		if (zeros) {
+			d->scan = SCAN_DONE;
+			return 0;
 		}
 		return fail(d, err, d->streams ? "data after the bzip2 stream"
 					       : "not a bzip2 stream", d->pos);
@@ -439,12 +451,10 @@ static int scan_block(struct bzdec *d, struct act_err *err)
 	j->b.s_start = d->s_start;
 	j->b.first = d->s_first;
 	d->s_first = false;
-	bzbits_put(&j->in, 0x425a68, 24);
-	bzbits_put(&j->in, (uint64_t)('0' + d->level), 8);
+	/* A stream of its own, whose CRC is the block's. */
+	bzbits_header(&j->in, d->level);
 	bzbits_copy(&j->in, d->win, d->pos - d->win_off * 8, q - d->pos);
-	bzbits_put(&j->in, BZ_END_MAGIC, 48);
-	bzbits_put(&j->in, j->b.crc, 32);
-	bzbits_pad(&j->in);
+	bzbits_end(&j->in, j->b.crc);
 	if (end) {
 		j->b.last = true;
 		j->b.s_end = (q + 80 + 7) / 8;
@@ -515,13 +525,10 @@ static int join(struct bzdec *d, struct job *j, struct act_err *err)
 		/* Waited for on the list, where the workers find it. */
 		wait_job(d, d->head);
 		nx = pop(d);
-		bzbits_put(&in, 0x425a68, 24);
-		bzbits_put(&in, (uint64_t)('0' + j->b.level), 8);
+		bzbits_header(&in, j->b.level);
 		bzbits_copy(&in, j->in.buf, 32, j->b.c_end - j->b.c_start);
 		bzbits_copy(&in, nx->in.buf, 32, nx->b.c_end - nx->b.c_start);
-		bzbits_put(&in, BZ_END_MAGIC, 48);
-		bzbits_put(&in, j->b.crc, 32);
-		bzbits_pad(&in);
+		bzbits_end(&in, j->b.crc);
 		bzbits_free(&j->in);
 		j->in = in;
 		j->b.c_end = nx->b.c_end;
@@ -533,8 +540,7 @@ static int join(struct bzdec *d, struct job *j, struct act_err *err)
 		j->out = NULL;
 		j->out_len = 0;
 		j->big = false;
-		decode(d, j);
-		j->state = j->bzerr ? JOB_FAILED : JOB_DONE;
+		decode_here(d, j);
 	}
 	return 0;
 }
@@ -601,8 +607,7 @@ static ssize_t serve(struct bzdec *d, unsigned char *buf, size_t len, struct act
 		d->inc_on = false;
 		j->here = j->big = false;
 		j->out_len = 0;
-		decode(d, j);
-		j->state = j->bzerr ? JOB_FAILED : JOB_DONE;
+		decode_here(d, j);
 		if (join(d, j, err) < 0)
 			return -1;
 		return serve(d, buf, len, err);

@@ -104,10 +104,11 @@ static struct bzblock *head(struct bzsplice *g)
 
 static int flush_out(struct bzsplice *g, bool all, struct act_err *err)
 {
-	size_t whole = (size_t)(g->out.bits / 8);
+	size_t whole;
 
 	if (all)
-		bzbits_pad(&g->out), whole = (size_t)(g->out.bits / 8);
+		bzbits_pad(&g->out);
+	whole = (size_t)(g->out.bits / 8);
 	if (!whole || (!all && whole < FLUSH_AT))
 		return 0;
 	if (g->write(g->ctx, g->out.buf, whole, err) < 0)
@@ -120,9 +121,7 @@ static int flush_out(struct bzsplice *g, bool all, struct act_err *err)
 
 static void close_stream(struct bzsplice *g)
 {
-	bzbits_put(&g->out, BZ_END_MAGIC, 48);
-	bzbits_put(&g->out, g->combined, 32);
-	bzbits_pad(&g->out);
+	bzbits_end(&g->out, g->combined);
 	g->open = false;
 }
 
@@ -130,8 +129,7 @@ static void open_stream(struct bzsplice *g, int level)
 {
 	if (g->open)
 		close_stream(g);
-	bzbits_put(&g->out, 0x425a68, 24);
-	bzbits_put(&g->out, (uint64_t)('0' + level), 8);
+	bzbits_header(&g->out, level);
 	g->open = true;
 	g->level = level;
 	g->combined = 0;
@@ -293,12 +291,9 @@ static int feed_prefix(struct bzsplice *g, const struct bzblock *b, uint64_t upt
 
 	if (!p)
 		return -1;
-	bzbits_put(&in, 0x425a68, 24);
-	bzbits_put(&in, (uint64_t)('0' + b->level), 8);
+	bzbits_header(&in, b->level);
 	bzbits_copy(&in, p, b->c_start % 8, b->c_end - b->c_start);
-	bzbits_put(&in, BZ_END_MAGIC, 48);
-	bzbits_put(&in, b->crc, 32);
-	bzbits_pad(&in);
+	bzbits_end(&in, b->crc);
 	if ((k = BZ2_bzDecompressInit(&s, 0, 0)) != BZ_OK) {
 		bz_fail(k, "decompression", err);
 		goto out;

@@ -378,8 +378,8 @@ static bool bz_splice_from(struct sink *s, struct source *src)
 {
 	bool discard = s->discard;
 
-	if (!s->aw || s->wrote || s->discard || s->bytes_in || !source_stat(src)->st_mode ||
-	    !S_ISREG(source_stat(src)->st_mode))
+	/* The source says whether it is a file it can read again. */
+	if (!s->aw || s->wrote || s->discard || s->bytes_in)
 		return false;
 	s->bzsplice = bzsplice_new(source_fd(src), source_file_offset(src, 0), out_write_cb, s);
 	if (!source_observe_bzip2(src, bzsplice_block, s->bzsplice)) {
