@@ -476,6 +476,11 @@ const struct json_value *json_get(const struct json_value *obj, const char *key)
 	return NULL;
 }
 
+const char *json_string(const struct json_value *v)
+{
+	return v && v->type == JSON_STRING ? v->str : NULL;
+}
+
 int json_is_string(const struct json_value *v, const char *s)
 {
 	return v && v->type == JSON_STRING && v->len == strlen(s) &&

@@ -58,3 +58,5 @@ void json_free(struct json_value *v);
 const struct json_value *json_get(const struct json_value *obj, const char *key);
 /* Whether v is a string equal to s. */
 int json_is_string(const struct json_value *v, const char *s);
+/* v's text if v is a string, else NULL. */
+const char *json_string(const struct json_value *v);

@@ -13,11 +13,6 @@
 #include "common/spec/spec.h"
 #include "common/spec/types.h"
 
-static const char *str(const struct json_value *v)
-{
-	return v && v->type == JSON_STRING ? v->str : NULL;
-}
-
 /* An AC identifier made of s: lower case, other characters '-'. */
 static char *identifier(const char *s)
 {
@@ -55,9 +50,9 @@ static int platform(const struct json_value *c, const struct configmap_options *
 		{ "ppc64", NULL, "ppc64" },  { "ppc64le", NULL, "ppc64le" },
 		{ "s390x", NULL, "s390x" },
 	};
-	const char *a = str(json_get(c, "architecture")), *v = str(json_get(c, "variant"));
+	const char *a = json_string(json_get(c, "architecture")), *v = json_string(json_get(c, "variant"));
 
-	*os = o->os ? o->os : str(json_get(c, "os"));
+	*os = o->os ? o->os : json_string(json_get(c, "os"));
 	if (!*os)
 		return act_err_set(err, EINVAL, "the config has no os: --os gives one");
 	if (o->arch) {
@@ -91,8 +86,8 @@ static void label(struct json_gen *g, const char *name, const char *value)
 static char *group_of(const char *u, const struct configmap_options *o, struct msglist *warn)
 {
 	struct spec_account a;
-	bool numeric = *u && strspn(u, "0123456789") == strlen(u);
-	uint32_t id = numeric ? (uint32_t)strtoul(u, NULL, 10) : 0;
+	uint32_t id = 0;
+	bool numeric = spec_account_id(u, strlen(u), &id);
 
 	if (o->passwd &&
 	    spec_account_find(o->passwd, o->passwd_len, false, numeric ? NULL : u, id, &a) == 0) {
@@ -112,7 +107,8 @@ static void gen_app(struct json_gen *g, const struct json_value *cfg,
 	const struct json_value *ep = json_get(cfg, "Entrypoint"), *cmd = json_get(cfg, "Cmd");
 	const struct json_value *env = json_get(cfg, "Env"), *ports = json_get(cfg, "ExposedPorts");
 	const struct json_value *vols = json_get(cfg, "Volumes"), *labels = json_get(cfg, "Labels");
-	const char *user = str(json_get(cfg, "User")), *wd = str(json_get(cfg, "WorkingDir"));
+	const char *user = json_string(json_get(cfg, "User"));
+	const char *wd = json_string(json_get(cfg, "WorkingDir"));
 	_cleanup_free_ char *u = xstrdup(user && *user ? user : "0");
 	char *colon = strchr(u, ':');
 
@@ -122,7 +118,7 @@ static void gen_app(struct json_gen *g, const struct json_value *cfg,
 	json_gen_array_open(g);
 	for (const struct json_value *a = ep; a; a = a == ep ? cmd : NULL)
 		for (size_t i = 0; a->type == JSON_ARRAY && i < a->n; i++)
-			if (str(a->items[i]))
+			if (json_string(a->items[i]))
 				json_gen_cstr(g, a->items[i]->str);
 	json_gen_array_close(g);
 	if (colon)
@@ -149,7 +145,7 @@ static void gen_app(struct json_gen *g, const struct json_value *cfg,
 		json_gen_cstr(g, "environment");
 		json_gen_array_open(g);
 		for (size_t i = 0; i < env->n; i++) {
-			const char *e = str(env->items[i]), *eq = e ? strchr(e, '=') : NULL;
+			const char *e = json_string(env->items[i]), *eq = e ? strchr(e, '=') : NULL;
 			_cleanup_free_ char *name = eq ? xstrndup(e, (size_t)(eq - e)) : NULL;
 
 			if (!name || !spec_is_env_name(name, strlen(name))) {
@@ -222,7 +218,7 @@ static void gen_app(struct json_gen *g, const struct json_value *cfg,
 		json_gen_cstr(g, "userLabels");
 		json_gen_object_open(g);
 		for (size_t i = 0; i < labels->n; i++) {
-			if (str(labels->items[i])) {
+			if (json_string(labels->items[i])) {
 				json_gen_cstr(g, labels->keys[i]);
 				json_gen_cstr(g, labels->items[i]->str);
 			}
@@ -257,9 +253,9 @@ static void gen_annotations(struct json_gen *g, const struct json_value *c,
 
 	json_gen_cstr(g, "annotations");
 	json_gen_array_open(g);
-	if (str(json_get(c, "created")))
+	if (json_string(json_get(c, "created")))
 		label(g, "created", json_get(c, "created")->str);
-	if (str(json_get(c, "author")))
+	if (json_string(json_get(c, "author")))
 		label(g, "authors", json_get(c, "author")->str);
 	if (ep && ep->type == JSON_ARRAY && ep->n)
 		json_label(g, "appc.io/docker/entrypoint", ep);
@@ -269,7 +265,7 @@ static void gen_annotations(struct json_gen *g, const struct json_value *c,
 	label(g, "appc.io/docker/imageid", id);
 	if (*img->manifest_digest)
 		label(g, "appc.io/oci/manifest-digest", img->manifest_digest);
-	if (str(json_get(cfg, "StopSignal")))
+	if (json_string(json_get(cfg, "StopSignal")))
 		label(g, "appc.io/oci/stopsignal", json_get(cfg, "StopSignal")->str);
 	json_gen_array_close(g);
 }
@@ -291,7 +287,7 @@ static void unmapped(const struct json_value *cfg, struct msglist *warn)
 /* A manifest export-oci embedded, taken back when it still checks. */
 static int embedded(const struct json_value *cfg, char **out, size_t *len, struct act_err *err)
 {
-	const char *m = str(json_get(json_get(cfg, "Labels"), "io.appc.image.manifest"));
+	const char *m = json_string(json_get(json_get(cfg, "Labels"), "io.appc.image.manifest"));
 
 	if (!m)
 		return 0;

@@ -44,17 +44,12 @@ static char *compact(const struct json_value *v)
 	return s ? s : xstrdup("null");
 }
 
-static const char *str(const struct json_value *v)
-{
-	return v && v->type == JSON_STRING ? v->str : NULL;
-}
-
 /* The value of the name=value element named name of a list, or NULL. */
 static const char *nv(const struct json_value *list, const char *name)
 {
 	for (size_t i = 0; list && list->type == JSON_ARRAY && i < list->n; i++)
 		if (json_is_string(json_get(list->items[i], "name"), name))
-			return str(json_get(list->items[i], "value"));
+			return json_string(json_get(list->items[i], "value"));
 	return NULL;
 }
 
@@ -86,7 +81,7 @@ static void gen_exec(struct json_gen *g, const struct json_value *exec,
 	for (size_t i = 0; split && i < exec->n; i++) {
 		const struct json_value *a = i < ne ? ep->items[i] : cmd->items[i - ne];
 
-		split = a->type == JSON_STRING && streq(a->str, str(exec->items[i]) ?: "");
+		split = a->type == JSON_STRING && streq(a->str, json_string(exec->items[i]) ?: "");
 	}
 	if (!split) {
 		json_gen_cstr(g, "Entrypoint");
@@ -147,8 +142,8 @@ static void gen_labels(struct json_gen *g, const struct json_value *m, const str
 	json_gen_cstr(g, "Labels");
 	json_gen_object_open(g);
 	for (size_t i = 0; labels && labels->type == JSON_ARRAY && i < labels->n; i++) {
-		const char *n = str(json_get(labels->items[i], "name"));
-		const char *v = str(json_get(labels->items[i], "value"));
+		const char *n = json_string(json_get(labels->items[i], "name"));
+		const char *v = json_string(json_get(labels->items[i], "value"));
 
 		if (n && v && !streq(n, "os") && !streq(n, "arch")) {
 			_cleanup_free_ char *k = xasprintf("io.appc.label.%s", n);
@@ -158,8 +153,8 @@ static void gen_labels(struct json_gen *g, const struct json_value *m, const str
 		}
 	}
 	for (size_t i = 0; annos && annos->type == JSON_ARRAY && i < annos->n; i++) {
-		const char *n = str(json_get(annos->items[i], "name"));
-		const char *v = str(json_get(annos->items[i], "value"));
+		const char *n = json_string(json_get(annos->items[i], "name"));
+		const char *v = json_string(json_get(annos->items[i], "value"));
 
 		if (n && v) {
 			_cleanup_free_ char *k = xasprintf("io.appc.annotation.%s", n);
@@ -185,14 +180,14 @@ static void gen_labels(struct json_gen *g, const struct json_value *m, const str
 	for (size_t i = 0; ua && ua->type == JSON_OBJECT && i < ua->n; i++) {
 		_cleanup_free_ char *k = xasprintf("io.appc.annotation.%s", ua->keys[i]);
 
-		if (str(ua->items[i])) {
+		if (json_string(ua->items[i])) {
 			json_gen_cstr(g, k);
 			json_gen_cstr(g, ua->items[i]->str);
 		}
 	}
 	/* User labels are the image's own, as docker2aci made them. */
 	for (size_t i = 0; ul && ul->type == JSON_OBJECT && i < ul->n; i++) {
-		if (str(ul->items[i])) {
+		if (json_string(ul->items[i])) {
 			json_gen_cstr(g, ul->keys[i]);
 			json_gen_cstr(g, ul->items[i]->str);
 		}
@@ -216,14 +211,14 @@ static void gen_ports(struct imageconfig *c, struct json_gen *g, const struct js
 	json_gen_object_open(g);
 	for (size_t i = 0; i < ports->n; i++) {
 		const struct json_value *p = ports->items[i];
-		const char *proto = str(json_get(p, "protocol"));
+		const char *proto = json_string(json_get(p, "protocol"));
 		const struct json_value *port = json_get(p, "port"), *count = json_get(p, "count");
 		unsigned long first = port && port->type == JSON_NUMBER ? strtoul(port->str, NULL, 10) : 0;
 		unsigned long n = count && count->type == JSON_NUMBER ? strtoul(count->str, NULL, 10) : 1;
 
 		if (!proto || (!streq(proto, "tcp") && !streq(proto, "udp") && !streq(proto, "sctp"))) {
 			msglist_addf(&c->warnings, "port %s: protocol '%s' has no OCI form: left out",
-			     str(json_get(p, "name")) ?: "?", proto ?: "");
+			     json_string(json_get(p, "name")) ?: "?", proto ?: "");
 			continue;
 		}
 		for (unsigned long k = 0; k < (n ? n : 1) && first + k <= 65535; k++) {
@@ -249,7 +244,7 @@ static void run_flags(struct imageconfig *c, const char *manifest, size_t len,
 
 	for (size_t i = 0; isos && isos->type == JSON_ARRAY && i < isos->n; i++) {
 		const struct json_value *iso = isos->items[i], *v = json_get(iso, "value");
-		const char *name = str(json_get(iso, "name"));
+		const char *name = json_string(json_get(iso, "name"));
 		double q;
 
 		if (!name)
@@ -260,13 +255,13 @@ static void run_flags(struct imageconfig *c, const char *manifest, size_t len,
 			/* false is every runtime's default. */
 			if (v->boolean)
 				strbuf_adds(&b, " --security-opt=no-new-privileges");
-		} else if (streq(name, "resource/memory") && str(json_get(v, "limit")) &&
+		} else if (streq(name, "resource/memory") && json_string(json_get(v, "limit")) &&
 			   spec_is_quantity(json_get(v, "limit")->str, json_get(v, "limit")->len, &q)) {
 			char f[64];
 
 			snprintf(f, sizeof(f), " --memory=%.0f", q);
 			strbuf_adds(&b, f);
-		} else if (streq(name, "resource/cpu") && str(json_get(v, "limit")) &&
+		} else if (streq(name, "resource/cpu") && json_string(json_get(v, "limit")) &&
 			   spec_is_quantity(json_get(v, "limit")->str, json_get(v, "limit")->len, &q)) {
 			char f[64];
 
@@ -313,7 +308,7 @@ int imageconfig_make(const char *manifest, size_t len, const char *diff_id, bool
 	if (app && app->type != JSON_OBJECT)
 		app = NULL;
 	annos = json_get(m, "annotations");
-	c->name = xstrdup(str(json_get(m, "name")) ?: "");
+	c->name = xstrdup(json_string(json_get(m, "name")) ?: "");
 	c->tag = xstrdup(nv(json_get(m, "labels"), "version") ?: "latest");
 	c->created = nv(annos, "created") ? xstrdup(nv(annos, "created")) : NULL;
 	c->authors = nv(annos, "authors") ? xstrdup(nv(annos, "authors")) : NULL;
@@ -341,7 +336,7 @@ int imageconfig_make(const char *manifest, size_t len, const char *diff_id, bool
 	}
 	json_gen_cstr(g, "config");
 	json_gen_object_open(g);
-	if (app && str(json_get(app, "user")) && str(json_get(app, "group"))) {
+	if (app && json_string(json_get(app, "user")) && json_string(json_get(app, "group"))) {
 		_cleanup_free_ char *u = xasprintf("%s:%s", json_get(app, "user")->str,
 						   json_get(app, "group")->str);
 
@@ -354,8 +349,8 @@ int imageconfig_make(const char *manifest, size_t len, const char *diff_id, bool
 		json_gen_cstr(g, "Env");
 		json_gen_array_open(g);
 		for (size_t i = 0; i < v->n; i++) {
-			const char *n = str(json_get(v->items[i], "name"));
-			const char *val = str(json_get(v->items[i], "value"));
+			const char *n = json_string(json_get(v->items[i], "name"));
+			const char *val = json_string(json_get(v->items[i], "value"));
 			_cleanup_free_ char *e = n && val ? xasprintf("%s=%s", n, val) : NULL;
 
 			if (e)
@@ -373,7 +368,7 @@ int imageconfig_make(const char *manifest, size_t len, const char *diff_id, bool
 		json_gen_cstr(g, "Volumes");
 		json_gen_object_open(g);
 		for (size_t i = 0; i < v->n; i++) {
-			if (str(json_get(v->items[i], "path"))) {
+			if (json_string(json_get(v->items[i], "path"))) {
 				json_gen_cstr(g, json_get(v->items[i], "path")->str);
 				json_gen_object_open(g);
 				json_gen_object_close(g);
@@ -381,7 +376,7 @@ int imageconfig_make(const char *manifest, size_t len, const char *diff_id, bool
 		}
 		json_gen_object_close(g);
 	}
-	if (app && str(json_get(app, "workingDirectory"))) {
+	if (app && json_string(json_get(app, "workingDirectory"))) {
 		json_gen_cstr(g, "WorkingDir");
 		json_gen_cstr(g, json_get(app, "workingDirectory")->str);
 	}

@@ -65,9 +65,7 @@ static int read_blob(const char *dir, const struct json_value *desc, char **out,
 
 static const char *annotation(const struct json_value *desc, const char *key)
 {
-	const struct json_value *v = json_get(json_get(desc, "annotations"), key);
-
-	return v && v->type == JSON_STRING ? v->str : NULL;
+	return json_string(json_get(json_get(desc, "annotations"), key));
 }
 
 static bool is_index(const struct json_value *desc)
@@ -126,18 +124,12 @@ static int collect(const char *dir, const struct json_value *index, int depth, c
 	return 0;
 }
 
-static const char *pstr(const struct json_value *p, const char *key)
-{
-	const struct json_value *v = json_get(p, key);
-
-	return v && v->type == JSON_STRING ? v->str : NULL;
-}
-
 /* "os/arch[/variant]" of a platform object (a descriptor's, a config). */
 static char *platform_name(const struct json_value *p)
 {
-	const char *os = pstr(p, "os"), *arch = pstr(p, "architecture");
-	const char *v = pstr(p, "variant");
+	const char *os = json_string(json_get(p, "os"));
+	const char *arch = json_string(json_get(p, "architecture"));
+	const char *v = json_string(json_get(p, "variant"));
 
 	return xasprintf("%s/%s%s%s", os ? os : "?", arch ? arch : "?", v ? "/" : "",
 			 v ? v : "");
@@ -203,7 +195,7 @@ static const struct cand *pick(const char *dir, struct cands *c, const char *ref
 		if (ref && !(c->v[i].ref && streq(c->v[i].ref, ref)) &&
 		    !(c->v[i].cname && streq(c->v[i].cname, ref)))
 			continue;
-		if (p && pstr(p, "os") && streq(pstr(p, "os"), "unknown"))
+		if (json_is_string(json_get(p, "os"), "unknown"))
 			continue;
 		c->v[n++] = c->v[i];
 	}
