@@ -58,14 +58,6 @@ static int fill(void *ctx, struct sink *out, const struct outfile *of, struct pr
 	return r;
 }
 
-/* Where a compressed docker-archive's layers are kept for the two passes. */
-static const char *tmpbase(void)
-{
-	const char *t = getenv("TMPDIR");
-
-	return t && *t ? t : "/tmp";
-}
-
 /* oci:DIR[:TAG], oci-layout:DIR[:TAG], or DIR: the layout and the tag;
  * docker-archive:FILE[:NAME:TAG]: the archive and the reference. */
 static int source_arg(const struct act_cmd *cmd, const char *arg, char **dir, char **tag,
@@ -160,7 +152,7 @@ static int run(const struct act_cmd *cmd, int argc, char **argv)
 		return r;
 	if (tag && ref)
 		return cmd_usage(cmd, "a tag twice: --ref and SOURCE's :TAG");
-	if ((docker ? docker_archive_open(dir, ref ? ref : tag, tmpbase(), &tmp, &img, &err) < 0 ||
+	if ((docker ? docker_archive_open(dir, ref ? ref : tag, cmd_tmpdir(), &tmp, &img, &err) < 0 ||
 		      oci_check_platform(&img, platform, &err) < 0
 		    : oci_image_open(dir, ref ? ref : tag, platform, &img, &err) < 0))
 		r = cmd_fail(cmd, &err);

@@ -128,6 +128,13 @@ int cmd_bool_options(const struct act_cmd *cmd, int argc, char **argv,
 	return c;
 }
 
+const char *cmd_tmpdir(void)
+{
+	const char *t = getenv("TMPDIR");
+
+	return t && *t ? t : "/tmp";
+}
+
 int cmd_flush_stdout(const struct act_cmd *cmd)
 {
 	struct act_err err = { 0 };

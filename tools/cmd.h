@@ -84,6 +84,8 @@ int cmd_bool_options(const struct act_cmd *cmd, int argc, char **argv,
  * largest ustar mtime): 0, or -1. */
 int cmd_parse_epoch(const char *s, int64_t *ret);
 
+/* Where temporary files go: $TMPDIR, or /tmp when it is unset or empty. */
+const char *cmd_tmpdir(void);
 /* Flush standard output: EXIT_OK, or EXIT_FAIL after printing why (a
  * full disk, a closed pipe must not pass for success). */
 int cmd_flush_stdout(const struct act_cmd *cmd);

@@ -12,12 +12,10 @@
 
 int dryrun_open(struct outfile *of, struct act_err *err)
 {
-	const char *dir = getenv("TMPDIR");
+	const char *dir = cmd_tmpdir();
 	char *tmpl;
 	int fd;
 
-	if (!dir || !*dir)
-		dir = "/tmp";
 	*of = (struct outfile){ .fd = -1, .orig_fd = -1, .mode = OUTFILE_OVERWRITE };
 	/* Unnamed: nothing is left behind, whatever ends the run. */
 	fd = open(dir, O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
