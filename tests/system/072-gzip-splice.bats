@@ -14,10 +14,7 @@ load helpers
 
 setup_file() {
 	# Go's compress/gzip: a writer (actool's) and an independent reader.
-	if command -v go >/dev/null; then
-		GO111MODULE=off GOFLAGS= GOCACHE="$BATS_FILE_TMPDIR/gocache" \
-			go build -o "$BATS_FILE_TMPDIR/gogzip" "$ACT_TESTS_DIR/tools/gogzip.go"
-	fi
+	build_go_tool gogzip
 }
 
 setup() {

@@ -14,10 +14,7 @@ bats_require_minimum_version 1.5.0
 load helpers
 
 setup_file() {
-	if command -v go >/dev/null; then
-		GO111MODULE=off GOFLAGS= GOCACHE="$BATS_FILE_TMPDIR/gocache" \
-			go build -o "$BATS_FILE_TMPDIR/gobzip2" "$ACT_TESTS_DIR/tools/gobzip2.go"
-	fi
+	build_go_tool gobzip2
 }
 
 setup() {

@@ -11,10 +11,7 @@ bats_require_minimum_version 1.5.0
 load helpers
 
 setup_file() {
-	if command -v go >/dev/null && [ -d /usr/share/gocode/src/github.com/appc/spec ]; then
-		GOPATH=/usr/share/gocode GO111MODULE=off GOFLAGS= GOCACHE="$BATS_FILE_TMPDIR/gocache" \
-			go build -o "$BATS_FILE_TMPDIR/acirender" "$ACT_TESTS_DIR/tools/acirender.go"
-	fi
+	[ ! -d /usr/share/gocode/src/github.com/appc/spec ] || build_go_tool acirender
 }
 
 setup() {

@@ -244,6 +244,15 @@ while i < len(d):
 EOF2
 }
 
+# build_go_tool NAME (from setup_file): tests/tools/NAME.go, built into
+# $BATS_FILE_TMPDIR/NAME when there is a Go (its setup() skips without it);
+# Debian's Go sources (appc's spec among them) on its GOPATH.
+build_go_tool() {
+	command -v go >/dev/null || return 0
+	GOPATH=/usr/share/gocode GO111MODULE=off GOFLAGS= GOCACHE="$BATS_FILE_TMPDIR/gocache" \
+		go build -o "$BATS_FILE_TMPDIR/$1" "$ACT_TESTS_DIR/tools/$1.go"
+}
+
 # build_actool (from setup_file): appc's actool, built from Debian's
 # golang-github-appc-spec-dev into $BATS_FILE_TMPDIR/actool; or, when it
 # cannot be, why in ACTOOL_MISSING (setup() skips on it: bats 1.8 cannot skip
