@@ -113,6 +113,15 @@ static void rewind_edit(void *ctx)
 		rootedit_rewind(h->re);
 }
 
+/* Files to add always land at the end; files to edit or remove, where
+ * they are found. */
+static bool pending(void *ctx)
+{
+	struct edit_hooks *h = ctx;
+
+	return (h->re && !rootedit_empty(h->re)) || capedit_pending(h->ce);
+}
+
 static int prepare(void *ctx, struct source *src, struct act_err *err)
 {
 	return capedit_prepare(((struct edit_hooks *)ctx)->ce, src, err);
@@ -126,6 +135,7 @@ void edit_hooks_set(struct aci_edit *edit, struct edit_hooks *h)
 	edit->again = again;
 	edit->rewind = rewind_edit;
 	edit->prepare = prepare;
+	edit->pending = pending;
 	edit->ctx = h;
 	if (h->re)
 		rootedit_set_adjust(h->re, capedit_adjust, h->ce);

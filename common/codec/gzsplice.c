@@ -1,81 +1,124 @@
 // SPDX-License-Identifier: Apache-2.0
-/* gzip rewritten by splicing the input's deflate data (see gzsplice.h). */
+/*
+ * gzip rewritten by splicing (see gzsplice.h): the caller's side. The
+ * decisions (gzsplicecore.c) run on a thread of their own, fed through a
+ * queue, so that the reader never waits for the boundary finder: a copy is
+ * queued as an offset and a length (neighbours join), only new bytes are
+ * queued as bytes. The caller's thread keeps the member checks (CRC and
+ * length), as it has the bytes.
+ */
 #include <errno.h>
 #include <libdeflate.h>
-#include <stdbool.h>
+#include <pthread.h>
 #include <string.h>
-#include <unistd.h>
-#include <zlib.h>
 
-#include "common/base/fileio.h"
 #include "common/base/macro.h"
 #include "common/codec/gzsplice.h"
+#include "common/codec/gzsplicecore.h"
 
-#define WSIZE 32768
-#define IN_BUF (256 * 1024)
-#define OUT_BUF (256 * 1024)
-#define RUN_AHEAD (4 * 1024 * 1024)
+#define RING 64
+/* New bytes queued at most (an edit's are a few KiB; a copy that goes
+ * back is queued as new bytes too). */
+#define QUEUE_BYTES (8 * 1024 * 1024)
 
-/* Where a member ends, its trailer included, compressed and decompressed. */
-struct mend {
-	uint64_t c, u;
+enum op_kind { OP_COPY, OP_WRITE, OP_MEMBER, OP_FINISH };
+
+struct op {
+	enum op_kind kind;
+	size_t m;	     /* COPY: the input member */
+	uint64_t x, len;     /* COPY: input offset, length; MEMBER: its end (c, u) */
+	unsigned char *buf;  /* WRITE: len bytes, in cap */
+	size_t cap;
+	uint32_t crc;	     /* COPY, FINISH: the output member's check so far */
+	uint64_t olen;
+	bool starts;	     /* COPY: the first of its member */
 };
-
-/*
- * COPYING: the output member is, from emitted_c on (at output offset
- * emitted_out), the input's compressed bytes as they are, up to where the
- * input is at p; the output holds them up to copied_to, which is ahead of
- * where they end (a copy run ahead, cut back later) or behind it (written
- * when their end is known: an edit, the member's end). FRESH: the output's
- * bytes go through the deflater until a boundary lets copying resume.
- */
-enum mode { COPYING, FRESH };
 
 struct gzsplice {
-	int fd;
-	int64_t base;
-	uint64_t in_end;
-	int level;
-	gzsplice_write_fn write;
-	gzsplice_copy_fn copy;
-	gzsplice_truncate_fn truncate;
-	void *ctx;
-	uint64_t out_len; /* output bytes so far */
+	struct gzcore *core;
+	pthread_t worker;
+	bool running;
 
-	struct mend *ends; /* members the decoder finished, in order */
+	pthread_mutex_t mu;
+	pthread_cond_t wake, room;
+	struct op ring[RING];
+	size_t head, n, bytes;
+	bool eager, stop, failed;
+	struct act_err err; /* the worker's */
+
+	/* The caller's side: member ends, and the output member's check. */
+	uint64_t *ends; /* decompressed ends of the members reported */
 	size_t nends, cap;
-
-	enum mode mode;
-	size_t om;	    /* the input member the output member mirrors */
-	uint64_t p;	    /* the input offset a verbatim copy continues at */
-	uint64_t emitted_c; /* COPYING: the input's bytes from here on go out */
-	uint64_t emitted_out, copied_to;
-	uint64_t run_u;	    /* COPYING: the input offset where it began */
-	uint64_t run_ahead;
-	bool dirty;	    /* the output member differs from the input's */
-	uint32_t crc;	    /* of the output member's bytes */
+	size_t fom;  /* the input member the output member mirrors */
+	uint64_t hi; /* the end of the input's bytes copied so far */
+	uint32_t crc;
 	uint64_t olen;
-
-	/* The boundary finder: zlib on the input file, member by member. */
-	z_stream scan;
-	bool scan_ready;
-	size_t scan_m;	 /* the member it is in */
-	uint64_t scan_u; /* decompressed offset it reached */
-	bool scan_end;	 /* at the end of its member */
-	uint64_t in_off; /* stream offset of in[0] */
-	unsigned char *in, *out;
-	/* The last boundary on a byte it passed, and the 32 KiB before it. */
-	uint64_t l_c, l_u;
-	unsigned char win[WSIZE];
-	unsigned wlen;
-
-	/* A window's input bytes decoded again, and the window's compressor. */
-	z_stream re, def;
-	bool re_ready, def_ready;
-	unsigned char *rein, *dout;
-	uint64_t run_start; /* FRESH: where the verbatim run so far began */
-	bool have_run;
 };
+
+static int apply(struct gzcore *core, const struct op *op, struct act_err *err)
+{
+	switch (op->kind) {
+	case OP_COPY:
+		return gzcore_copy(core, op->m, op->x, op->len, op->crc, op->olen, err);
+	case OP_WRITE:
+		return gzcore_write(core, op->buf, op->len, err);
+	case OP_MEMBER:
+		gzcore_member(core, op->x, op->len);
+		return 0;
+	case OP_FINISH:
+		return gzcore_finish(core, op->crc, op->olen, err);
+	}
+	return 0;
+}
+
+static void *work(void *arg)
+{
+	struct gzsplice *g = arg;
+	struct act_err err = { 0 };
+
+	pthread_mutex_lock(&g->mu);
+	while (!g->stop) {
+		struct op op;
+		int r;
+
+		if (!g->n) {
+			/* Idle: the boundary finder looks ahead, if edits are expected. */
+			gzcore_set_eager(g->core, g->eager);
+			pthread_mutex_unlock(&g->mu);
+			r = gzcore_scan_ahead(g->core, &err);
+			pthread_mutex_lock(&g->mu);
+			if (r < 0)
+				break;
+			if (r == 0 && !g->n && !g->stop)
+				pthread_cond_wait(&g->wake, &g->mu);
+			continue;
+		}
+		op = g->ring[g->head];
+		g->head = (g->head + 1) % RING;
+		g->n--;
+		if (op.kind == OP_WRITE)
+			g->bytes -= op.len;
+		gzcore_set_eager(g->core, g->eager);
+		pthread_cond_signal(&g->room);
+		pthread_mutex_unlock(&g->mu);
+		r = apply(g->core, &op, &err);
+		free(op.buf);
+		pthread_mutex_lock(&g->mu);
+		if (r < 0)
+			break;
+		if (op.kind == OP_FINISH) {
+			pthread_mutex_unlock(&g->mu);
+			return NULL;
+		}
+	}
+	if (!g->stop) {
+		g->failed = true;
+		g->err = err;
+		pthread_cond_broadcast(&g->room);
+	}
+	pthread_mutex_unlock(&g->mu);
+	return NULL;
+}
 
 struct gzsplice *gzsplice_new(int fd, int64_t base, uint64_t in_end, int level,
 			      gzsplice_write_fn write, gzsplice_copy_fn copy,
@@ -83,47 +126,116 @@ struct gzsplice *gzsplice_new(int fd, int64_t base, uint64_t in_end, int level,
 {
 	struct gzsplice *g = xcalloc(1, sizeof(*g));
 
-	g->fd = fd;
-	g->base = base;
-	g->in_end = in_end;
-	g->truncate = truncate;
-	g->run_ahead = RUN_AHEAD;
-	g->level = level < 1 ? 1 : level > 9 ? 9 : level;
-	g->write = write;
-	g->copy = copy;
-	g->ctx = ctx;
-	g->in = xmalloc(IN_BUF);
-	g->out = xmalloc(OUT_BUF);
+	g->core = gzcore_new(fd, base, in_end, level, write, copy, truncate, ctx);
+	pthread_mutex_init(&g->mu, NULL);
+	pthread_cond_init(&g->wake, NULL);
+	pthread_cond_init(&g->room, NULL);
+	/* Without a thread (none to be had), ops run on the caller's. */
+	g->running = pthread_create(&g->worker, NULL, work, g) == 0;
 	return g;
 }
 
 void gzsplice_set_run_ahead(struct gzsplice *g, uint64_t after)
 {
-	g->run_ahead = after;
+	pthread_mutex_lock(&g->mu);
+	gzcore_set_run_ahead(g->core, after);
+	pthread_mutex_unlock(&g->mu);
+}
+
+void gzsplice_expect_edits(struct gzsplice *g, bool expect)
+{
+	if (g->eager == expect)
+		return;
+	pthread_mutex_lock(&g->mu);
+	g->eager = expect;
+	pthread_cond_signal(&g->wake);
+	pthread_mutex_unlock(&g->mu);
+}
+
+void gzsplice_stop(struct gzsplice *g)
+{
+	if (!g->running)
+		return;
+	pthread_mutex_lock(&g->mu);
+	g->stop = true;
+	pthread_cond_signal(&g->wake);
+	pthread_mutex_unlock(&g->mu);
+	pthread_join(g->worker, NULL);
+	g->running = false;
+	/* Anything more is refused. */
+	g->failed = true;
+	act_err_set(&g->err, ECANCELED, "splicing the gzip stream: stopped");
 }
 
 void gzsplice_free(struct gzsplice *g)
 {
 	if (!g)
 		return;
-	if (g->scan_ready)
-		inflateEnd(&g->scan);
-	if (g->re_ready)
-		inflateEnd(&g->re);
-	if (g->def_ready)
-		deflateEnd(&g->def);
+	gzsplice_stop(g);
+	for (size_t i = 0; i < g->n; i++)
+		free(g->ring[(g->head + i) % RING].buf);
+	pthread_cond_destroy(&g->wake);
+	pthread_cond_destroy(&g->room);
+	pthread_mutex_destroy(&g->mu);
+	gzcore_free(g->core);
 	free(g->ends);
-	free(g->in);
-	free(g->out);
-	free(g->rein);
-	free(g->dout);
 	free(g);
+}
+
+static struct op *last_op(struct gzsplice *g)
+{
+	return g->n ? &g->ring[(g->head + g->n - 1) % RING] : NULL;
+}
+
+/* Queue op (its buf taken over), or join it to the last one queued. */
+static int push(struct gzsplice *g, struct op *op, struct act_err *err)
+{
+	struct op *last;
+
+	if (!g->running) {
+		int r = g->failed ? -1 : apply(g->core, op, &g->err);
+
+		free(op->buf);
+		g->failed |= r < 0;
+		return r < 0 ? (*err = g->err, -1) : 0;
+	}
+	pthread_mutex_lock(&g->mu);
+	while (!g->failed && (g->n == RING || (op->kind == OP_WRITE && g->n &&
+					       g->bytes + op->len > QUEUE_BYTES)))
+		pthread_cond_wait(&g->room, &g->mu);
+	if (g->failed) {
+		*err = g->err;
+		pthread_mutex_unlock(&g->mu);
+		free(op->buf);
+		return -1;
+	}
+	last = last_op(g);
+	if (last && last->kind == OP_COPY && op->kind == OP_COPY && !op->starts &&
+	    last->m == op->m && last->x + last->len == op->x) {
+		last->len += op->len;
+	} else if (last && last->kind == OP_WRITE && op->kind == OP_WRITE &&
+		   last->len + op->len <= last->cap) {
+		memcpy(last->buf + last->len, op->buf, op->len);
+		last->len += op->len;
+		g->bytes += op->len;
+		free(op->buf);
+	} else {
+		g->ring[(g->head + g->n) % RING] = *op;
+		g->n++;
+		if (op->kind == OP_WRITE)
+			g->bytes += op->len;
+	}
+	pthread_cond_signal(&g->wake);
+	pthread_mutex_unlock(&g->mu);
+	return 0;
 }
 
 void gzsplice_member(void *ctx, uint64_t c_start, uint64_t c_end, uint64_t u_start,
 		     uint64_t u_end)
 {
 	struct gzsplice *g = ctx;
+	struct op op = { .kind = OP_MEMBER, .x = c_end, .len = u_end };
+	struct act_err err;
 
 	(void)c_start;
 	(void)u_start;
@@ -131,17 +243,9 @@ void gzsplice_member(void *ctx, uint64_t c_start, uint64_t c_end, uint64_t u_sta
 		g->cap = g->cap ? 2 * g->cap : 64;
 		g->ends = xrealloc(g->ends, g->cap * sizeof(*g->ends));
 	}
-	g->ends[g->nends++] = (struct mend){ c_end, u_end };
-}
-
-static uint64_t start_c(const struct gzsplice *g, size_t m)
-{
-	return m ? g->ends[m - 1].c : 0;
-}
-
-static uint64_t start_u(const struct gzsplice *g, size_t m)
-{
-	return m ? g->ends[m - 1].u : 0;
+	g->ends[g->nends++] = u_end;
+	/* A failure shows at the next copy or write. */
+	push(g, &op, &err);
 }
 
 /* The member holding input offset u: the first that ends after it (empty
@@ -153,396 +257,12 @@ static size_t member_of(const struct gzsplice *g, uint64_t u)
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
 
-		if (g->ends[mid].u > u)
+		if (g->ends[mid] > u)
 			hi = mid;
 		else
 			lo = mid + 1;
 	}
 	return lo;
-}
-
-static int corrupt(struct act_err *err, const char *why)
-{
-	return act_err_set(err, EIO, "splicing the gzip stream: %s", why);
-}
-
-/* zlib's inits fail only for want of memory. */
-static int no_memory(struct act_err *err)
-{
-	return act_err_set(err, ENOMEM, "splicing the gzip stream: out of memory");
-}
-
-static int read_error(struct act_err *err, ssize_t n)
-{
-	if (n < 0)
-		return act_err_set(err, errno, "splicing the gzip stream: read error: %s",
-				   strerror(errno));
-	return act_err_set(err, EIO, "splicing the gzip stream: the file shrank while being read");
-}
-
-static int emit(struct gzsplice *g, const void *buf, size_t len, struct act_err *err)
-{
-	g->out_len += len;
-	return g->write(g->ctx, buf, len, err);
-}
-
-/* COPYING: the output holds the input's bytes from emitted_c exactly up to
- * `to`: the copy run ahead is cut back, or the rest copied. */
-static int settle_copy(struct gzsplice *g, uint64_t to, struct act_err *err)
-{
-	if (g->copied_to > to) {
-		g->out_len = g->emitted_out + (to - g->emitted_c);
-		if (g->truncate(g->ctx, g->out_len, err) < 0)
-			return -1;
-	} else if (g->copied_to < to) {
-		if (g->copy(g->ctx, g->base + (int64_t)g->copied_to, to - g->copied_to, err) < 0)
-			return -1;
-		g->out_len += to - g->copied_to;
-	}
-	g->copied_to = to;
-	return 0;
-}
-
-/* Copying starts at input offset c (decompressed: u). */
-static void start_copying(struct gzsplice *g, uint64_t c, uint64_t u)
-{
-	g->mode = COPYING;
-	g->emitted_c = g->copied_to = c;
-	g->emitted_out = g->out_len;
-	g->run_u = u;
-}
-
-/*
- * After run_ahead bytes of copying with no edit (an edit soon after would
- * cut a copy back at once), the copy runs ahead, if the output can be cut
- * back, as far as the input has been read (its file offset: the decoder's
- * lead, a few MiB at most, is all an edit may cut back), in steps.
- */
-static int run_ahead(struct gzsplice *g, struct act_err *err)
-{
-	off_t pos;
-	uint64_t to;
-
-	if (!g->truncate || g->p - g->run_u < g->run_ahead)
-		return 0;
-	pos = lseek(g->fd, 0, SEEK_CUR);
-	if (pos < g->base)
-		return 0;
-	to = (uint64_t)(pos - g->base) < g->in_end ? (uint64_t)(pos - g->base) : g->in_end;
-	/* In steps of a quarter of run_ahead: 1 MiB. */
-	if (to <= g->copied_to || (to < g->in_end && to - g->copied_to < g->run_ahead / 4))
-		return 0;
-	return settle_copy(g, to, err);
-}
-
-static int emit_trailer(struct gzsplice *g, struct act_err *err)
-{
-	unsigned char t[8];
-
-	for (int i = 0; i < 4; i++) {
-		t[i] = (unsigned char)(g->crc >> (8 * i));
-		t[4 + i] = (unsigned char)(g->olen >> (8 * i));
-	}
-	return emit(g, t, sizeof(t), err);
-}
-
-/* --- the boundary finder ------------------------------------------------ */
-
-static uint64_t scan_c(const struct gzsplice *g)
-{
-	return g->in_off + (uint64_t)(g->scan.next_in - g->in);
-}
-
-static int scan_refill(struct gzsplice *g, struct act_err *err)
-{
-	uint64_t c = scan_c(g);
-	ssize_t n = fileio_pread(g->fd, g->in, IN_BUF, (off_t)(g->base + (int64_t)c));
-
-	if (n <= 0)
-		return read_error(err, n);
-	g->in_off = c;
-	g->scan.next_in = g->in;
-	g->scan.avail_in = (uInt)n;
-	return 0;
-}
-
-/* The scanner stands on a boundary on a byte: keep it, with its window. */
-static void note_boundary(struct gzsplice *g)
-{
-	g->l_c = scan_c(g);
-	g->l_u = g->scan_u;
-	g->wlen = WSIZE;
-	inflateGetDictionary(&g->scan, g->win, &g->wlen);
-}
-
-static bool at_byte_boundary(const z_stream *z)
-{
-	/* 128: after an end-of-block code or the header; 64: in the last
-	 * block; low bits: bits of the last byte taken that are still unused. */
-	return (z->data_type & 128) && !(z->data_type & 64) && (z->data_type & 7) == 0;
-}
-
-/* Start the scanner at member m's header; it stops where the deflate data starts. */
-static int scan_reset(struct gzsplice *g, size_t m, struct act_err *err)
-{
-	int r;
-
-	if (!g->scan_ready) {
-		if (inflateInit2(&g->scan, 15 + 16) != Z_OK)
-			return no_memory(err);
-		g->scan_ready = true;
-	} else {
-		inflateReset2(&g->scan, 15 + 16);
-	}
-	g->in_off = start_c(g, m);
-	g->scan.next_in = g->in;
-	g->scan.avail_in = 0;
-	g->scan_m = m;
-	g->scan_u = start_u(g, m);
-	g->scan_end = false;
-	do {
-		if (g->scan.avail_in == 0 && scan_refill(g, err) < 0)
-			return -1;
-		g->scan.next_out = g->out;
-		g->scan.avail_out = OUT_BUF;
-		r = inflate(&g->scan, Z_BLOCK);
-		if ((r != Z_OK && r != Z_BUF_ERROR) || g->scan.avail_out != OUT_BUF)
-			return corrupt(err, "bad member header");
-	} while (!(g->scan.data_type & 128));
-	note_boundary(g);
-	return 0;
-}
-
-/*
- * Decode on to input offset `to` (within the scanner's member), keeping each
- * boundary on a byte it passes. With want, stop at the first such boundary
- * at or after it: 1 then, else 0 (-1 on error).
- */
-static int scan_to(struct gzsplice *g, uint64_t to, uint64_t want, struct act_err *err)
-{
-	while (g->scan_u < to) {
-		uint64_t room = to - g->scan_u < OUT_BUF ? to - g->scan_u : OUT_BUF;
-		int r;
-
-		if (g->scan_end)
-			return corrupt(err, "a member ends before its bytes do");
-		if (g->scan.avail_in == 0 && scan_refill(g, err) < 0)
-			return -1;
-		g->scan.next_out = g->out;
-		g->scan.avail_out = (uInt)room;
-		r = inflate(&g->scan, Z_BLOCK);
-		g->scan_u += room - g->scan.avail_out;
-		if (r == Z_STREAM_END) {
-			g->scan_end = true;
-			continue;
-		}
-		if (r != Z_OK && r != Z_BUF_ERROR)
-			return corrupt(err, g->scan.msg ? g->scan.msg : "corrupt deflate data");
-		if (at_byte_boundary(&g->scan)) {
-			note_boundary(g);
-			if (g->scan_u >= want)
-				return 1;
-		}
-	}
-	return 0;
-}
-
-/* --- windows compressed anew -------------------------------------------- */
-
-static int def_run(struct gzsplice *g, const void *buf, size_t len, int flush,
-		   struct act_err *err)
-{
-	/* A flush alone has no bytes: no null pointer to step over. */
-	const unsigned char *p = len ? buf : (const unsigned char *)"";
-
-	do {
-		uInt step = len > (1u << 30) ? 1u << 30 : (uInt)len;
-		int r;
-
-		g->def.next_in = (unsigned char *)p;
-		g->def.avail_in = step;
-		p += step;
-		len -= step;
-		do {
-			g->def.next_out = g->dout;
-			g->def.avail_out = OUT_BUF;
-			r = deflate(&g->def, len ? Z_NO_FLUSH : flush);
-			if (r == Z_STREAM_ERROR)
-				return corrupt(err, "compressor failed");
-			if (g->def.avail_out < OUT_BUF &&
-			    emit(g, g->dout, OUT_BUF - g->def.avail_out, err) < 0)
-				return -1;
-		} while (g->def.avail_out == 0);
-	} while (len);
-	return 0;
-}
-
-/* The compressor, primed with the window of the last boundary kept. */
-static int def_start(struct gzsplice *g, struct act_err *err)
-{
-	if (!g->def_ready) {
-		if (deflateInit2(&g->def, g->level, Z_DEFLATED, -15, 8, Z_DEFAULT_STRATEGY) != Z_OK)
-			return no_memory(err);
-		g->def_ready = true;
-		g->dout = xmalloc(OUT_BUF);
-	} else {
-		deflateReset(&g->def);
-	}
-	if (g->wlen)
-		deflateSetDictionary(&g->def, g->win, g->wlen);
-	return 0;
-}
-
-/* The input's bytes from the last boundary kept up to `to`, decoded again
- * from the file (bounded memory, whatever the gap) into the compressor. */
-static int redecode(struct gzsplice *g, uint64_t to, struct act_err *err)
-{
-	uint64_t c = g->l_c, left = to - g->l_u;
-
-	if (!left)
-		return 0;
-	if (!g->re_ready) {
-		if (inflateInit2(&g->re, -15) != Z_OK)
-			return no_memory(err);
-		g->re_ready = true;
-		g->rein = xmalloc(IN_BUF);
-	} else {
-		inflateReset(&g->re);
-	}
-	if (g->wlen)
-		inflateSetDictionary(&g->re, g->win, g->wlen);
-	g->re.avail_in = 0;
-	while (left) {
-		uint64_t room = left < OUT_BUF ? left : OUT_BUF;
-		int r;
-
-		if (g->re.avail_in == 0) {
-			ssize_t n = fileio_pread(g->fd, g->rein, IN_BUF, (off_t)(g->base + (int64_t)c));
-
-			if (n <= 0)
-				return read_error(err, n);
-			c += (uint64_t)n;
-			g->re.next_in = g->rein;
-			g->re.avail_in = (uInt)n;
-		}
-		g->re.next_out = g->out;
-		g->re.avail_out = (uInt)room;
-		r = inflate(&g->re, Z_NO_FLUSH);
-		if (r != Z_OK && r != Z_STREAM_END && r != Z_BUF_ERROR)
-			return corrupt(err, g->re.msg ? g->re.msg : "corrupt deflate data");
-		if (def_run(g, g->out, room - g->re.avail_out, Z_NO_FLUSH, err) < 0)
-			return -1;
-		left -= room - g->re.avail_out;
-		if (r == Z_STREAM_END && left)
-			return corrupt(err, "a member ends before its bytes do");
-	}
-	return 0;
-}
-
-/* An edit at p: the output so far goes out up to the last boundary on a
- * byte before p, and everything from there is compressed anew. */
-static int go_fresh(struct gzsplice *g, struct act_err *err)
-{
-	if ((!g->scan_ready || g->scan_m != g->om) && scan_reset(g, g->om, err) < 0)
-		return -1;
-	if (scan_to(g, g->p, UINT64_MAX, err) < 0)
-		return -1;
-	if (g->l_c < g->emitted_c)
-		return corrupt(err, "internal error: boundary before the copied span");
-	if (settle_copy(g, g->l_c, err) < 0 || def_start(g, err) < 0 ||
-	    redecode(g, g->p, err) < 0)
-		return -1;
-	g->mode = FRESH;
-	g->dirty = true;
-	g->have_run = false;
-	return 0;
-}
-
-/* FRESH: the input's bytes [x, x+len) of the current member come next. They
- * are compressed until a boundary on a byte with 32 KiB of them before it. */
-static int fresh_copy(struct gzsplice *g, const unsigned char *buf, uint64_t len, uint64_t x,
-		      struct act_err *err)
-{
-	uint64_t end = x + len;
-
-	if (!g->have_run || x != g->p) {
-		g->run_start = x;
-		g->have_run = true;
-	}
-	g->p = end;
-	while (x < end) {
-		uint64_t k;
-		int r = 0;
-
-		if (g->scan_u < x && scan_to(g, x, UINT64_MAX, err) < 0)
-			return -1;
-		if (g->scan_u == x &&
-		    (r = scan_to(g, end, g->run_start + WSIZE, err)) < 0)
-			return -1;
-		/* Bytes behind the scanner (a run that went back) need no look. */
-		k = (g->scan_u < end ? g->scan_u : end) - x;
-		if (k == 0 && r == 0)
-			return corrupt(err, "internal error: the scanner is stuck");
-		if (def_run(g, buf, k, Z_NO_FLUSH, err) < 0)
-			return -1;
-		buf += k;
-		x += k;
-		if (r == 1) {
-			/* A sync flush ends on a byte, not in the last block. */
-			if (def_run(g, NULL, 0, Z_SYNC_FLUSH, err) < 0)
-				return -1;
-			start_copying(g, g->l_c, x);
-			return 0;
-		}
-	}
-	return 0;
-}
-
-/* --- members ------------------------------------------------------------ */
-
-static int end_member(struct gzsplice *g, struct act_err *err)
-{
-	struct mend e;
-
-	if (g->om >= g->nends)
-		return corrupt(err, "internal error: a member's end is not known");
-	e = g->ends[g->om];
-	if (g->mode == COPYING && g->p < e.u && go_fresh(g, err) < 0)
-		return -1;
-	/* A member left as it was goes out whole, trailer and all. */
-	if (g->mode == COPYING && !g->dirty)
-		return settle_copy(g, e.c, err);
-	if (g->mode == COPYING) {
-		if (settle_copy(g, e.c - 8, err) < 0)
-			return -1;
-	} else if (def_run(g, NULL, 0, Z_FINISH, err) < 0) {
-		return -1;
-	}
-	return emit_trailer(g, err);
-}
-
-/* The output member that mirrors input member m, from its start. */
-static int start_member(struct gzsplice *g, size_t m, struct act_err *err)
-{
-	const struct mend *e = &g->ends[g->om];
-	bool next = m == g->om + 1;
-
-	/* Left whole, with the next one already in the copy run ahead: that
-	 * copy goes on. */
-	if (next && g->mode == COPYING && !g->dirty && g->p == e->u && g->copied_to >= e->c) {
-		g->emitted_out += e->c - g->emitted_c;
-		g->emitted_c = e->c;
-	} else if (end_member(g, err) < 0) {
-		return -1;
-	} else {
-		start_copying(g, start_c(g, m), start_u(g, m));
-	}
-	g->om = m;
-	g->p = start_u(g, m);
-	g->dirty = false;
-	g->crc = 0;
-	g->olen = 0;
-	return 0;
 }
 
 static void account(struct gzsplice *g, const void *buf, size_t len)
@@ -553,13 +273,20 @@ static void account(struct gzsplice *g, const void *buf, size_t len)
 
 int gzsplice_write(struct gzsplice *g, const void *buf, size_t len, struct act_err *err)
 {
-	if (!len)
-		return 0;
-	account(g, buf, len);
-	if (g->mode == COPYING && go_fresh(g, err) < 0)
-		return -1;
-	g->have_run = false;
-	return def_run(g, buf, len, Z_NO_FLUSH, err);
+	while (len) {
+		/* Small writes join in one buffer; a big one goes in pieces. */
+		size_t k = len < 65536 ? len : 65536;
+		struct op op = { .kind = OP_WRITE, .len = k, .cap = 65536 };
+
+		op.buf = xmalloc(op.cap);
+		memcpy(op.buf, buf, k);
+		account(g, buf, k);
+		if (push(g, &op, err) < 0)
+			return -1;
+		buf = (const unsigned char *)buf + k;
+		len -= k;
+	}
+	return 0;
 }
 
 int gzsplice_copy(struct gzsplice *g, const void *buf, size_t len, uint64_t x,
@@ -570,25 +297,30 @@ int gzsplice_copy(struct gzsplice *g, const void *buf, size_t len, uint64_t x,
 	while (len) {
 		size_t m = member_of(g, x);
 		uint64_t n = len;
+		struct op op = { .kind = OP_COPY, .m = m, .x = x };
 
-		if (m < g->nends && x + n > g->ends[m].u)
-			n = g->ends[m].u - x;
-		if (m < g->om) {
-			/* Bytes of a member already left behind: new bytes here. */
+		if (m < g->nends && x + n > g->ends[m])
+			n = g->ends[m] - x;
+		if (x < g->hi || m < g->fom) {
+			/* Bytes the output has had already: new bytes here. */
+			if (x < g->hi && x + n > g->hi)
+				n = g->hi - x;
 			if (gzsplice_write(g, b, (size_t)n, err) < 0)
 				return -1;
 		} else {
-			if (m > g->om && start_member(g, m, err) < 0)
-				return -1;
-			account(g, b, (size_t)n);
-			if (g->mode == COPYING && x == g->p) {
-				g->p += n;
-				if (run_ahead(g, err) < 0)
-					return -1;
-			} else if ((g->mode == COPYING && go_fresh(g, err) < 0) ||
-				   fresh_copy(g, b, n, x, err) < 0) {
-				return -1;
+			if (m > g->fom) {
+				op.starts = true;
+				op.crc = g->crc;
+				op.olen = g->olen;
+				g->fom = m;
+				g->crc = 0;
+				g->olen = 0;
 			}
+			op.len = n;
+			account(g, b, (size_t)n);
+			g->hi = x + n;
+			if (push(g, &op, err) < 0)
+				return -1;
 		}
 		b += n;
 		x += n;
@@ -599,5 +331,17 @@ int gzsplice_copy(struct gzsplice *g, const void *buf, size_t len, uint64_t x,
 
 int gzsplice_finish(struct gzsplice *g, struct act_err *err)
 {
-	return end_member(g, err);
+	struct op op = { .kind = OP_FINISH, .crc = g->crc, .olen = g->olen };
+	bool failed;
+
+	if (push(g, &op, err) < 0)
+		return -1;
+	if (!g->running)
+		return 0;
+	pthread_join(g->worker, NULL);
+	g->running = false;
+	failed = g->failed;
+	if (failed)
+		*err = g->err;
+	return failed ? -1 : 0;
 }

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 #pragma once
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <sys/types.h>
 
@@ -24,7 +25,9 @@
  * same. The input's tail is never bit-shifted: its stored blocks are aligned
  * to its own byte grid. zlib's inflate(Z_BLOCK) finds the boundaries; it
  * reads only the members an edit falls in, from their start to the edit's
- * window, while ISA-L decodes the stream for the tar layer.
+ * window, while ISA-L decodes the stream for the tar layer. The splice runs
+ * on a thread of its own (gzsplicecore.h): the caller's calls queue work
+ * and return, and its callbacks run on that thread.
  *
  * The input is read again from its file (fd at offset base): it must be a
  * regular file that does not change meanwhile.
@@ -51,9 +54,19 @@ struct gzsplice *gzsplice_new(int fd, int64_t base, uint64_t in_end, int level,
 			      gzsplice_write_fn write, gzsplice_copy_fn copy,
 			      gzsplice_truncate_fn truncate, void *ctx);
 void gzsplice_free(struct gzsplice *g);
-/* Copying runs ahead after this many bytes with no edit (4 MiB; tests use
- * less, to cut back often). */
+/* Abandon the work: what is queued is dropped, nothing more goes out, no
+ * callback runs after this returns. Nothing to do after gzsplice_finish. */
+void gzsplice_stop(struct gzsplice *g);
+/* Copying runs ahead, and the boundary finder looks ahead, after this many
+ * bytes with no edit (4 MiB; tests use less, to cut back often). */
 void gzsplice_set_run_ahead(struct gzsplice *g, uint64_t after);
+/*
+ * Whether an edit may still come (a file to edit not reached yet). While
+ * one may, the boundary finder keeps up with the input in a long member,
+ * on a core of its own, so that an edit deep in the stream finds its
+ * window at once. The output is the same either way.
+ */
+void gzsplice_expect_edits(struct gzsplice *g, bool expect);
 
 /* The input's decoder saw a member end (gzdec_member_fn), in order. */
 void gzsplice_member(void *g, uint64_t c_start, uint64_t c_end, uint64_t u_start,

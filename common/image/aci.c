@@ -76,7 +76,12 @@ int aci_rewrite(struct source *src, struct sink *out, const struct aci_edit *edi
 		layout_free(layout);
 		return -1;
 	}
-	while ((r = tarstream_next(ts, &e, err)) > 0) {
+	for (;;) {
+		/* The manifest is edited where it is found, if it is. */
+		sink_expect_edits(out, (edit->manifest && !seen) ||
+				  (edit->pending && edit->pending(edit->ctx)));
+		if ((r = tarstream_next(ts, &e, err)) <= 0)
+			break;
 		if (edit->progress)
 			edit->progress(edit->progress_ctx, (uint64_t)tarstream_index(ts),
 				       source_bytes_read(src));

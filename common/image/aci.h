@@ -58,6 +58,10 @@ struct aci_edit {
 	 * make what needs a second pass an error at once, before the image is
 	 * written whole. */
 	int (*prepare)(void *ctx, struct source *src, struct act_err *err);
+	/* Whether the entry hook may still edit an entry further on (a file
+	 * named not reached yet), or the tail hook append: the output's
+	 * compressor then prepares for it (sink_expect_edits). */
+	bool (*pending)(void *ctx);
 	void *ctx;
 	void *manifest_ctx;
 	/* After each entry: entries done, input bytes read (compressed). */

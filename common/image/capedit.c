@@ -475,6 +475,14 @@ int capedit_prepare(void *ctx, struct source *src, struct act_err *err)
 	return 0;
 }
 
+bool capedit_pending(const struct capedit *ce)
+{
+	for (size_t i = 0; i < ce->n; i++)
+		if (!ce->targets[i].found)
+			return true;
+	return false;
+}
+
 void capedit_rewind(struct capedit *ce)
 {
 	for (size_t i = 0; i < ce->n; i++)

@@ -68,3 +68,5 @@ void capedit_rewind(struct capedit *ce);
  * targets, so that one pass does it all; then, or with src NULL, no
  * second pass is allowed. */
 int capedit_prepare(void *ctx, struct source *src, struct act_err *err);
+/* Whether a file named is still to be found in this pass. */
+bool capedit_pending(const struct capedit *ce);

@@ -293,6 +293,12 @@ int sink_drain(struct sink *s, struct act_err *err)
 	return 0;
 }
 
+void sink_expect_edits(struct sink *s, bool expect)
+{
+	if (s->splice)
+		gzsplice_expect_edits(s->splice, expect);
+}
+
 bool sink_takes_ranges(const struct sink *s)
 {
 	/* Not when hashing: the image ID needs every byte in memory. */
@@ -501,7 +507,9 @@ uint64_t sink_bytes_in(const struct sink *s)
 	return s->bytes_in;
 }
 
-bool sink_wrote(const struct sink *s)
+bool sink_wrote(struct sink *s)
 {
+	if (s->splice)
+		gzsplice_stop(s->splice);
 	return s->wrote;
 }

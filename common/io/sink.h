@@ -55,6 +55,9 @@ int sink_write_input(struct sink *s, const void *buf, size_t len, uint64_t u_off
 /* The caller is about to hold much input back: write what is being
  * compressed, so that the compressor's memory is given back first (xz). */
 int sink_drain(struct sink *s, struct act_err *err);
+/* Whether an edit may still come: a splice then prepares for it
+ * (gzsplice_expect_edits). The output is the same either way. */
+void sink_expect_edits(struct sink *s, bool expect);
 /* True for plain output, which takes spans of an input file (sink_copy_range),
  * unless it hashes the stream for an image ID. */
 bool sink_takes_ranges(const struct sink *s);
@@ -73,5 +76,6 @@ const char *sink_image_id(const struct sink *s);
 void sink_free(struct sink *s);
 /* Uncompressed bytes written so far. */
 uint64_t sink_bytes_in(const struct sink *s);
-/* Whether any byte went to the fd (or is being copied there). */
-bool sink_wrote(const struct sink *s);
+/* Whether any byte went to the fd (or is being copied there). A splice
+ * not finished stops first: nothing more goes out. */
+bool sink_wrote(struct sink *s);

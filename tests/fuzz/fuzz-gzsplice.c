@@ -32,6 +32,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		.edits = b[7] % 16,
 		.splice_level = 1 + b[8] % 9,
 		.run_ahead = b[12] % 4 * 50,
+		.eager = b[13] % 3,
 		.replace_at = b[9] & 1 ? (size_t)b[10] << 10 : 0,
 		.replace_len = b[9] & 1 ? (size_t)b[11] * 8 : 0,
 	};

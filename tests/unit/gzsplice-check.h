@@ -32,6 +32,7 @@ struct gzs_params {
 	int edits;	/* edits along the stream */
 	int splice_level; /* for the windows */
 	int run_ahead;	/* 0: copies wait for their end; else they run ahead after this many KiB */
+	int eager;	/* 1: edits expected from the start; 2: now and then */
 	size_t replace_at; /* with replace_len: only that span replaced (a manifest) */
 	size_t replace_len;
 };
@@ -42,6 +43,7 @@ struct gzs_result {
 	size_t in_len, out_len;
 	size_t prefix, suffix; /* compressed bytes shared at each end */
 	size_t cuts;	       /* copies run ahead and cut back */
+	uint32_t out_crc;      /* of the output's compressed bytes */
 };
 
 struct gzs_buf {
@@ -267,6 +269,7 @@ static struct gzs_result gzs_check(const struct gzs_params *p)
 	struct gzs_run run = { .fd = -1 };
 	struct act_err err = { 0 };
 	uint64_t s = p->seed | 1, seen = 0, u = 0;
+	uint64_t es = (p->seed ^ 0x9e3779b97f4a7c15ULL) | 1; /* for eager's own draws */
 	size_t nm, told = 0;
 	struct gzsplice *g = NULL;
 
@@ -282,11 +285,16 @@ static struct gzs_result gzs_check(const struct gzs_params *p)
 			 p->run_ahead ? gzs_truncate : NULL, &run);
 	if (p->run_ahead)
 		gzsplice_set_run_ahead(g, (uint64_t)p->run_ahead * 1024);
+	if (p->eager)
+		gzsplice_expect_edits(g, true);
 	/* Copies of the input in chunks, with edits here and there. */
 	while (u < plain.len) {
 		size_t left = plain.len - u, n;
 		size_t max_run = plain.len / (size_t)(p->edits + 1) * 2 + 1000;
 		int what = p->edits && gzs_below(&s, 2) ? (int)gzs_below(&s, 5) : 0;
+
+		if (p->eager == 2)
+			gzsplice_expect_edits(g, gzs_below(&es, 2));
 
 		if (p->replace_len && u == p->replace_at) {
 			unsigned char nb[300] = "{\"acKind\": \"ImageManifest\"}";
@@ -334,6 +342,9 @@ static struct gzs_result gzs_check(const struct gzs_params *p)
 			gzs_put(&want, plain.p + u + k, c);
 			if (gzsplice_copy(g, plain.p + u + k, c, u + k, &err) < 0)
 				goto fail;
+			/* Now and then the splice's thread catches up and looks ahead. */
+			if (p->eager && gzs_below(&es, 4) == 0)
+				usleep(300);
 			k += c;
 		}
 		u += n;
@@ -343,6 +354,7 @@ static struct gzs_result gzs_check(const struct gzs_params *p)
 		goto fail;
 	res.out_len = run.out.len;
 	res.cuts = run.cuts;
+	res.out_crc = (uint32_t)crc32(0, run.out.p, (uInt)run.out.len);
 	if (!gzs_decode(&run.out, &got)) {
 		res.why = "the output does not decode";
 		goto out;

@@ -74,6 +74,40 @@ static void test_run_ahead(void)
 	}
 }
 
+/*
+ * Whether edits are expected (the boundary finder looking ahead on the
+ * splice's thread, whenever it is idle) changes nothing in the output, nor
+ * does the timing of the threads: the same bytes every time.
+ */
+static void test_eager_same_bytes(void)
+{
+	int differ = 0, bad = 0;
+
+	for (uint64_t seed = 1; seed <= 12; seed++) {
+		struct gzs_params p = { .seed = 100 + seed, .size = 3 << 20, .level = 6,
+					.members = 1 + (int)(seed % 3 == 0), .flushes = (int)(seed % 2),
+					.edits = 3 + (int)seed, .splice_level = 6,
+					.run_ahead = seed % 4 ? 64 : 0 };
+		struct gzs_result want = gzs_check(&p);
+
+		bad += !want.ok;
+		for (int eager = 1; eager <= 2; eager++) {
+			for (int again = 0; again < 2; again++) {
+				struct gzs_result r;
+
+				p.eager = eager;
+				r = gzs_check(&p);
+				bad += !r.ok;
+				differ += r.out_len != want.out_len || r.out_crc != want.out_crc;
+			}
+		}
+		p.eager = 0;
+		report(&p, &want);
+	}
+	CHECK_INT(bad, 0);
+	CHECK_INT(differ, 0);
+}
+
 /* No edit: the output is the input, byte for byte. */
 static void test_no_edit_is_a_copy(void)
 {
@@ -108,6 +142,7 @@ static void test_random(void)
 			.edits = (int)gzs_below(&s, 12),
 			.splice_level = 1 + (int)gzs_below(&s, 9),
 			.run_ahead = (int)gzs_below(&s, 3) * 100,
+			.eager = (int)gzs_below(&s, 3),
 		};
 		struct gzs_result r = gzs_check(&p);
 
@@ -124,6 +159,7 @@ int main(void)
 	RUN(test_headers);
 	RUN(test_no_edit_is_a_copy);
 	RUN(test_run_ahead);
+	RUN(test_eager_same_bytes);
 	RUN(test_random);
 	return tap_done();
 }
