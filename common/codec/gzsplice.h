@@ -6,6 +6,7 @@
 #include <sys/types.h>
 
 #include "common/base/err.h"
+#include "common/codec/gzsplicecore.h"
 
 /*
  * A gzip stream rewritten by splicing the input's compressed bytes: where
@@ -33,20 +34,6 @@
  * regular file that does not change meanwhile.
  */
 struct gzsplice;
-
-/* New compressed bytes for the output. */
-typedef int (*gzsplice_write_fn)(void *ctx, const void *buf, size_t len, struct act_err *err);
-/* len compressed bytes of the input file from file offset off, as they are. */
-typedef int (*gzsplice_copy_fn)(void *ctx, int64_t off, uint64_t len, struct act_err *err);
-
-/*
- * Cut the output back to its first len bytes (a file it can seek in). With
- * it, the input's compressed bytes are copied as the input is read (its
- * file offset, fd's), and cut back to where an edit or a member's end needs
- * them: the copy and its write-back overlap the decoding instead of
- * following it. NULL: copies wait until their end is known (a pipe).
- */
-typedef int (*gzsplice_truncate_fn)(void *ctx, uint64_t len, struct act_err *err);
 
 /* level 1-9 (zlib's) for the windows compressed anew; in_end: the stream's
  * size in the file (from base), beyond which copies never run ahead. */

@@ -5,7 +5,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 
-#include "common/codec/gzsplice.h"
+#include "common/base/err.h"
 
 /*
  * The splice's decisions (gzsplice.h), on one thread: where a window
@@ -21,6 +21,21 @@
  * has the bytes, and handed over where the member ends.
  */
 struct gzcore;
+
+/* New compressed bytes for the output. */
+typedef int (*gzsplice_write_fn)(void *ctx, const void *buf, size_t len, struct act_err *err);
+/* len compressed bytes of the input file from file offset off, as they are. */
+typedef int (*gzsplice_copy_fn)(void *ctx, int64_t off, uint64_t len, struct act_err *err);
+
+/*
+ * Cut the output back to its first len bytes (a file it can seek in). With
+ * it, the input's compressed bytes are copied as the input is read (its
+ * file offset, fd's), and cut back to where an edit or a member's end needs
+ * them: the copy and its write-back overlap the decoding instead of
+ * following it. NULL (a pipe): copies run only as far as the boundary
+ * finder has passed, or wait until their end is known.
+ */
+typedef int (*gzsplice_truncate_fn)(void *ctx, uint64_t len, struct act_err *err);
 
 struct gzcore *gzcore_new(int fd, int64_t base, uint64_t in_end, int level,
 			  gzsplice_write_fn write, gzsplice_copy_fn copy,
