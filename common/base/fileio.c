@@ -28,12 +28,13 @@ ssize_t fileio_pread(int fd, void *buf, size_t len, off_t off)
 	return (ssize_t)got;
 }
 
-int fileio_write(int fd, const void *buf, size_t len)
+/* All of buf out: write() where off is -1, else pwrite() at off. */
+static int write_out(int fd, const void *buf, size_t len, off_t off)
 {
 	const char *p = buf;
 
 	while (len > 0) {
-		ssize_t n = write(fd, p, len);
+		ssize_t n = off < 0 ? write(fd, p, len) : pwrite(fd, p, len, off);
 
 		if (n < 0 && errno == EINTR)
 			continue;
@@ -41,8 +42,15 @@ int fileio_write(int fd, const void *buf, size_t len)
 			return -1;
 		p += n;
 		len -= (size_t)n;
+		if (off >= 0)
+			off += n;
 	}
 	return 0;
+}
+
+int fileio_write(int fd, const void *buf, size_t len)
+{
+	return write_out(fd, buf, len, -1);
 }
 
 int fileio_read_all(const char *path, size_t max, const char *what, char **buf,
@@ -89,20 +97,7 @@ int fileio_read_all(const char *path, size_t max, const char *what, char **buf,
 
 int fileio_pwrite_all(int fd, const void *buf, size_t len, off_t off)
 {
-	const char *p = buf;
-
-	while (len) {
-		ssize_t n = pwrite(fd, p, len, off);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return -1;
-		p += n;
-		len -= (size_t)n;
-		off += n;
-	}
-	return 0;
+	return write_out(fd, buf, len, off);
 }
 
 bool fileio_dir_empty(int dirfd)

@@ -38,16 +38,6 @@ char *deps_chain(const struct dep_list *l, size_t node)
 	return b.p;
 }
 
-/* Whether labels (a manifest's) has name=value. */
-static bool has_label(const struct json_value *labels, const char *name, const char *value)
-{
-	for (size_t i = 0; labels && labels->type == JSON_ARRAY && i < labels->n; i++)
-		if (json_is_string(json_get(labels->items[i], "name"), name) &&
-		    json_is_string(json_get(labels->items[i], "value"), value))
-			return true;
-	return false;
-}
-
 /* Every label of the dependency, with its value, in the image's manifest. */
 static bool labels_match(const struct json_value *dep_labels, const struct imagedir_image *img)
 {
@@ -61,7 +51,7 @@ static bool labels_match(const struct json_value *dep_labels, const struct image
 		const struct json_value *v = json_get(dep_labels->items[i], "value");
 
 		ok = n && v && n->type == JSON_STRING && v->type == JSON_STRING &&
-		     has_label(labels, n->str, v->str);
+		     json_is_string(json_get(json_named(labels, n->str), "value"), v->str);
 	}
 	json_free(m);
 	return ok;

@@ -476,6 +476,14 @@ const struct json_value *json_get(const struct json_value *obj, const char *key)
 	return NULL;
 }
 
+const struct json_value *json_named(const struct json_value *list, const char *name)
+{
+	for (size_t i = 0; list && list->type == JSON_ARRAY && i < list->n; i++)
+		if (json_is_string(json_get(list->items[i], "name"), name))
+			return list->items[i];
+	return NULL;
+}
+
 const char *json_string(const struct json_value *v)
 {
 	return v && v->type == JSON_STRING ? v->str : NULL;

@@ -60,3 +60,6 @@ const struct json_value *json_get(const struct json_value *obj, const char *key)
 int json_is_string(const struct json_value *v, const char *s);
 /* v's text if v is a string, else NULL. */
 const char *json_string(const struct json_value *v);
+/* In an array of objects (appc's name/value lists: labels, annotations),
+ * the first whose "name" is the string name; NULL if none. */
+const struct json_value *json_named(const struct json_value *list, const char *name);

@@ -117,7 +117,7 @@ static bool root_unit(const char *text, char *unit, size_t size, size_t *first)
  */
 static void empty_style(struct json_style *s, const char *text, const struct json_value *c)
 {
-	size_t m, k;
+	size_t m, k, n;
 	char line[sizeof(s->indent)];
 
 	if (!root_unit(text, s->unit, sizeof(s->unit), &m))
@@ -125,8 +125,10 @@ static void empty_style(struct json_style *s, const char *text, const struct jso
 	if (!line_indent(text, c->start, line, sizeof(line) - sizeof(s->unit)))
 		return;
 	s->pretty = true;
-	memcpy(s->indent, line, strlen(line) + 1);
-	strcat(s->indent, s->unit);
+	/* line leaves room for the unit (line_indent's limit). */
+	n = strlen(line);
+	memcpy(s->indent, line, n);
+	memcpy(s->indent + n, s->unit, strlen(s->unit) + 1);
 	snprintf(s->colon, sizeof(s->colon), ": ");
 	if (text[m] != '"')
 		return;

@@ -67,17 +67,9 @@ static struct jsplice_object parent(struct pass *ps, bool in_app)
 static bool has_label(const struct json_value *labels, const char *kv)
 {
 	const char *eq = strchr(kv, '=');
-	size_t klen = (size_t)(eq - kv);
+	_cleanup_free_ char *name = xstrndup(kv, (size_t)(eq - kv));
 
-	for (size_t i = 0; labels && labels->type == JSON_ARRAY && i < labels->n; i++) {
-		const struct json_value *n = json_get(labels->items[i], "name");
-		const struct json_value *v = json_get(labels->items[i], "value");
-
-		if (n && n->type == JSON_STRING && n->len == klen &&
-		    memcmp(n->str, kv, klen) == 0 && json_is_string(v, eq + 1))
-			return true;
-	}
-	return false;
+	return json_is_string(json_get(json_named(labels, name), "value"), eq + 1);
 }
 
 static bool dep_matches(const struct medit *m, const struct json_value *dep)

@@ -47,10 +47,7 @@ static char *compact(const struct json_value *v)
 /* The value of the name=value element named name of a list, or NULL. */
 static const char *nv(const struct json_value *list, const char *name)
 {
-	for (size_t i = 0; list && list->type == JSON_ARRAY && i < list->n; i++)
-		if (json_is_string(json_get(list->items[i], "name"), name))
-			return json_string(json_get(list->items[i], "value"));
-	return NULL;
+	return json_string(json_get(json_named(list, name), "value"));
 }
 
 /* A string array kept as JSON text in an annotation, or NULL. */
