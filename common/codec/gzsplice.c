@@ -81,9 +81,9 @@ static void *work(void *arg)
 		struct op op;
 		int r;
 
+		gzcore_set_eager(g->core, g->eager);
 		if (!g->n) {
 			/* Idle: the boundary finder looks ahead, if edits are expected. */
-			gzcore_set_eager(g->core, g->eager);
 			pthread_mutex_unlock(&g->mu);
 			r = gzcore_scan_ahead(g->core, &err);
 			pthread_mutex_lock(&g->mu);
@@ -98,7 +98,6 @@ static void *work(void *arg)
 		g->n--;
 		if (op.kind == OP_WRITE)
 			g->bytes -= op.len;
-		gzcore_set_eager(g->core, g->eager);
 		pthread_cond_signal(&g->room);
 		pthread_mutex_unlock(&g->mu);
 		r = apply(g->core, &op, &err);

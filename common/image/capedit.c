@@ -430,6 +430,14 @@ int capedit_finish(void *ctx, const char *manifest, size_t len, struct act_err *
 	return 0;
 }
 
+/* A new pass: no target found yet. */
+static void forget_found(struct capedit *ce)
+{
+	for (size_t i = 0; i < ce->n; i++)
+		ce->targets[i].found = 0;
+	ce->unfound = 0;
+}
+
 int capedit_prepare(void *ctx, struct source *src, struct act_err *err)
 {
 	struct capedit *ce = ctx;
@@ -467,26 +475,24 @@ int capedit_prepare(void *ctx, struct source *src, struct act_err *err)
 		t->redirected = true;
 	}
 	tarstream_free(ts);
-	for (size_t i = 0; i < ce->n; i++)
-		ce->targets[i].found = 0;
+	forget_found(ce);
 	/* What the walk could not read, the pass reports. */
 	if (r < 0)
 		*err = (struct act_err){ 0 };
 	return 0;
 }
 
-bool capedit_pending(const struct capedit *ce)
+bool capedit_pending(struct capedit *ce)
 {
-	for (size_t i = 0; i < ce->n; i++)
-		if (!ce->targets[i].found)
-			return true;
-	return false;
+	/* Found stays found until the next pass. */
+	while (ce->unfound < ce->n && ce->targets[ce->unfound].found)
+		ce->unfound++;
+	return ce->unfound < ce->n;
 }
 
 void capedit_rewind(struct capedit *ce)
 {
-	for (size_t i = 0; i < ce->n; i++)
-		ce->targets[i].found = 0;
+	forget_found(ce);
 	for (size_t i = 0; i < ce->nwarnings; i++)
 		free(ce->warnings[i]);
 	free(ce->warnings);

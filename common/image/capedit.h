@@ -46,6 +46,8 @@ struct capedit {
 	const char *one_pass;
 	unsigned pass;
 	uint64_t v3_converted;
+	/* Targets before it are all found in this pass (capedit_pending). */
+	size_t unfound;
 };
 
 /* captext NULL means remove; rootid >= 0 writes revision 3. */
@@ -68,5 +70,6 @@ void capedit_rewind(struct capedit *ce);
  * targets, so that one pass does it all; then, or with src NULL, no
  * second pass is allowed. */
 int capedit_prepare(void *ctx, struct source *src, struct act_err *err);
-/* Whether a file named is still to be found in this pass. */
-bool capedit_pending(const struct capedit *ce);
+/* Whether a file named is still to be found in this pass. Called after
+ * every entry: each target is looked at once per pass. */
+bool capedit_pending(struct capedit *ce);
